@@ -1,0 +1,48 @@
+package org.ddabridge.cli;
+
+import java.util.concurrent.Callable;
+
+import com.google.gson.JsonObject;
+
+import org.ddabridge.engine.Engine;
+import org.ddabridge.engine.EngineException;
+import org.ddabridge.engine.Envelope;
+import org.ddabridge.engine.ErrorId;
+import org.ddabridge.engine.Progress;
+
+import picocli.CommandLine;
+
+/** Base of one-shot commands: build the request args, run them through the {@link Engine}, print. */
+abstract class EngineCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The engine command name. */
+    abstract String command();
+
+    /** Request arguments from the options. */
+    abstract JsonObject args();
+
+    /** True when {@code --json} was given. */
+    abstract boolean json();
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        Progress progress = json() ? Progress.NONE : Output.stderrProgress(err);
+        try {
+            Object result = new Engine().execute(command(), args(), progress);
+            if (json()) {
+                out.println(org.ddabridge.util.Json.pretty().toJson(Envelope.ok(null, result)));
+            } else {
+                Output.human(command(), result, out);
+            }
+            out.flush();
+            return ErrorId.ExitCodes.OK;
+        } catch (EngineException e) {
+            Output.error(e, json(), out, err);
+            return e.id().exitCode();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.ddabridge.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ddabridge} command line. */
+@Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
+        subcommands = {DevicesCommand.class, SurveyCommand.class, CaptureCommand.class, ServeCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:success", "1:generic failure (I/O, not supported)", "2:invalid input", "3:not found",
+            "4:internal error", "5:busy (another change is running)", "6:refused by a guard"})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command.");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams (tests capture them). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> Output.usageError(ex, a, out, err));
+        return cl.execute(args);
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ddabridge " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.ddabridge.driver.linux;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ddabridge.model.HostFacts;
+import org.ddabridge.util.HostRoot;
+import org.ddabridge.util.SysFiles;
+
+/** Reads host-wide facts from {@code proc} and {@code sys}. */
+public final class LinuxHostFacts {
+    private LinuxHostFacts() {
+    }
+
+    public static HostFacts read(HostRoot root) {
+        String hostname = SysFiles.readString(root.proc("sys/kernel/hostname"));
+        String kernel = SysFiles.readString(root.proc("sys/kernel/osrelease"));
+        String cmdline = SysFiles.readString(root.proc("cmdline"));
+        List<String> units = names(root.sys("class/iommu"));
+        int groups = names(root.sys("kernel/iommu_groups")).size();
+        List<String> tables = new ArrayList<>();
+        for (String t : List.of("DMAR", "IVRS")) {
+            if (Files.exists(root.sys("firmware/acpi/tables/" + t))) {
+                tables.add(t);
+            }
+        }
+        boolean hypervisor = parseHypervisorFlag(SysFiles.readLines(root.proc("cpuinfo")));
+        return new HostFacts(hostname.isEmpty() ? null : hostname, "linux", kernel.isEmpty() ? null : kernel,
+                cmdline.isEmpty() ? null : cmdline, units, groups, tables, hypervisor,
+                root.isLive() ? "live" : root.path().toString());
+    }
+
+    /** True when the first {@code flags} line of /proc/cpuinfo lists {@code hypervisor}. */
+    static boolean parseHypervisorFlag(List<String> cpuinfo) {
+        for (String line : cpuinfo) {
+            if (line.startsWith("flags")) {
+                int colon = line.indexOf(':');
+                String flags = colon < 0 ? "" : line.substring(colon + 1);
+                return (" " + flags.trim() + " ").contains(" hypervisor ");
+            }
+        }
+        return false;
+    }
+
+    /** Sorted entry names of a directory, empty when absent. */
+    static List<String> names(Path dir) {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        out.sort(null);
+        return out;
+    }
+}

@@ -1,0 +1,29 @@
+package org.ddabridge.driver.linux;
+
+import java.util.List;
+
+import org.ddabridge.model.PciAddress;
+
+/**
+ * What {@link SysfsPci#query} read for one function, unparsed apart from the identity fields.
+ * Empty strings mean "the file was absent".
+ */
+public record RawPciFunction(
+        PciAddress address,
+        String linkTarget,
+        byte[] config,
+        String vendorId,
+        String deviceId,
+        String subsystemVendorId,
+        String subsystemId,
+        String classCode,
+        String revision,
+        List<String> resourceLines,
+        String driver,
+        String iommuGroup,
+        String numaNode,
+        String resetMethod,
+        boolean bootVga,
+        String driverOverride,
+        String physicalFunction) {
+}

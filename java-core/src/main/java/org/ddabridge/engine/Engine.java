@@ -1,0 +1,108 @@
+package org.ddabridge.engine;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.google.gson.JsonObject;
+
+import org.ddabridge.image.HostCapture;
+import org.ddabridge.image.HostImages;
+import org.ddabridge.model.HostSnapshot;
+import org.ddabridge.platform.PlatformBackend;
+import org.ddabridge.platform.Platforms;
+import org.ddabridge.util.HostRoot;
+
+/**
+ * Executes requests: {@code command} + {@code args} in, a result object out (or an {@link EngineException}).
+ * The CLI's one-shot commands and {@code serve} both go through here, so they cannot disagree.
+ */
+public final class Engine {
+    /** A request handler. */
+    @FunctionalInterface
+    public interface Command {
+        Object run(Args args, Progress progress);
+    }
+
+    private final Map<String, Command> commands = new TreeMap<>();
+
+    public Engine() {
+        register("devices", this::devices);
+        register("survey", this::survey);
+        register("capture", this::capture);
+        register("version", (args, p) -> version());
+    }
+
+    /** Adds a command (later features register theirs here). */
+    public void register(String name, Command command) {
+        commands.put(name, command);
+    }
+
+    public Set<String> commandNames() {
+        return commands.keySet();
+    }
+
+    /** Runs one request. Unexpected exceptions become {@link ErrorId#Internal} errors. */
+    public Object execute(String command, JsonObject args, Progress progress) {
+        Command c = commands.get(command);
+        if (c == null) {
+            throw new EngineException(ErrorId.UnknownCommand,
+                    "Unknown command '" + command + "'. Commands: " + commands.keySet() + ".", command);
+        }
+        try {
+            return c.run(new Args(command, args), progress);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EngineException(ErrorId.Internal, "Internal error in '" + command + "': " + e, command);
+        }
+    }
+
+    /** The platform for a request: the host image named by {@code root}, else this machine. */
+    public static PlatformBackend backend(Args args) {
+        String root = args.string("root");
+        return root == null ? Platforms.forThisMachine() : Platforms.forImage(HostImages.open(root));
+    }
+
+    /** The host root for a request (images and Linux hosts). */
+    public static HostRoot hostRoot(Args args) {
+        String root = args.string("root");
+        return root == null ? HostRoot.live() : HostImages.open(root);
+    }
+
+    private Object devices(Args args, Progress progress) {
+        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
+        DeviceSelector selector = DeviceSelector.from(args);
+        HostSnapshot snap = backend(args).snapshot();
+        return selector.select(snap.devices());
+    }
+
+    private Object survey(Args args, Progress progress) {
+        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
+        DeviceSelector selector = DeviceSelector.from(args);
+        HostSnapshot snap = backend(args).snapshot();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("host", snap.host());
+        result.put("devices", selector.select(snap.devices()));
+        return result;
+    }
+
+    private Object capture(Args args, Progress progress) {
+        args.allow(Set.of("root", "output"));
+        String output = args.required("output");
+        HostRoot root = hostRoot(args);
+        return HostCapture.capture(root, Path.of(output), progress);
+    }
+
+    static Map<String, Object> version() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        Package p = Engine.class.getPackage();
+        v.put("engine", p.getImplementationVersion() == null ? "dev" : p.getImplementationVersion());
+        v.put("schemaVersion", Envelope.SCHEMA_VERSION);
+        v.put("java", System.getProperty("java.version"));
+        v.put("os", System.getProperty("os.name"));
+        return v;
+    }
+}

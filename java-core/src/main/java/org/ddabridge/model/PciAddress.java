@@ -1,0 +1,60 @@
+package org.ddabridge.model;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A PCI function address {@code domain:bus:device.function}, always printed in the full
+ * {@code 0000:01:00.0} form sysfs uses.
+ */
+public record PciAddress(int domain, int bus, int device, int function) implements Comparable<PciAddress> {
+    private static final Pattern FORM =
+            Pattern.compile("(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\\.([0-7])");
+
+    public PciAddress {
+        if (domain < 0 || bus < 0 || bus > 0xff || device < 0 || device > 0x1f || function < 0 || function > 7) {
+            throw new IllegalArgumentException("not a PCI address: " + domain + ":" + bus + ":" + device + "." + function);
+        }
+    }
+
+    /** Parses {@code 0000:01:00.0} or the short {@code 01:00.0} (domain 0); empty when malformed. */
+    public static Optional<PciAddress> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        Matcher m = FORM.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int device = Integer.parseInt(m.group(3), 16);
+        if (device > 0x1f) {
+            return Optional.empty();
+        }
+        int domain = m.group(1) == null ? 0 : (int) Long.parseLong(m.group(1), 16);
+        return Optional.of(new PciAddress(domain, Integer.parseInt(m.group(2), 16), device,
+                Integer.parseInt(m.group(4))));
+    }
+
+    /** Device and function as Windows' {@code PCI(ddff)} hop writes them: {@code 0200}. */
+    public String slotHex() {
+        return String.format("%02X%02X", device, function);
+    }
+
+    @Override
+    public int compareTo(PciAddress o) {
+        int c = Integer.compare(domain, o.domain);
+        if (c == 0) {
+            c = Integer.compare(bus, o.bus);
+        }
+        if (c == 0) {
+            c = Integer.compare(device, o.device);
+        }
+        return c != 0 ? c : Integer.compare(function, o.function);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
+    }
+}

@@ -1,0 +1,94 @@
+package org.ddabridge.platform.linux;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.ddabridge.common.WindowsIdentity;
+import org.ddabridge.driver.linux.LinuxHostFacts;
+import org.ddabridge.driver.linux.PciIds;
+import org.ddabridge.driver.linux.RawPciFunction;
+import org.ddabridge.driver.linux.SysfsPci;
+import org.ddabridge.model.HostFacts;
+import org.ddabridge.model.HostSnapshot;
+import org.ddabridge.model.PciAddress;
+import org.ddabridge.model.PciDevice;
+import org.ddabridge.platform.PlatformBackend;
+import org.ddabridge.util.Hex;
+import org.ddabridge.util.HostRoot;
+import org.ddabridge.util.IoPool;
+
+/** Linux: PCI functions from sysfs, names from pci.ids, host facts from sysfs/procfs. */
+public final class LinuxPlatform implements PlatformBackend {
+    private final HostRoot root;
+
+    public LinuxPlatform(HostRoot root) {
+        this.root = root;
+    }
+
+    @Override
+    public String name() {
+        return "linux";
+    }
+
+    public HostRoot root() {
+        return root;
+    }
+
+    @Override
+    public HostSnapshot snapshot() {
+        List<PciAddress> addresses = SysfsPci.listAddresses(root);
+        // sysfs reads block on the kernel (or the disk for images): read functions in parallel.
+        List<RawPciFunction> raws = IoPool.map(addresses, a -> SysfsPci.query(root, a));
+        PciIds ids = PciIds.find(root.isLive() ? List.of(Path.of("/")) : List.of(root.path(), Path.of("/")));
+        List<PciDevice> devices = new ArrayList<>(raws.size());
+        Map<String, byte[]> configs = new HashMap<>(raws.size() * 2);
+        for (RawPciFunction raw : raws) {
+            devices.add(toDevice(raw, ids));
+            configs.put(raw.address().toString(), raw.config());
+        }
+        HostFacts host = LinuxHostFacts.read(root);
+        return new HostSnapshot(host, List.copyOf(devices), configs);
+    }
+
+    /** Maps one raw function to the model (pure; unit-tested). */
+    static PciDevice toDevice(RawPciFunction raw, PciIds ids) {
+        SysfsPci.Topology topo = SysfsPci.parseTopology(raw.address(), raw.linkTarget());
+        String location = WindowsIdentity.locationPath(topo.rootDomain(), topo.rootBus(), topo.chain());
+        String classCode = raw.classCode().length() == 6 ? raw.classCode() : "000000";
+        int vendor = (int) Hex.parse(raw.vendorId(), -1);
+        int device = (int) Hex.parse(raw.deviceId(), -1);
+        int base = Integer.parseInt(classCode.substring(0, 2), 16);
+        int sub = Integer.parseInt(classCode.substring(2, 4), 16);
+        List<String> upstream = topo.upstreamBridges().stream().map(PciAddress::toString).toList();
+        String override = raw.driverOverride();
+        return new PciDevice(
+                raw.address().toString(),
+                location,
+                WindowsIdentity.instanceId(raw.vendorId(), raw.deviceId(), raw.subsystemVendorId(),
+                        raw.subsystemId(), raw.revision(), location),
+                raw.vendorId(), raw.deviceId(), raw.subsystemVendorId(), raw.subsystemId(), raw.revision(),
+                classCode,
+                ids.className(base, sub),
+                vendor < 0 ? null : ids.vendor(vendor),
+                vendor < 0 || device < 0 ? null : ids.device(vendor, device),
+                raw.driver().isEmpty() ? null : raw.driver(),
+                raw.iommuGroup().isEmpty() ? null : Hex.parseDecimal(raw.iommuGroup(), null),
+                numaNode(raw.numaNode()),
+                SysfsPci.parseResource(raw.resourceLines()),
+                upstream.isEmpty() ? null : upstream.get(0),
+                upstream,
+                raw.physicalFunction().isEmpty() ? null : raw.physicalFunction(),
+                raw.resetMethod().isEmpty() ? List.of() : List.of(raw.resetMethod().trim().split("\\s+")),
+                raw.bootVga(),
+                override.isEmpty() || "(null)".equals(override) ? null : override);
+    }
+
+    private static Integer numaNode(String text) {
+        Integer n = Hex.parseDecimal(text, null);
+        // The kernel writes -1 when the platform has no NUMA information.
+        return n == null || n < 0 ? null : n;
+    }
+}
