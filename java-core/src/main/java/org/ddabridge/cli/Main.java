@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
         subcommands = {DevicesCommand.class, SurveyCommand.class, CaptureCommand.class, ServeCommand.class,
+            VersionCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
