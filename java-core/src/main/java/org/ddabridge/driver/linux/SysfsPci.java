@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.PciAddress;
+import org.ddabridge.util.Hex;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
 
@@ -136,9 +137,9 @@ public final class SysfsPci {
             if (f.length < 3) {
                 continue;
             }
-            long start = org.ddabridge.util.Hex.parse(f[0], 0);
-            long end = org.ddabridge.util.Hex.parse(f[1], 0);
-            long flags = org.ddabridge.util.Hex.parse(f[2], 0);
+            long start = Hex.parse(f[0], 0);
+            long end = Hex.parse(f[1], 0);
+            long flags = Hex.parse(f[2], 0);
             if ((start == 0 && end == 0) || Long.compareUnsigned(end, start) < 0) {
                 continue;
             }
@@ -163,8 +164,8 @@ public final class SysfsPci {
         int rootBus = -1;
         List<PciAddress> chain = new ArrayList<>();
         for (String part : parts) {
-            Matcher m = ROOT_BUS.matcher(part);
-            if (m.matches()) {
+            Matcher m = part.startsWith("pci") ? ROOT_BUS.matcher(part) : null;
+            if (m != null && m.matches()) {
                 rootDomain = (int) Long.parseLong(m.group(1), 16);
                 rootBus = Integer.parseInt(m.group(2), 16);
                 chain.clear();
@@ -194,11 +195,11 @@ public final class SysfsPci {
     }
 
     private static String hex16(byte[] b, int off) {
-        return String.format("%04x", (b[off] & 0xff) | (b[off + 1] & 0xff) << 8);
+        return Hex.pad((b[off] & 0xff) | (b[off + 1] & 0xff) << 8, 4);
     }
 
     private static String hex8(byte[] b, int off) {
-        return String.format("%02x", b[off] & 0xff);
+        return Hex.pad(b[off] & 0xff, 2);
     }
 
     static String strip0x(String s) {
