@@ -27,7 +27,7 @@ public final class StandardCapabilities {
         "UpstreamPort", "DownstreamPort", "PciePciBridge", "PciPcieBridge", "RcIntegratedEndpoint",
         "RcEventCollector"};
 
-    /** Link speed codes of LnkCap/LnkSta (1 = 2.5 GT/s, Gen1) as text. */
+    /** Link speed codes of LnkCap/LnkSta (1 = 2.5 GT/s, Gen1) as text; the numeric code stays in the JSON. */
     private static final String[] LINK_SPEEDS = {null, "2.5GT/s", "5GT/s", "8GT/s", "16GT/s", "32GT/s", "64GT/s"};
 
     private static final Map<Integer, CapabilityType> TABLE = List.of(
@@ -69,10 +69,10 @@ public final class StandardCapabilities {
         return s != null ? s : "Unknown(" + code + ")";
     }
 
-    /** Link speed code as lspci and the spec write it ({@code 2.5GT/s}), or {@code unknown(n)}. */
+    /** Link speed code as the spec writes it ({@code 2.5GT/s}), or {@code unknown} (e.g. 0 on RC-integrated functions). */
     public static String linkSpeedName(int code) {
         String s = code >= 0 && code < LINK_SPEEDS.length ? LINK_SPEEDS[code] : null;
-        return s != null ? s : "unknown(" + code + ")";
+        return s != null ? s : "unknown";
     }
 
     private static void powerManagement(ConfigSpace cs, int at, Map<String, Object> out, Consumer<String> finding) {
