@@ -11,16 +11,20 @@
 # Files already in out-dir are visible to the guest under /out (run.sh stages cases there).
 # Exit status: the guest script's status; 124 on timeout; 125 when the guest never reported one.
 #
-# Environment: DDABRIDGE_JAR (default <repo>/dist/ddabridge.jar; copied to /out/ddabridge.jar when
-# it exists), DDABRIDGE_E2E_TIMEOUT (240 s), DDABRIDGE_E2E_MEM (overrides the topology's memory),
-# DDABRIDGE_E2E_SMP (2), DDABRIDGE_E2E_PWSH (auto|0: share ~/.dotnet/tools read-only for pwsh),
-# DDABRIDGE_E2E_CACHE (kernel/initramfs cache), DDABRIDGE_E2E_VERBOSE=1 (stream the console).
+# Environment:
+#   DDABRIDGE_JAR               engine jar (default <repo>/dist/ddabridge.jar), copied to /out/ddabridge.jar
+#   DDABRIDGE_E2E_TIMEOUT       whole boot, seconds (240)
+#   DDABRIDGE_E2E_CASE_TIMEOUT  per case in guest/run-cases.sh, seconds (90)
+#   DDABRIDGE_E2E_MEM / _SMP    guest RAM (topology's, else 1536M) / vCPUs (2)
+#   DDABRIDGE_E2E_PWSH          auto|0: share ~/.dotnet/tools read-only (pwsh in the chroot)
+#   DDABRIDGE_E2E_CACHE         kernel/initramfs cache (~/.cache/ddabridge-e2e)
+#   DDABRIDGE_E2E_VERBOSE=1     stream the serial console to stderr
 set -euo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_DIR/lib/common.sh"
 . "$E2E_DIR/lib/kernel.sh"
 
-[ $# -ge 2 ] && [ $# -le 3 ] || { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 2 ] && [ $# -le 3 ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 TOPO_ARG=$1; SCRIPT=$2
 if [ -f "$TOPO_ARG" ]; then TOPO_FILE=$TOPO_ARG; else TOPO_FILE="$E2E_DIR/topologies/$TOPO_ARG.topo"; fi
 [ -f "$TOPO_FILE" ] || e2e_die "no topology '$TOPO_ARG' (have: $(cd "$E2E_DIR/topologies" && ls *.topo | sed 's/\.topo$//' | tr '\n' ' '))"
@@ -49,6 +53,7 @@ fi
 {
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"
     echo "E2E_JAR_PATH='$DDABRIDGE_JAR'"
+    echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
 } > "$OUT/env.sh"
 
 # --- topology -> qemu arguments ------------------------------------------------------------
@@ -128,6 +133,7 @@ grep -v 'has no peer' "$OUT/qemu.stderr" >&2 || true
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
     e2e_log "TIMEOUT: $TOPO did not power off within ${TIMEOUT}s (last console lines below)"
     tail -n 15 "$OUT/console.log" >&2
+    [ -s "$OUT/guest.log" ] && { e2e_log "last guest.log lines:"; tail -n 10 "$OUT/guest.log" >&2; }
     exit 124
 fi
 rc=

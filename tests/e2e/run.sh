@@ -11,19 +11,21 @@
 # Exit status: 0 only when M is 0.
 #
 # Environment: everything boot.sh takes (DDABRIDGE_JAR, DDABRIDGE_E2E_TIMEOUT, ...), plus
-# DDABRIDGE_E2E_OUT (results root, default tests/e2e/out/run), DDABRIDGE_E2E_REQUIRE_JAR=1.
+# DDABRIDGE_E2E_OUT (results root, default tests/e2e/out/run), DDABRIDGE_E2E_REQUIRE_JAR=1,
+# DDABRIDGE_E2E_CASES (cases root, default tests/e2e/cases; used to self-test the harness).
 set -uo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_DIR/lib/common.sh"
 . "$E2E_DIR/lib/kernel.sh"
 
 OUT_ROOT=${DDABRIDGE_E2E_OUT:-"$E2E_DIR/out/run"}
+CASES_DIR=${DDABRIDGE_E2E_CASES:-"$E2E_DIR/cases"}
 T_START=$(date +%s.%N)
 
 if [ $# -gt 0 ]; then TOPOS=("$@")
 else
     TOPOS=()
-    for d in "$E2E_DIR"/cases/*/; do
+    for d in "$CASES_DIR"/*/; do
         t=$(basename "$d"); ls "$d"/*.sh >/dev/null 2>&1 && TOPOS+=("$t")
     done
 fi
@@ -42,7 +44,7 @@ r_skip() { say "SKIP $1"; SKIPPED=$((SKIPPED + 1)); }
 
 rm -rf "$OUT_ROOT"; mkdir -p "$OUT_ROOT"
 for topo in "${TOPOS[@]}"; do
-    cdir="$E2E_DIR/cases/$topo"
+    cdir="$CASES_DIR/$topo"
     if [ ! -f "$E2E_DIR/topologies/$topo.topo" ] || ! ls "$cdir"/*.sh >/dev/null 2>&1; then
         r_fail "$topo/setup: no topologies/$topo.topo or no cases/$topo/*.sh"; continue
     fi

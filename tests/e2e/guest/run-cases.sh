@@ -2,7 +2,7 @@
 # shell under a timeout, and frames its output for run.sh:
 #   CASE <name>            before the case
 #   PASS/FAIL/SKIP ...     the case's own result lines
-#   END <name> rc=<n>      after it (rc 143/137 = killed by the timeout)
+#   END <name> rc=<n>      after it (rc 143/137 = killed by the timeout, E2E_CASE_TIMEOUT s)
 # Exit status: 0 only when every case exited 0.
 . /out/lib.sh
 e2e_guard
@@ -12,8 +12,16 @@ for f in /out/cases/*.sh; do
     name=$(basename "$f" .sh)
     echo "CASE $name"
     t0=$(cut -d' ' -f1 /proc/uptime)
-    timeout "${E2E_CASE_TIMEOUT:-90}" sh "$f"
+    # own session so a timeout kills the case together with everything it started
+    setsid sh "$f" > /tmp/case.out 2>&1 < /dev/null &
+    pid=$!
+    ( sleep "${E2E_CASE_TIMEOUT:-90}"; kill -TERM -$pid; sleep 2; kill -KILL -$pid ) > /dev/null 2>&1 &
+    wd=$!
+    wait $pid
     crc=$?
+    kill $wd 2>/dev/null
+    kill -KILL -$pid 2>/dev/null
+    cat /tmp/case.out
     t1=$(cut -d' ' -f1 /proc/uptime)
     echo "END $name rc=$crc secs=$(awk "BEGIN{printf \"%.1f\", $t1-$t0}")"
     [ "$crc" -eq 0 ] || rc=1

@@ -35,12 +35,27 @@ _e2e_resolve_kernel_pkg() {
     echo "$pkg $ver"
 }
 
+# apt-cache costs ~3 s, so the resolution is remembered for DDABRIDGE_E2E_RESOLVE_TTL seconds
+# (default 1 day; 0 = always ask apt).
+_e2e_resolve_cached() {
+    local f="$E2E_CACHE/kernel/resolved" ttl=${DDABRIDGE_E2E_RESOLVE_TTL:-86400} res
+    if [ -z "${DDABRIDGE_E2E_KERNEL_PKG:-}" ] && [ -s "$f" ] &&
+       [ $(( $(date +%s) - $(stat -c %Y "$f") )) -lt "$ttl" ]; then
+        cat "$f"; return 0
+    fi
+    res=$(_e2e_resolve_kernel_pkg) || return 1
+    if [ -z "${DDABRIDGE_E2E_KERNEL_PKG:-}" ]; then
+        mkdir -p "${f%/*}"; echo "$res" > "$f.$$" && mv "$f.$$" "$f"
+    fi
+    echo "$res"
+}
+
 e2e_ensure_kernel() {
     local res pkg ver dir tmp deb
-    res=$(_e2e_resolve_kernel_pkg) || {
+    res=$(_e2e_resolve_cached) || {
         e2e_log "apt lists do not know linux-image-amd64 yet: apt-get update"
         DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >&2 || true
-        res=$(_e2e_resolve_kernel_pkg) || true
+        res=$(_e2e_resolve_cached) || true
     }
     if [ -z "$res" ]; then
         # Offline: fall back to the newest complete cached kernel.
@@ -99,8 +114,8 @@ e2e_ensure_initramfs() {
     # Content hash of every input: kernel tree id, module files, busybox, init, this build logic.
     key=$( {
         echo "kv=$E2E_KV root=$E2E_KROOT"
-        echo "$mods"
-        sha256sum "$busybox" "$init" "${BASH_SOURCE[0]}"
+        echo "$mods"        # absolute paths inside the keyed kernel dir: names the exact files
+        cat "$busybox" "$init" "${BASH_SOURCE[0]}" | sha256sum      # content only, not paths
     } | sha256sum | cut -c1-16)
     img="$E2E_CACHE/initramfs/$key.img"
     if [ ! -s "$img" ]; then
@@ -129,6 +144,8 @@ e2e_ensure_initramfs() {
             ( cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) | gzip -1 > "$img.tmp"
             mv "$img.tmp" "$img"
             rm -rf "$R"
+            # keep the 5 most recent images (one per edit of guest/init otherwise piles up)
+            ls -1t "$E2E_CACHE"/initramfs/*.img | tail -n +6 | xargs -r rm -f
             e2e_log "initramfs $key built in $((SECONDS - t0)) s ($(du -k "$img" | cut -f1) KiB, $(wc -l <<<"$mods") modules)"
         fi
         _e2e_unlock
