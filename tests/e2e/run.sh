@@ -94,7 +94,7 @@ for topo in "${TOPOS[@]}"; do
     done
     case $brc in
         0|1) ;;   # 1 = some case failed; already counted above
-        124) r_fail "$topo/boot: timed out after ${DDABRIDGE_E2E_TIMEOUT:-240}s (see $out/console.log)" ;;
+        124) r_fail "$topo/boot: timed out after ${secs}s (see $out/console.log)" ;;
         125) r_fail "$topo/boot: guest reported no exit status (see $out/console.log)" ;;
         *)   r_fail "$topo/boot: boot.sh rc=$brc ($(tail -n1 "$out/boot.stderr" 2>/dev/null))" ;;
     esac
