@@ -103,7 +103,9 @@ if [ "${DDABRIDGE_E2E_PWSH:-auto}" != 0 ] && [ -x "$DOTNET_TOOLS/pwsh" ]; then
              -device "virtio-9p-pci,fsdev=fsdotnet,mount_tag=hostdotnet,bus=pcie.0,addr=0x13")
 fi
 
-APPEND="console=ttyS0 panic=-1 $E2E_MARKER ddabridge_e2e_topo=$TOPO${CMDLINE_EXTRA}"
+# no_timer_check: under TCG on a loaded host the IO-APIC timer self-test can be too slow and the
+# kernel panics ("timer doesn't work through Interrupt-remapped IO-APIC") before /init.
+APPEND="console=ttyS0 panic=-1 no_timer_check $E2E_MARKER ddabridge_e2e_topo=$TOPO${CMDLINE_EXTRA}"
 QEMU=(qemu-system-x86_64
     -machine q35 -accel tcg -cpu max -m "$MEM" -smp "${DDABRIDGE_E2E_SMP:-2}"
     -nodefaults -display none -monitor none -no-reboot
