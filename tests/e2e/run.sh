@@ -111,6 +111,9 @@ for topo in "${TOPOS[@]}"; do
         125) r_fail "$topo/boot: guest reported no exit status (see $out/console.log)" ;;
         *)   r_fail "$topo/boot: boot.sh rc=$brc ($(tail -n1 "$out/boot.stderr" 2>/dev/null))" ;;
     esac
+    per_case=
+    for f in "$cdir"/*.sh; do c=$(basename "$f" .sh); per_case+=" $c=${CASE_SECS[$c]:-?}s"; done
+    TIMINGS[-1]+="  guest:$per_case"
     unset SEEN CASE_RC CASE_FAILS CASE_SECS
 done
 
