@@ -62,8 +62,9 @@ lay_out_dist() {
 here=$(dirname "$(readlink -f "$0")")
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 if [ -f "$here/ddabridge.jsa" ]; then
+  # A stale archive (jar rebuilt by hand) is ignored silently instead of warning on stderr.
   exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:SharedArchiveFile="$here/ddabridge.jsa" \
-    -jar "$here/ddabridge.jar" "$@"
+    -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$here/ddabridge.jar" "$@"
 fi
 exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -jar "$here/ddabridge.jar" "$@"
 LAUNCHER
