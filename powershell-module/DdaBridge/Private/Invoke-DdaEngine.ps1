@@ -25,8 +25,13 @@ $script:DdaSchemaVersion = 1
 # State of the serve process of this session; $null until the first request.
 $script:DdaServe = $null
 
-# Set once `serve` failed to start in this session: later calls go straight to one-shot mode.
-$script:DdaServeUnavailable = $false
+# Set when `serve` failed before it ever answered in this session: until then (UTC) calls go
+# straight to one-shot mode. $null when serve mode is usable.
+$script:DdaServeUnavailable = $null
+$script:DdaServeRetryAfter = [timespan]::FromMinutes(5)
+
+# True once a serve process has answered in this session (serve mode works here).
+$script:DdaServeWorked = $false
 
 # Id of the Write-Progress records that relay the engine's progress events.
 $script:DdaProgressId = 0x0DDA
@@ -41,7 +46,7 @@ function New-DdaErrorRecord {
     [CmdletBinding()]
     [OutputType([System.Management.Automation.ErrorRecord])]
     param(
-        [Parameter(Mandatory)] [string] $ErrorId,
+        [Parameter(Mandatory)] [AllowEmptyString()] [string] $ErrorId,
         [Parameter(Mandatory)] [AllowEmptyString()] [string] $Message,
         [object] $Category = 'NotSpecified',
         [object] $TargetObject,
@@ -269,13 +274,32 @@ function Write-DdaProgressEvent {
     Write-Progress @progress
 }
 
+function Wait-DdaTask {
+    # Waits for a task without throwing (a faulted task is reported through its state), polling
+    # so that Ctrl+C can stop the pipeline meanwhile.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [System.Threading.Tasks.Task] $Task)
+    $tasks = [System.Threading.Tasks.Task[]] @($Task)
+    while ([System.Threading.Tasks.Task]::WaitAny($tasks, 200) -lt 0) { }
+}
+
+function New-DdaTransportFailure {
+    # What Invoke-DdaEngineServe returns instead of an envelope when the process or pipe failed.
+    # (A returned value, not an exception: caught exceptions would still land in the caller's
+    # -ErrorVariable.)
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Message, [System.Exception] $Exception)
+    [pscustomobject]@{ PSTypeName = 'DdaBridge.TransportFailure'; Message = $Message; Exception = $Exception }
+}
+
 function Invoke-DdaEngineServe {
     <#
     .SYNOPSIS
         Sends one request to the serve process and returns the final envelope.
     .DESCRIPTION
-        Throws a System.IO.IOException when the process is gone or the pipe broke (the caller
-        decides whether to restart). Progress events are relayed to Write-Progress.
+        Returns a DdaBridge.TransportFailure object when the process is gone or the pipe broke
+        (the caller decides whether to restart); the process is then stopped. Progress events
+        are relayed to Write-Progress.
     #>
     [CmdletBinding()]
     param(
@@ -285,9 +309,6 @@ function Invoke-DdaEngineServe {
     )
 
     $process = $Serve.Process
-    if ($process.HasExited) {
-        throw [System.IO.IOException]::new("The DdaBridge engine (PID $($process.Id)) has exited with code $($process.ExitCode).")
-    }
     $id = $Serve.NextId
     $Serve.NextId++
     $request = [ordered]@{ id = $id; command = $Command; args = $Arguments }
@@ -296,32 +317,47 @@ function Invoke-DdaEngineServe {
 
     $completed = $false
     $progressShown = $false
+    $failure = $null
     try {
+        if ($process.HasExited) {
+            $failure = New-DdaTransportFailure "The DdaBridge engine (PID $($process.Id)) has exited with code $($process.ExitCode)."
+            return $failure
+        }
         # One line, '\n' terminated, UTF-8 without BOM (JSON Lines).
-        $process.StandardInput.Write($json + "`n")
-        $process.StandardInput.Flush()
+        $write = $process.StandardInput.WriteAsync($json + "`n")
+        Wait-DdaTask $write
+        if (-not $write.IsFaulted) {
+            $write = $process.StandardInput.FlushAsync()
+            Wait-DdaTask $write
+        }
+        if ($write.IsFaulted) {
+            $failure = New-DdaTransportFailure "Cannot send the request to the DdaBridge engine (PID $($process.Id)): $($write.Exception.GetBaseException().Message)" $write.Exception
+            return $failure
+        }
 
         while ($true) {
             $read = $process.StandardOutput.ReadLineAsync()
-            # Poll so that Ctrl+C can stop the pipeline while the engine is working.
-            while (-not $read.Wait(200)) { }
+            Wait-DdaTask $read
+            if ($read.IsFaulted) {
+                $failure = New-DdaTransportFailure "Cannot read from the DdaBridge engine (PID $($process.Id)): $($read.Exception.GetBaseException().Message)" $read.Exception
+                return $failure
+            }
             $line = $read.Result
             if ($null -eq $line) {
                 [void] $process.WaitForExit(2000)
                 $code = if ($process.HasExited) { $process.ExitCode } else { 'unknown' }
-                throw [System.IO.IOException]::new("The DdaBridge engine (PID $($process.Id)) closed its output (exit code $code).")
+                $failure = New-DdaTransportFailure "The DdaBridge engine (PID $($process.Id)) closed its output (exit code $code)."
+                return $failure
             }
             if ([string]::IsNullOrWhiteSpace($line)) { continue }
             Write-Debug "DdaBridge <- $line"
-            try {
-                $message = ConvertFrom-Json -InputObject $line -ErrorAction Stop
-            } catch {
-                # The contract keeps stdout for JSON only; tolerate a stray line rather than hang.
-                Write-Verbose "DdaBridge: ignoring a non-JSON line from the engine: $line"
-                continue
+            $message = $null
+            if ($line.TrimStart().StartsWith('{')) {
+                try { $message = ConvertFrom-Json -InputObject $line -ErrorAction Stop } catch { $message = $null }
             }
             if ($message -isnot [System.Management.Automation.PSCustomObject]) {
-                Write-Verbose "DdaBridge: ignoring a JSON line that is not an object: $line"
+                # The contract keeps stdout for JSON only; tolerate a stray line rather than hang.
+                Write-Verbose "DdaBridge: ignoring a line from the engine that is not a JSON object: $line"
                 continue
             }
             $names = $message.PSObject.Properties.Name
@@ -348,8 +384,12 @@ function Invoke-DdaEngineServe {
     } finally {
         if ($progressShown) { Write-Progress -Id $script:DdaProgressId -Activity "DdaBridge $Command" -Completed }
         if (-not $completed) {
-            # Interrupted (Ctrl+C) or broken: the stream may now hold a half-read answer, so the
+            # Broken, or interrupted (Ctrl+C): the stream may now hold a half-read answer, so the
             # process cannot be reused. The next call starts a fresh one.
+            if ($failure) {
+                $log = Get-DdaLogTail -Path $Serve.LogPath
+                if ($log) { $failure.Message += [Environment]::NewLine + $log }
+            }
             if (Test-DdaCurrentServe $Serve) { Stop-DdaEngine }
         }
     }
@@ -417,7 +457,7 @@ function Invoke-DdaEngineOnce {
     if ($errText) { Write-Verbose "DdaBridge engine stderr: $errText" }
 
     $envelope = $null
-    if (-not [string]::IsNullOrWhiteSpace($stdout)) {
+    if (-not [string]::IsNullOrWhiteSpace($stdout) -and $stdout.TrimStart().StartsWith('{')) {
         try { $envelope = ConvertFrom-Json -InputObject $stdout -ErrorAction Stop } catch { $envelope = $null }
     }
     if ($envelope -is [System.Management.Automation.PSCustomObject] -and $envelope.PSObject.Properties.Name -contains 'ok') {
@@ -491,6 +531,9 @@ function Invoke-DdaEngine {
 
     $envelope = $null
     $serveFailure = $null
+    if ($script:DdaServeUnavailable -and [datetime]::UtcNow -ge $script:DdaServeUnavailable) {
+        $script:DdaServeUnavailable = $null
+    }
     if (-not $OneShot -and -not $script:DdaServeUnavailable) {
         $attempts = if ($NoRetry) { 1 } else { 2 }
         for ($attempt = 1; $attempt -le $attempts -and -not $envelope; $attempt++) {
@@ -504,31 +547,30 @@ function Invoke-DdaEngine {
                 try {
                     $serve = Start-DdaEngine -Launch $launch
                 } catch {
-                    $serveFailure = $_
-                    Write-Verbose "DdaBridge: cannot start the engine in serve mode: $_"
+                    $serveFailure = New-DdaTransportFailure "Cannot start the DdaBridge engine: $($_.Exception.Message)" $_.Exception
+                    Write-Verbose "DdaBridge: $($serveFailure.Message)"
+                    $script:DdaServeUnavailable = [datetime]::UtcNow + $script:DdaServeRetryAfter
                     break
                 }
             }
-            try {
-                $envelope = Invoke-DdaEngineServe -Serve $serve -Command $Command -Arguments $requestArgs
-            } catch {
-                # Any failure here is a transport failure (broken pipe, process gone, ...).
-                $serveFailure = $_
-                $log = Get-DdaLogTail -Path $serve.LogPath
-                Write-Verbose "DdaBridge: serve request failed: $($_.Exception.Message) $log"
-                $neverAnswered = $serve.Answered -eq 0
-                if (Test-DdaCurrentServe $serve) { Stop-DdaEngine }
-                if ($neverAnswered) {
-                    # This process never answered anything: serve mode does not work here.
-                    $script:DdaServeUnavailable = $true
+            $answer = Invoke-DdaEngineServe -Serve $serve -Command $Command -Arguments $requestArgs
+            if ($answer.PSObject.TypeNames -contains 'DdaBridge.TransportFailure') {
+                $serveFailure = $answer
+                Write-Verbose "DdaBridge: serve request failed: $($answer.Message)"
+                if (-not $script:DdaServeWorked) {
+                    # Serve mode has never answered in this session: it does not work here.
+                    $script:DdaServeUnavailable = [datetime]::UtcNow + $script:DdaServeRetryAfter
                     break
                 }
+            } else {
+                $envelope = $answer
+                $script:DdaServeWorked = $true
             }
         }
         if (-not $envelope -and $NoRetry -and $serveFailure) {
             $Cmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'EngineFailed' -Category InvalidResult `
                         -TargetObject $Command -InnerException $serveFailure.Exception `
-                        -Message "The DdaBridge engine stopped while running '$Command': $($serveFailure.Exception.Message)"))
+                        -Message "The DdaBridge engine stopped while running '$Command': $($serveFailure.Message)"))
         }
     }
 
