@@ -395,18 +395,29 @@ function Invoke-DdaEngineServe {
     }
 }
 
+# Request arguments that the one-shot CLI takes as positional parameters, per command.
+$script:DdaPositionalArgument = @{
+    devices = 'address'
+}
+
 function ConvertTo-DdaCommandLine {
-    # camelCase request args -> `--kebab-case value` options of the one-shot CLI.
+    # camelCase request args -> `--kebab-case value` options of the one-shot CLI (positional
+    # parameters last, after `--`).
     [CmdletBinding()]
     [OutputType([string[]])]
     param([Parameter(Mandatory)] [string] $Command, [System.Collections.IDictionary] $Arguments)
     $list = [System.Collections.Generic.List[string]]::new()
     $list.Add($Command)
     $list.Add('--json')
+    $positional = [System.Collections.Generic.List[string]]::new()
     if ($Arguments) {
         foreach ($key in $Arguments.Keys) {
             $value = $Arguments[$key]
             if ($null -eq $value) { continue }
+            if ($script:DdaPositionalArgument[$Command] -eq $key) {
+                foreach ($item in @($value)) { $positional.Add([string] $item) }
+                continue
+            }
             $option = '--' + ([regex]::Replace([string] $key, '(?<=[a-z0-9])([A-Z])', '-$1')).ToLowerInvariant()
             if ($value -is [bool]) {
                 if ($value) { $list.Add($option) }
@@ -417,6 +428,10 @@ function ConvertTo-DdaCommandLine {
                 $list.Add([string] $item)
             }
         }
+    }
+    if ($positional.Count) {
+        $list.Add('--')
+        $list.AddRange($positional)
     }
     , $list.ToArray()
 }

@@ -89,12 +89,10 @@ function Get-DdaDevice {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Bdf')]
         [ValidateNotNullOrEmpty()]
-        [ArgumentCompleter({ param($c, $p, $word, $a, $bound) Complete-DdaDeviceArgument -Property Address -WordToComplete $word -BoundParameters $bound })]
         [string[]] $Address,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [ValidateNotNullOrEmpty()]
-        [ArgumentCompleter({ param($c, $p, $word, $a, $bound) Complete-DdaDeviceArgument -Property LocationPath -WordToComplete $word -BoundParameters $bound })]
         [string[]] $LocationPath,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -142,10 +140,12 @@ function Get-DdaDevice {
             if ($InputObject -is [string]) {
                 $lookups.Add(@('Address', $InputObject))
             } else {
-                $piped = $identityKeys | Where-Object { $_ -notin $commandLine -and @($PSBoundParameters[$_] | Where-Object { $_ }).Count } |
+                # Read the parameter variables, not $PSBoundParameters: the latter keeps values bound
+                # from earlier pipeline objects.
+                $piped = $identityKeys | Where-Object { $_ -notin $commandLine -and @(Get-Variable -Name $_ -ValueOnly | Where-Object { $_ }).Count } |
                     Select-Object -First 1
                 if ($piped) {
-                    foreach ($value in $PSBoundParameters[$piped]) { $lookups.Add(@($piped, $value)) }
+                    foreach ($value in (Get-Variable -Name $piped -ValueOnly)) { $lookups.Add(@($piped, $value)) }
                 } elseif ($commandLine.Count -eq 0) {
                     $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
                                 -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
@@ -180,3 +180,13 @@ function Get-DdaDevice {
         }
     }
 }
+
+# Completers are registered from module scope so that they can call the module's private
+# functions (a scriptblock in an [ArgumentCompleter()] attribute runs outside the module).
+foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
+    Register-ArgumentCompleter -CommandName Get-DdaDevice -ParameterName $ddaCompletedParameter -ScriptBlock {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+    }
+}
+Remove-Variable -Name ddaCompletedParameter

@@ -99,10 +99,14 @@ if ($command -eq 'serve') {
     exit 0
 }
 
-# One-shot: <command> --json [--kebab-option value]...
+# One-shot: <command> --json [--kebab-option value]... [-- ADDRESS...]
 $a = @{}
 for ($i = 1; $i -lt $rest.Count; $i++) {
     if ($rest[$i] -eq '--json') { continue }
+    if ($rest[$i] -eq '--') {
+        if ($i + 1 -lt $rest.Count) { $a['address'] = $rest[$i + 1] }
+        break
+    }
     if ($rest[$i].StartsWith('--')) {
         $key = [regex]::Replace($rest[$i].Substring(2), '-([a-z])', { $args[0].Groups[1].Value.ToUpperInvariant() })
         $a[$key] = $rest[$i + 1]
