@@ -134,6 +134,10 @@ function Resolve-DdaEngineLaunch {
     $jvmArgs.AddRange([string[]] @('-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'))
     $jsa = Join-Path $jarDir 'ddabridge.jsa'
     if (Test-Path -LiteralPath $jsa -PathType Leaf) { $jvmArgs.Add("-XX:SharedArchiveFile=$jsa") }
+    # stdout carries JSON only: send the JVM's own log lines (e.g. a CDS archive warning, which
+    # unified logging prints on stdout by default) to stderr.
+    $jvmArgs.Add('-Xlog:disable')
+    $jvmArgs.Add('-Xlog:all=warning:stderr')
     # The engine writes UTF-8 JSON; make the JVM's default charset agree whatever the locale is.
     $jvmArgs.Add('-Dfile.encoding=UTF-8')
     $jvmArgs.Add('-Dstdout.encoding=UTF-8')
@@ -472,8 +476,12 @@ function Invoke-DdaEngineOnce {
     if ($errText) { Write-Verbose "DdaBridge engine stderr: $errText" }
 
     $envelope = $null
-    if (-not [string]::IsNullOrWhiteSpace($stdout) -and $stdout.TrimStart().StartsWith('{')) {
-        try { $envelope = ConvertFrom-Json -InputObject $stdout -ErrorAction Stop } catch { $envelope = $null }
+    # The envelope is the JSON object that starts on the first line beginning with '{'
+    # (anything before it is not the engine's answer).
+    $start = if ($stdout) { [regex]::Match($stdout, '(?m)^\s*\{') } else { $null }
+    if ($start -and $start.Success) {
+        try { $envelope = ConvertFrom-Json -InputObject $stdout.Substring($start.Index) -ErrorAction Stop } catch { $envelope = $null }
+        if ($start.Index -gt 0) { Write-Verbose "DdaBridge: ignored engine output before the JSON: $($stdout.Substring(0, $start.Index).Trim())" }
     }
     if ($envelope -is [System.Management.Automation.PSCustomObject] -and $envelope.PSObject.Properties.Name -contains 'ok') {
         return $envelope
