@@ -148,6 +148,34 @@ Describe 'Engine transport (fake engine)' -Skip:($IsWindows) {
         $d.Bars[0].Size | Should -Be 16384
     }
 
+    It 'can be stopped (Ctrl+C) while waiting, and stops the interrupted engine' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($manifest)
+                    Import-Module $manifest
+                    Get-DdaDevice | Out-Null
+                    & (Get-Module DdaBridge) { Invoke-DdaEngine -Command hang }
+                }).AddArgument((Get-DdaTestModulePath))
+            $async = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path $env:FAKE_DDA_LOG) -or -not (Select-String -Path $env:FAKE_DDA_LOG -Pattern ' serve' -Quiet)) {
+                if ([datetime]::UtcNow -gt $deadline) { throw 'the fake engine did not start' }
+                Start-Sleep -Milliseconds 100
+            }
+            Start-Sleep -Seconds 3   # let the request reach 'hang'
+            $enginePid = [int] ((Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -match ' serve' } | Select-Object -First 1) -split ' ')[0]
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+            # The interrupted engine cannot be trusted any more (a half-read answer): it is stopped.
+            $engine = Get-Process -Id $enginePid -ErrorAction Ignore
+            if ($engine) { $engine.WaitForExit(5000) | Out-Null; $engine.HasExited | Should -BeTrue }
+        } finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'stops the serve process when the module is removed' {
         Get-DdaDevice | Out-Null
         $enginePid = Get-DdaTestServeProcessId

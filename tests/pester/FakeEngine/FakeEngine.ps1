@@ -7,7 +7,7 @@
 #   FAKE_DDA_LOG      file that gets one line per started process: "<pid> <command>"
 # Commands: devices (args address/class filter the canned list), progress (emits 3 progress
 # events, a stale line and a line for another id before answering), crash (exits mid-request),
-# echo (returns its args), anything else -> error NotImplemented.
+# echo (returns its args), hang (never answers), anything else -> error NotImplemented.
 $ErrorActionPreference = 'Stop'
 $utf8 = [System.Text.UTF8Encoding]::new($false)
 [Console]::OutputEncoding = $utf8
@@ -81,6 +81,10 @@ if ($command -eq 'serve') {
         if ($req.command -eq 'crash') {
             [Console]::Error.WriteLine('fake engine: crashing as asked')
             exit 4
+        }
+        if ($req.command -eq 'hang') {
+            Start-Sleep -Seconds 120
+            continue
         }
         if ($req.command -eq 'progress') {
             [Console]::Out.Write("this is not json`n")
