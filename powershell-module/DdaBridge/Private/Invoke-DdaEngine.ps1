@@ -255,6 +255,28 @@ function Start-DdaEngine {
     $script:DdaServe
 }
 
+# One regex per lower-case initial letter: a JSON object key ("name" right after '{' or ',' and
+# followed by ':') that starts with that letter. Keys cannot be confused with string values:
+# inside a JSON string a quote is always escaped.
+$script:DdaKeyPatterns = foreach ($letter in [char[]] 'abcdefghijklmnopqrstuvwxyz') {
+    , @([regex]::new('(?<=[{,]\s*)"' + $letter + '(?=[^"\\]*"\s*:)'), ('"' + [char]::ToUpperInvariant($letter)))
+}
+
+function ConvertFrom-DdaJson {
+    <#
+    .SYNOPSIS
+        Parses engine JSON, renaming every object key from camelCase to PascalCase on the way
+        (26 regex passes over the text are much cheaper than rebuilding objects in script).
+        PowerShell property access is case-insensitive, so $envelope.ok still works.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Json)
+    foreach ($pattern in $script:DdaKeyPatterns) {
+        $Json = $pattern[0].Replace($Json, $pattern[1])
+    }
+    ConvertFrom-Json -InputObject $Json -ErrorAction Stop
+}
+
 function Test-DdaCurrentServe {
     # True when $Serve is still the session's serve process (compared by PID: PSCustomObjects
     # do not compare by reference with -eq).
@@ -357,7 +379,7 @@ function Invoke-DdaEngineServe {
             Write-Debug "DdaBridge <- $line"
             $message = $null
             if ($line.TrimStart().StartsWith('{')) {
-                try { $message = ConvertFrom-Json -InputObject $line -ErrorAction Stop } catch { $message = $null }
+                try { $message = ConvertFrom-DdaJson -Json $line } catch { $message = $null }
             }
             if ($message -isnot [System.Management.Automation.PSCustomObject]) {
                 # The contract keeps stdout for JSON only; tolerate a stray line rather than hang.
@@ -480,7 +502,7 @@ function Invoke-DdaEngineOnce {
     # (anything before it is not the engine's answer).
     $start = if ($stdout) { [regex]::Match($stdout, '(?m)^\s*\{') } else { $null }
     if ($start -and $start.Success) {
-        try { $envelope = ConvertFrom-Json -InputObject $stdout.Substring($start.Index) -ErrorAction Stop } catch { $envelope = $null }
+        try { $envelope = ConvertFrom-DdaJson -Json $stdout.Substring($start.Index) } catch { $envelope = $null }
         if ($start.Index -gt 0) { Write-Verbose "DdaBridge: ignored engine output before the JSON: $($stdout.Substring(0, $start.Index).Trim())" }
     }
     if ($envelope -is [System.Management.Automation.PSCustomObject] -and $envelope.PSObject.Properties.Name -contains 'ok') {
