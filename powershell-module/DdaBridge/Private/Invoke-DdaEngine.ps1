@@ -214,7 +214,7 @@ function Stop-DdaEngine {
     } catch {
         Write-Verbose "DdaBridge: stopping engine: $_"
     } finally {
-        try { [void] $serve.LogCopy.Wait(1000) } catch { Write-Debug "DdaBridge: log copy ended: $_" }
+        [void] [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]] @($serve.LogCopy), 1000)
         try { $serve.LogStream.Dispose() } catch { Write-Debug "DdaBridge: log close: $_" }
         try { $serve.Process.Dispose() } catch { Write-Debug "DdaBridge: process dispose: $_" }
         if ($serve.LogPath) { Remove-Item -LiteralPath $serve.LogPath -Force -ErrorAction Ignore }
@@ -479,19 +479,21 @@ function Invoke-DdaEngineOnce {
     $process = [System.Diagnostics.Process]::new()
     $process.StartInfo = $psi
     $stderr = [System.IO.MemoryStream]::new()
+    $started = $false
     try {
-        [void] $process.Start()
+        $started = $process.Start()
         $process.StandardInput.Close()
         $errCopy = $process.StandardError.BaseStream.CopyToAsync($stderr)
         $outRead = $process.StandardOutput.ReadToEndAsync()
-        while (-not $outRead.Wait(200)) { }
+        Wait-DdaTask $outRead
         $process.WaitForExit()
-        [void] $errCopy.Wait(5000)
-        $stdout = $outRead.Result
+        [void] [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]] @($errCopy), 5000)
+        $stdout = if ($outRead.IsFaulted) { '' } else { $outRead.Result }
         $errText = ($script:DdaUtf8.GetString($stderr.ToArray()) -replace '\x1b\[[0-9;]*[A-Za-z]', '').Trim()
         $exitCode = $process.ExitCode
     } finally {
-        if (-not $process.HasExited) { try { $process.Kill($true) } catch { Write-Debug "DdaBridge: kill: $_" } }
+        # Reached early only when interrupted (Ctrl+C): do not leave the engine running.
+        if ($started -and -not $process.HasExited) { try { $process.Kill($true) } catch { Write-Debug "DdaBridge: kill: $_" } }
         $process.Dispose()
         $stderr.Dispose()
     }
