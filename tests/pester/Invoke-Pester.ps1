@@ -63,6 +63,12 @@ $module = if ($env:DDABRIDGE_MODULE) { $env:DDABRIDGE_MODULE } else { Join-Path 
 Write-Host "Module under test: $module"
 Write-Host "Engine: $(if ($env:DDABRIDGE_JAR) { $env:DDABRIDGE_JAR } else { '(found by the module)' })"
 
+# `pwsh -File` hands "-Path a,b" over as one string: split it.
+$Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+foreach ($item in $Path) {
+    if (-not (Test-Path -LiteralPath $item)) { throw "Test path not found: $item" }
+}
+
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path
 $configuration.Run.PassThru = $true
@@ -75,17 +81,22 @@ if ($ResultPath) {
 }
 
 $run = Invoke-Pester -Configuration $configuration
+if (-not $run) {
+    Write-Host 'Pester: 0 passed, 1 failed, 0 skipped'
+    Write-Host 'Invoke-Pester returned no result.'
+    exit 1
+}
 
 $failedContainers = @($run.Containers | Where-Object { $_.Result -eq 'Failed' }).Count
-$failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
+$failed = [int] $run.FailedCount + [int] $run.FailedBlocksCount + [int] $run.FailedContainersCount
 Write-Host ''
-Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $run.PassedCount, $failed, ($run.SkippedCount + $run.NotRunCount))
+Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f [int] $run.PassedCount, $failed, ([int] $run.SkippedCount + [int] $run.NotRunCount))
 if ($run.FailedBlocksCount -or $run.FailedContainersCount) {
     Write-Host ("({0} failed blocks, {1} failed files)" -f $run.FailedBlocksCount, $run.FailedContainersCount)
 }
 
 if ($failed -gt 0 -or $failedContainers -gt 0) { exit 1 }
-if ($run.PassedCount -eq 0) {
+if ([int] $run.PassedCount -eq 0) {
     Write-Host 'No test passed: treating the run as failed.'
     exit 1
 }
