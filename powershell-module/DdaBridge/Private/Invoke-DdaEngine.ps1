@@ -237,6 +237,12 @@ function Start-DdaEngine {
     Write-Verbose "DdaBridge: starting engine: $($Launch.Java) $($psi.ArgumentList -join ' ')"
     [void] $process.Start()
 
+    # Logs of sessions that ended without removing the module (the file name holds the PID of
+    # the PowerShell that made it) are stale: delete them.
+    Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter 'ddabridge-serve-*.log' -File -ErrorAction Ignore |
+        Where-Object { $_.Name -match '^ddabridge-serve-(\d+)-' -and [int] $Matches[1] -ne $PID -and -not (Get-Process -Id ([int] $Matches[1]) -ErrorAction Ignore) } |
+        Remove-Item -Force -ErrorAction Ignore
+
     # stderr carries the engine's logs; drain it into a file without running PowerShell code on
     # another thread (an undrained pipe would block the engine once its buffer is full).
     $logPath = Join-Path ([System.IO.Path]::GetTempPath()) ("ddabridge-serve-{0}-{1}.log" -f $PID, $process.Id)
