@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: MIT
+
+function Get-DdaDevice {
+    <#
+    .SYNOPSIS
+        Gets the PCI devices of this machine, or of a captured host image.
+
+    .DESCRIPTION
+        Get-DdaDevice lists PCI functions as DdaBridge.Device objects: PCI address
+        (domain:bus:device.function), Windows location path and instance id, vendor/device ids and
+        names, class, bound driver, IOMMU group, NUMA node, BARs and parent bridge.
+
+        It only reads. On Linux the data comes from sysfs (/sys/bus/pci/devices); on Windows from
+        the PnP device tree. With -Root, a host image (a directory that stands for /, or a
+        .tar.gz made by the engine's capture command) is read instead of the live machine.
+
+        Each -Address, -LocationPath and -InstanceId value is looked up on its own; a value that
+        matches no device gives a non-terminating DeviceNotFound error and the others still run.
+        Objects piped in are matched by their Address property, else LocationPath, else
+        InstanceId (so the output of Get-DdaDevice, or of Get-VMHostAssignableDevice, can be
+        piped in).
+
+    .PARAMETER Address
+        PCI address(es), e.g. 0000:01:00.0. A short form without the domain (01:00.0) means
+        domain 0000.
+
+    .PARAMETER LocationPath
+        Windows location path(s), e.g. PCIROOT(0)#PCI(0200)#PCI(0000).
+
+    .PARAMETER InstanceId
+        PnP device instance id(s), e.g. PCI\VEN_1B36&DEV_0010&SUBSYS_11001AF4&REV_02\3&0&0&0010.
+
+    .PARAMETER Class
+        Only devices of this class: a class code prefix in hex (01, 0108, 010802) or a class name
+        such as 'Non-Volatile memory controller', as the engine accepts it.
+
+    .PARAMETER Root
+        Read this host image instead of the live machine: a directory treated as / for /sys and
+        /proc, or a .tar.gz capture.
+
+    .INPUTS
+        System.String (Address), or any object with an Address, LocationPath or InstanceId
+        property, such as DdaBridge.Device.
+
+    .OUTPUTS
+        DdaBridge.Device
+
+    .EXAMPLE
+        Get-DdaDevice
+
+        Lists every PCI function of this machine.
+
+    .EXAMPLE
+        Get-DdaDevice 0000:01:00.0, 0000:02:00.0
+
+        Gets two devices by PCI address.
+
+    .EXAMPLE
+        Get-DdaDevice | Where-Object Driver -eq nvme
+
+        Lists the NVMe controllers bound to the Linux nvme driver.
+
+    .EXAMPLE
+        Get-DdaDevice -Class 0300 | Format-List
+
+        Shows all VGA-compatible display controllers with every property.
+
+    .EXAMPLE
+        Get-DdaDevice -LocationPath 'PCIROOT(0)#PCI(0200)#PCI(0000)'
+
+        Gets a device by its Windows location path (the form Dismount-VMHostAssignableDevice takes).
+
+    .EXAMPLE
+        Get-DdaDevice -Root ./captures/server1.tar.gz | Group-Object IommuGroup
+
+        Reads a captured host image and groups its devices by IOMMU group.
+
+    .EXAMPLE
+        Import-Csv wanted.csv | Get-DdaDevice
+
+        Looks up every row by its Address (or LocationPath / InstanceId) column.
+
+    .LINK
+        about_DdaBridge
+    #>
+    [CmdletBinding(PositionalBinding = $false)]
+    [OutputType('DdaBridge.Device')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Bdf')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Address,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $LocationPath,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('DeviceInstanceId', 'PNPDeviceID')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $InstanceId,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $Class,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $Root,
+
+        # Receives whatever is piped in: a string is an address; other objects are matched by
+        # their Address / LocationPath / InstanceId properties (bound above by property name).
+        [Parameter(ValueFromPipeline, DontShow)]
+        [object] $InputObject
+    )
+
+    begin {
+        $identityKeys = 'Address', 'LocationPath', 'InstanceId'
+        # Identities given on the command line are all looked up; a piped object contributes
+        # only its strongest identity (its properties all name the same device).
+        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $identityKeys })
+
+        $rootPath = $null
+        $computerName = [System.Environment]::MachineName
+        if ($PSBoundParameters.ContainsKey('Root')) {
+            # The engine runs in another working directory: hand it a full path.
+            $rootPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Root)
+            $computerName = $null
+        }
+        $baseArgs = [ordered]@{}
+        if ($rootPath) { $baseArgs.root = $rootPath }
+        if ($Class) { $baseArgs.class = $Class }
+    }
+
+    process {
+        # Each lookup is (engine argument name, value).
+        $lookups = [System.Collections.Generic.List[object]]::new()
+        foreach ($key in $commandLine) {
+            foreach ($value in $PSBoundParameters[$key]) { $lookups.Add(@($key, $value)) }
+        }
+        if ($PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject) {
+            if ($InputObject -is [string]) {
+                $lookups.Add(@('Address', $InputObject))
+            } else {
+                # Read the parameter variables, not $PSBoundParameters: the latter keeps values bound
+                # from earlier pipeline objects.
+                $piped = $identityKeys | Where-Object { $_ -notin $commandLine -and @(Get-Variable -Name $_ -ValueOnly | Where-Object { $_ }).Count } |
+                    Select-Object -First 1
+                if ($piped) {
+                    foreach ($value in (Get-Variable -Name $piped -ValueOnly)) { $lookups.Add(@($piped, $value)) }
+                } elseif ($commandLine.Count -eq 0) {
+                    $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
+                                -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+                    return
+                }
+            }
+        } elseif ($lookups.Count -eq 0) {
+            $lookups.Add($null)   # no filter: every device
+        }
+
+        $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        foreach ($lookup in $lookups) {
+            $request = [ordered]@{}
+            foreach ($k in $baseArgs.Keys) { $request[$k] = $baseArgs[$k] }
+            if ($lookup) {
+                $key, $value = $lookup
+                if ([string]::IsNullOrWhiteSpace($value)) { continue }
+                $value = $value.Trim()
+                if ($key -eq 'Address') {
+                    # Accept the short form bus:device.function (domain 0000), any case.
+                    if ($value -match '^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$') { $value = "0000:$value" }
+                    $value = $value.ToLowerInvariant()
+                }
+                $request[[char]::ToLowerInvariant($key[0]) + $key.Substring(1)] = $value
+            }
+            $result = Invoke-DdaEngine -Command devices -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
+            foreach ($device in (ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.Device -ComputerName $computerName -Root $rootPath)) {
+                # Several identities in one call may name the same device: output it once.
+                if ($device.Address -and -not $seen.Add([string] $device.Address)) { continue }
+                $device
+            }
+        }
+    }
+}
+
+# Completers are registered from module scope so that they can call the module's private
+# functions (a scriptblock in an [ArgumentCompleter()] attribute runs outside the module).
+foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
+    Register-ArgumentCompleter -CommandName Get-DdaDevice -ParameterName $ddaCompletedParameter -ScriptBlock {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+    }
+}
+Remove-Variable -Name ddaCompletedParameter

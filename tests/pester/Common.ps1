@@ -1,0 +1,101 @@
+# Shared helpers for the DdaBridge Pester tests. Dot-source it inside BeforeAll.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-DdaTestModulePath {
+    # The module under test: $env:DDABRIDGE_MODULE, else the built copy in dist/.
+    if ($env:DDABRIDGE_MODULE) { return $env:DDABRIDGE_MODULE }
+    Join-Path $script:RepoRoot 'dist/DdaBridge/DdaBridge.psd1'
+}
+
+function Import-DdaTestModule {
+    $path = Get-DdaTestModulePath
+    if (-not (Test-Path -LiteralPath $path)) {
+        throw "DdaBridge module not found at '$path'. Build dist/ (build.sh) or set DDABRIDGE_MODULE."
+    }
+    Get-Module DdaBridge | Remove-Module -Force
+    Import-Module $path -Force -ErrorAction Stop
+}
+
+function Get-DdaTestJar {
+    # The engine the module will use, found the same way the module does, or $null.
+    if ($env:DDABRIDGE_JAR) { return $env:DDABRIDGE_JAR }
+    $moduleDir = Split-Path -Parent (Get-DdaTestModulePath)
+    foreach ($candidate in (Join-Path $moduleDir '../ddabridge.jar'), (Join-Path $moduleDir '../../dist/ddabridge.jar')) {
+        if (Test-Path -LiteralPath $candidate) { return (Resolve-Path $candidate).Path }
+    }
+    $null
+}
+
+function Get-DdaTestServeProcessId {
+    # PID of the module's serve process, or $null when none is running.
+    & (Get-Module DdaBridge) { if ($script:DdaServe -and -not $script:DdaServe.Process.HasExited) { $script:DdaServe.Process.Id } }
+}
+
+function Stop-DdaTestEngine {
+    $module = Get-Module DdaBridge
+    if ($module) { & $module { Stop-DdaEngine; $script:DdaServeUnavailable = $null; $script:DdaServeWorked = $false } }
+}
+
+function New-DdaTestLink {
+    # A relative symbolic link, as sysfs has them.
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Target)
+    $parent = Split-Path -Parent $Path
+    if (-not (Test-Path -LiteralPath $parent)) { New-Item -ItemType Directory -Path $parent -Force | Out-Null }
+    [void] [System.IO.Directory]::CreateSymbolicLink($Path, $Target)
+}
+
+function Set-DdaTestFile {
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [AllowEmptyString()] [string] $Value)
+    $parent = Split-Path -Parent $Path
+    if (-not (Test-Path -LiteralPath $parent)) { New-Item -ItemType Directory -Path $parent -Force | Out-Null }
+    [System.IO.File]::WriteAllText($Path, $Value + "`n", [System.Text.UTF8Encoding]::new($false))
+}
+
+function New-DdaTestHostImage {
+    <#
+    Builds a tiny host image (a directory standing for /) with two PCI functions:
+      0000:00:02.0  PCIe root port 1b36:000c, driver pcieport, IOMMU group 1
+      0000:01:00.0  NVMe controller 1b36:0010 (subsystem 1af4:1100, rev 02) behind it,
+                    driver nvme, IOMMU group 2, NUMA node 0, one 64-bit BAR0 of 16 KiB at 0xfe000000
+    with real relative symlinks, as in sysfs.
+    #>
+    param([Parameter(Mandatory)] [string] $Root)
+    $sys = Join-Path $Root 'sys'
+    $zeroLine = '0x0000000000000000 0x0000000000000000 0x0000000000000000'
+
+    $functions = @(
+        @{ Bdf = '0000:00:02.0'; Rel = 'pci0000:00/0000:00:02.0'; Vendor = '0x1b36'; Device = '0x000c'; Class = '0x060400'
+            Revision = '0x00'; SubVendor = '0x1b36'; SubDevice = '0x0000'; Numa = '-1'; Driver = 'pcieport'; Group = '1'
+            Resource = @(1..13 | ForEach-Object { $zeroLine }) }
+        @{ Bdf = '0000:01:00.0'; Rel = 'pci0000:00/0000:00:02.0/0000:01:00.0'; Vendor = '0x1b36'; Device = '0x0010'; Class = '0x010802'
+            Revision = '0x02'; SubVendor = '0x1af4'; SubDevice = '0x1100'; Numa = '0'; Driver = 'nvme'; Group = '2'
+            Resource = @('0x00000000fe000000 0x00000000fe003fff 0x0000000000140204') + @(2..13 | ForEach-Object { $zeroLine }) }
+    )
+    New-Item -ItemType Directory -Path (Join-Path $sys 'devices/pci0000:00') -Force | Out-Null
+    foreach ($f in $functions) {
+        $dir = Join-Path $sys "devices/$($f.Rel)"
+        New-Item -ItemType Directory -Path $dir -Force | Out-Null
+        Set-DdaTestFile (Join-Path $dir 'vendor') $f.Vendor
+        Set-DdaTestFile (Join-Path $dir 'device') $f.Device
+        Set-DdaTestFile (Join-Path $dir 'class') $f.Class
+        Set-DdaTestFile (Join-Path $dir 'revision') $f.Revision
+        Set-DdaTestFile (Join-Path $dir 'subsystem_vendor') $f.SubVendor
+        Set-DdaTestFile (Join-Path $dir 'subsystem_device') $f.SubDevice
+        Set-DdaTestFile (Join-Path $dir 'numa_node') $f.Numa
+        Set-DdaTestFile (Join-Path $dir 'resource') ($f.Resource -join "`n")
+        Set-DdaTestFile (Join-Path $dir 'enable') '1'
+        # Links relative to the function's directory, as the kernel makes them.
+        $up = '../' * ($f.Rel.Split('/').Count + 1)       # back to sys/
+        New-Item -ItemType Directory -Path (Join-Path $sys "bus/pci/drivers/$($f.Driver)") -Force | Out-Null
+        New-DdaTestLink (Join-Path $dir 'driver') "${up}bus/pci/drivers/$($f.Driver)"
+        New-DdaTestLink (Join-Path $sys "bus/pci/drivers/$($f.Driver)/$($f.Bdf)") "../../../../devices/$($f.Rel)"
+        New-DdaTestLink (Join-Path $dir 'subsystem') "${up}bus/pci"
+        New-DdaTestLink (Join-Path $dir 'iommu_group') "${up}kernel/iommu_groups/$($f.Group)"
+        New-DdaTestLink (Join-Path $sys "kernel/iommu_groups/$($f.Group)/devices/$($f.Bdf)") "../../../../devices/$($f.Rel)"
+        New-DdaTestLink (Join-Path $sys "bus/pci/devices/$($f.Bdf)") "../../../devices/$($f.Rel)"
+    }
+    Set-DdaTestFile (Join-Path $Root 'proc/cmdline') 'BOOT_IMAGE=/vmlinuz root=/dev/vda1 intel_iommu=on iommu=pt'
+    Set-DdaTestFile (Join-Path $Root 'etc/hostname') 'fixture-host'
+    $Root
+}

@@ -1,0 +1,64 @@
+# JSON-to-object conversion (Private/Invoke-DdaEngine.ps1 ConvertFrom-DdaJson and
+# Private/ConvertTo-DdaObject.ps1), without any engine.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-DdaTestModule
+}
+
+AfterAll {
+    Get-Module DdaBridge | Remove-Module -Force
+}
+
+Describe 'ConvertFrom-DdaJson' {
+    It 'renames object keys to PascalCase at every depth, arrays included' {
+        $o = & (Get-Module DdaBridge) { ConvertFrom-DdaJson '{"ok":true,"result":[{"address":"x","bars":[{"is64Bit":true}]},{ "numaNode" : null }]}' }
+        $o.PSObject.Properties.Name | Should -BeExactly @('Ok', 'Result')
+        $o.Result[0].PSObject.Properties.Name | Should -BeExactly @('Address', 'Bars')
+        $o.Result[0].Bars[0].PSObject.Properties.Name | Should -BeExactly @('Is64Bit')
+        $o.Result[1].PSObject.Properties.Name | Should -BeExactly @('NumaNode')
+    }
+
+    It 'leaves string values alone, even when they look like keys' {
+        $json = '{"message":"a {\"quoted\":1}, \"x\": y","list":["abc","def"],"text":",\"z\":"}'
+        $o = & (Get-Module DdaBridge) { param($j) ConvertFrom-DdaJson $j } $json
+        $o.Message | Should -BeExactly 'a {"quoted":1}, "x": y'
+        $o.List | Should -BeExactly @('abc', 'def')
+        $o.Text | Should -BeExactly ',"z":'
+    }
+}
+
+Describe 'ConvertTo-DdaObject' {
+    It 'types devices and their BARs and adds ComputerName and Root (<Case>)' -ForEach @(
+        @{ Case = 'PascalCase input'; Json = '[{"Address":"0000:01:00.0","Bars":[{"Index":0}]}]' }
+        @{ Case = 'camelCase input'; Json = '[{"address":"0000:01:00.0","bars":[{"index":0}]}]' }
+    ) {
+        $devices = & (Get-Module DdaBridge) {
+            param($j) ConvertTo-DdaObject -InputObject (ConvertFrom-Json $j) -TypeName $script:DdaTypeName.Device -ComputerName 'pc1' -Root '/img'
+        } $Json
+        @($devices).Count | Should -Be 1
+        $devices.PSObject.TypeNames[0] | Should -Be 'DdaBridge.Device'
+        $devices.PSObject.Properties.Name | Should -BeExactly @('Address', 'Bars', 'ComputerName', 'Root')
+        $devices.Bars[0].PSObject.TypeNames[0] | Should -Be 'DdaBridge.Bar'
+        $devices.Bars[0].PSObject.Properties.Name | Should -BeExactly @('Index')
+        $devices.ComputerName | Should -Be 'pc1'
+        $devices.Root | Should -Be '/img'
+    }
+
+    It 'types the host and devices of a survey' {
+        $survey = & (Get-Module DdaBridge) {
+            $raw = ConvertFrom-DdaJson '{"host":{"hostname":"srv"},"devices":[{"address":"a","bars":[{"index":0}]}]}'
+            ConvertTo-DdaObject -InputObject $raw -TypeName $script:DdaTypeName.Survey -ComputerName 'here'
+        }
+        $survey.PSObject.TypeNames[0] | Should -Be 'DdaBridge.Survey'
+        $survey.Host.PSObject.TypeNames[0] | Should -Be 'DdaBridge.Host'
+        $survey.Host.ComputerName | Should -Be 'srv' -Because 'a host name from the engine wins'
+        $survey.Devices[0].PSObject.TypeNames[0] | Should -Be 'DdaBridge.Device'
+        $survey.Devices[0].Bars[0].PSObject.TypeNames[0] | Should -Be 'DdaBridge.Bar'
+    }
+
+    It 'passes $null and empty arrays through' {
+        & (Get-Module DdaBridge) { ConvertTo-DdaObject -InputObject $null -TypeName DdaBridge.Device } | Should -BeNullOrEmpty
+        & (Get-Module DdaBridge) { ConvertTo-DdaObject -InputObject @() -TypeName DdaBridge.Device } | Should -BeNullOrEmpty
+    }
+}

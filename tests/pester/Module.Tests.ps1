@@ -1,0 +1,70 @@
+# Manifest, exports, help and formatting of the DdaBridge module (no engine needed).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:ManifestPath = Get-DdaTestModulePath
+    Import-DdaTestModule
+}
+
+AfterAll {
+    Get-Module DdaBridge | Remove-Module -Force
+}
+
+Describe 'DdaBridge module' {
+    It 'has a valid manifest' {
+        $manifest = Test-ModuleManifest -Path $script:ManifestPath -ErrorAction Stop
+        $manifest | Should -Not -BeNullOrEmpty
+        $manifest.Name | Should -Be 'DdaBridge'
+        $manifest.PowerShellVersion | Should -Be ([version] '7.2')
+        $manifest.CompatiblePSEditions | Should -Be @('Core')
+    }
+
+    It 'exports exactly the public functions listed in the manifest' {
+        $data = Import-PowerShellDataFile -Path $script:ManifestPath
+        $data.FunctionsToExport | Should -Not -Contain '*'
+        $exported = (Get-Module DdaBridge).ExportedFunctions.Keys | Sort-Object
+        $exported | Should -Be ($data.FunctionsToExport | Sort-Object)
+        $publicFiles = Get-ChildItem (Join-Path (Split-Path $script:ManifestPath) 'Public') -Filter *.ps1 | ForEach-Object BaseName | Sort-Object
+        $exported | Should -Be $publicFiles
+    }
+
+    It 'keeps its private functions private' {
+        Get-Command -Module DdaBridge -Name Invoke-DdaEngine -ErrorAction Ignore | Should -BeNullOrEmpty
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        foreach ($name in (Get-Module DdaBridge).ExportedFunctions.Keys) {
+            $name.Split('-')[0] | Should -BeIn $approved
+        }
+    }
+
+    It 'has comment-based help with examples for <_>' -ForEach @('Get-DdaDevice') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match '^\s*Get-DdaDevice\s*\['
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
+        foreach ($parameter in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -ne 'InputObject' }) {
+            ($help.parameters.parameter | Where-Object name -EQ $parameter).Description | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'ships about_DdaBridge' {
+        Get-Help about_DdaBridge | Out-String | Should -Match 'Get-DdaDevice'
+    }
+
+    It 'formats DdaBridge.Device as a table and a list' {
+        $device = [pscustomobject]@{
+            PSTypeName = 'DdaBridge.Device'; Address = '0000:01:00.0'; Driver = 'nvme'; IommuGroup = 7
+            VendorId = '1b36'; DeviceId = '0010'; ClassName = 'Non-Volatile memory controller'
+            DeviceName = 'A very long device name that goes on and on beyond any reasonable table column width'
+            Bars = @([pscustomobject]@{ PSTypeName = 'DdaBridge.Bar'; Index = 0; Start = 4261412864; Size = 16384; Type = 'memory'; Is64Bit = $true; Prefetchable = $false })
+        }
+        $table = $device | Format-Table | Out-String -Width 200
+        $table | Should -Match 'Address\s+Driver\s+IommuGroup\s+Id\s+ClassName\s+DeviceName'
+        $table | Should -Match '0000:01:00\.0\s+nvme\s+7\s+1b36:0010'
+        $table | Should -Not -Match 'reasonable table column width'
+        $list = $device | Format-List | Out-String -Width 200
+        $list | Should -Match 'BAR0 0xfe000000 size 0x4000 \(memory 64-bit\)'
+    }
+}
