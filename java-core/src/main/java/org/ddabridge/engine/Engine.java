@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import com.google.gson.JsonObject;
 
+import org.ddabridge.common.PnpDevice;
 import org.ddabridge.image.HostCapture;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
@@ -32,6 +33,7 @@ public final class Engine {
         register("devices", this::devices);
         register("survey", this::survey);
         register("capture", this::capture);
+        register("pnp", this::pnp);
         register("version", (args, p) -> version());
         register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
@@ -88,6 +90,13 @@ public final class Engine {
         result.put("host", snap.host());
         result.put("devices", selector.select(snap.devices()));
         return result;
+    }
+
+    /** Functions in Windows' Get-PnpDevice shape (the module's Hyper-V compatibility layer). */
+    private Object pnp(Args args, Progress progress) {
+        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
+        DeviceSelector selector = DeviceSelector.from(args);
+        return selector.select(backend(args).snapshot().devices()).stream().map(PnpDevice::of).toList();
     }
 
     private Object capture(Args args, Progress progress) {

@@ -1,0 +1,72 @@
+package org.ddabridge.common;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.ddabridge.model.PciDevice;
+
+/**
+ * A PCI function in the shape of Windows' {@code Get-PnpDevice} output (CIM class Win32_PnPEntity), built
+ * from Linux facts for the module's opt-in Hyper-V compatibility layer.
+ *
+ * @param instanceId   Windows-form instance id
+ * @param friendlyName pci.ids device name (or the class name)
+ * @param pnpClass     Windows setup class ({@link PnpVocabulary#setupClass})
+ * @param service      Windows service of the bound driver ({@link PnpVocabulary#service}), null without one
+ * @param status       {@code OK}, or {@code Error} when no driver drives the function
+ * @param problem      {@code CM_PROB_NONE}, or {@code CM_PROB_FAILED_INSTALL} without a driver
+ * @param present      always true (sysfs lists present functions only)
+ * @param manufacturer vendor name
+ * @param hardwareId   Windows hardware ids, most specific first
+ * @param address      the Linux address, for the engine's other commands
+ * @param linuxDriver  the Linux driver actually bound
+ * @param properties   {@code Get-PnpDeviceProperty} keys and values (DEVPKEY_Device_LocationPaths, …)
+ */
+public record PnpDevice(
+        String instanceId,
+        String friendlyName,
+        String pnpClass,
+        String service,
+        String status,
+        String problem,
+        boolean present,
+        String manufacturer,
+        List<String> hardwareId,
+        String address,
+        String linuxDriver,
+        Map<String, Object> properties) {
+
+    /** Maps one function. */
+    public static PnpDevice of(PciDevice d) {
+        String name = d.deviceName() != null ? d.deviceName()
+                : d.className() != null ? d.className() : "PCI device " + d.vendorId() + ":" + d.deviceId();
+        String ven = d.vendorId().toUpperCase(java.util.Locale.ROOT);
+        String dev = d.deviceId().toUpperCase(java.util.Locale.ROOT);
+        String subsys = (d.subsystemId() + d.subsystemVendorId()).toUpperCase(java.util.Locale.ROOT);
+        String rev = d.revision().toUpperCase(java.util.Locale.ROOT);
+        List<String> hardwareIds = List.of(
+                "PCI\\VEN_" + ven + "&DEV_" + dev + "&SUBSYS_" + subsys + "&REV_" + rev,
+                "PCI\\VEN_" + ven + "&DEV_" + dev + "&SUBSYS_" + subsys,
+                "PCI\\VEN_" + ven + "&DEV_" + dev + "&CC_" + d.classCode().toUpperCase(java.util.Locale.ROOT),
+                "PCI\\VEN_" + ven + "&DEV_" + dev);
+        boolean driven = d.driver() != null;
+        String pnpClass = PnpVocabulary.setupClass(d);
+        String service = PnpVocabulary.service(d);
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("DEVPKEY_Device_InstanceId", d.instanceId());
+        props.put("DEVPKEY_Device_LocationPaths", List.of(d.locationPath()));
+        props.put("DEVPKEY_Device_FriendlyName", name);
+        props.put("DEVPKEY_Device_Class", pnpClass);
+        props.put("DEVPKEY_Device_Service", service);
+        props.put("DEVPKEY_Device_HardwareIds", hardwareIds);
+        props.put("DEVPKEY_Device_Manufacturer", d.vendorName());
+        props.put("DEVPKEY_Device_Parent", d.parent());
+        props.put("DEVPKEY_PciDevice_BaseClass", d.baseClass());
+        props.put("DEVPKEY_PciDevice_SubClass", d.subClass());
+        props.put("DEVPKEY_PciDevice_ProgIf", Integer.parseInt(d.classCode().substring(4, 6), 16));
+        return new PnpDevice(d.instanceId(), name, pnpClass, service, driven ? "OK" : "Error",
+                driven ? "CM_PROB_NONE" : "CM_PROB_FAILED_INSTALL", true, d.vendorName(), hardwareIds, d.address(),
+                d.driver(), props);
+    }
+}

@@ -1,0 +1,56 @@
+package org.ddabridge.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.ddabridge.model.PciDevice;
+import org.ddabridge.platform.linux.LinuxPlatform;
+import org.ddabridge.util.HostRoot;
+import org.junit.jupiter.api.Test;
+
+/** Windows vocabulary on the host image captured in the QEMU reference guest. */
+class PnpDeviceTest {
+    private static final Path IMAGE = Path.of(System.getProperty("ddabridge.repo", ".."),
+            "tests/fixtures/hosts/qemu-reference.tar.gz");
+
+    static Map<String, PnpDevice> pnp() {
+        HostRoot root = org.ddabridge.image.HostImages.open(IMAGE.toString());
+        List<PciDevice> devices = new LinuxPlatform(root).snapshot().devices();
+        return devices.stream().map(PnpDevice::of).collect(Collectors.toMap(PnpDevice::address, Function.identity()));
+    }
+
+    @Test
+    void nvmeControllerLooksLikeWindowsStornvmeInTheScsiAdapterClass() {
+        PnpDevice nvme = pnp().get("0000:01:00.0");
+        // What the seed script filters on: Class SCSIAdapter, Service stornvme.
+        assertEquals("SCSIAdapter", nvme.pnpClass());
+        assertEquals("stornvme", nvme.service());
+        assertEquals("OK", nvme.status());
+        assertEquals(List.of("PCIROOT(0)#PCI(0200)#PCI(0000)"), nvme.properties().get("DEVPKEY_Device_LocationPaths"));
+        assertEquals("PCI\\VEN_1B36&DEV_0010&SUBSYS_11001AF4&REV_02", nvme.hardwareId().get(0));
+    }
+
+    @Test
+    void otherClassesMapToTheirWindowsSetupClasses() {
+        Map<String, PnpDevice> all = pnp();
+        assertEquals("Net", all.get("0000:03:00.0").pnpClass());
+        assertEquals("e1iexpress", all.get("0000:03:00.0").service());
+        assertEquals("System", all.get("0000:00:02.0").pnpClass()); // root port
+        assertEquals("pci", all.get("0000:00:02.0").service());
+        assertEquals("HDC", all.get("0000:00:1f.2").pnpClass()); // AHCI
+    }
+
+    @Test
+    void aFunctionWithoutDriverIsInErrorStateWithoutService() {
+        PnpDevice bridge = pnp().get("0000:05:00.0"); // pcie-pci-bridge: shpchp fails to bind in the guest
+        assertNull(bridge.service());
+        assertEquals("Error", bridge.status());
+        assertEquals("CM_PROB_FAILED_INSTALL", bridge.problem());
+    }
+}
