@@ -38,6 +38,7 @@ public final class Engine {
         register("survey", this::survey);
         register("capture", this::capture);
         register("version", (args, p) -> version());
+        register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
 
     /** Adds a command (later features register theirs here). */
