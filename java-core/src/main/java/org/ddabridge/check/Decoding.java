@@ -1,5 +1,6 @@
 package org.ddabridge.check;
 
+import org.ddabridge.pci.ConfigDecoder;
 import org.ddabridge.pci.DecodedFunction;
 
 /** The one place the checker turns config bytes into a {@link DecodedFunction}. */
@@ -8,6 +9,6 @@ final class Decoding {
     }
 
     static DecodedFunction decode(String address, byte[] config) {
-        return FallbackDecoder.decode(address, config == null ? new byte[0] : config);
+        return ConfigDecoder.decode(address, config == null ? new byte[0] : config);
     }
 }

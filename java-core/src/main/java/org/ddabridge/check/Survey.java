@@ -15,6 +15,7 @@ import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.driver.linux.HostUseReader;
 import org.ddabridge.driver.linux.LinuxIommuFacts;
 import org.ddabridge.driver.linux.PciIds;
+import org.ddabridge.dump.LspciDump;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.HostUse;
@@ -54,10 +55,19 @@ public final class Survey {
         return report(snap.host(), r, select);
     }
 
-    /** Surveys an {@code lspci -xxx} dump: predicted groups only, host facts unknown. */
+    /**
+     * Surveys an {@code lspci -xxx} dump: predicted groups only, host facts unknown.
+     *
+     * @throws org.ddabridge.engine.EngineException DumpInvalid when the text is not a dump
+     */
     public static SurveyReport ofDump(String text, String label, UnaryOperator<List<PciDevice>> select) {
-        Map<String, byte[]> configs = DumpFunctions.parse(text);
-        List<PciAddress> addresses = DumpFunctions.addresses(configs);
+        Map<String, byte[]> configs = new HashMap<>();
+        List<PciAddress> addresses = new ArrayList<>();
+        for (LspciDump.Function f : LspciDump.parse(text)) {
+            configs.put(f.address(), f.config());
+            addresses.add(PciAddress.parse(f.address()).orElseThrow());
+        }
+        addresses.sort(null);
         Map<String, DecodedFunction> decoded = new HashMap<>();
         for (PciAddress a : addresses) {
             decoded.put(a.toString(), Decoding.decode(a.toString(), configs.get(a.toString())));
@@ -72,11 +82,6 @@ public final class Survey {
         Checker.Result r = Checker.run(new Checker.Input(devices, configs, parents, IommuFacts.unknown(),
                 HostUse.unknown(), null));
         return report(host, r, select);
-    }
-
-    /** Number of functions an lspci dump holds (to reject files that are not dumps). */
-    public static int dumpFunctionCount(String text) {
-        return DumpFunctions.parse(text).size();
     }
 
     private static SurveyReport report(HostFacts host, Checker.Result r, UnaryOperator<List<PciDevice>> select) {

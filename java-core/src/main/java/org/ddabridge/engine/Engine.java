@@ -99,10 +99,6 @@ public final class Engine {
             } catch (IOException | InvalidPathException e) {
                 throw new EngineException(ErrorId.HostImageNotFound, "Cannot read the dump '" + dump + "': " + e, dump);
             }
-            if (Survey.dumpFunctionCount(text) == 0) {
-                throw new EngineException(ErrorId.DumpInvalid,
-                        "'" + dump + "' holds no lspci -x/-xxx/-xxxx hex dump of any function.", dump);
-            }
             return Survey.ofDump(text, "dump:" + dump, selector::select);
         }
         return Survey.ofHost(backend(args), selector::select);
