@@ -132,6 +132,12 @@ public final class HostUseReader {
                 return disk;
             }
         }
+        // Partition directory not in the image: sda1 / nvme0n1p1 / mmcblk0p1 name their disk by prefix.
+        for (String disk : LinuxHostFacts.names(root.sys("block"))) {
+            if (name.startsWith(disk) && name.substring(disk.length()).matches("p?[0-9]+")) {
+                return disk;
+            }
+        }
         return null;
     }
 
