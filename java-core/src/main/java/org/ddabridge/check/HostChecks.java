@@ -25,7 +25,7 @@ public final class HostChecks {
             List<HostCheck> out = new ArrayList<>();
             for (String id : List.of(IOMMU_PRESENT, IOMMU_ENABLED, INTERRUPT_REMAPPING, VFIO_AVAILABLE, NESTED,
                     IOMMU_MODE)) {
-                out.add(new HostCheck(id, CheckStatus.UNKNOWN, "Not known from an lspci dump.", List.of(), null));
+                out.add(new HostCheck(id, CheckStatus.UNKNOWN, "No host evidence: an lspci dump, or a platform without these sources.", List.of(), null));
             }
             return out;
         }

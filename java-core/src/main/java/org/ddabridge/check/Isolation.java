@@ -84,7 +84,9 @@ final class Isolation {
         int required = REQUIRED & (cap | EC);
         int missing = required & ~ctrl;
         if (missing == 0) {
-            return new Answer(true, String.format("ACS cap=0x%02x ctrl=0x%02x", cap, bits(acs.control())));
+            String note = acs.capability().hasKernelIsolation() ? ""
+                    : " (capability lacks " + names(REQUIRED & ~cap) + ": hard-wired, as the kernel assumes)";
+            return new Answer(true, String.format("ACS cap=0x%02x ctrl=0x%02x%s", cap, bits(acs.control()), note));
         }
         return new Answer(false, String.format("ACS cap=0x%02x ctrl=0x%02x, not enabled: %s", cap,
                 bits(acs.control()), names(missing)));

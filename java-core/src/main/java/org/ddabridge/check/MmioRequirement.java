@@ -81,6 +81,21 @@ public record MmioRequirement(long belowFourGiB, long aboveFourGiB) {
         return ((bytes + MIB - 1) / MIB) + "MB";
     }
 
+    /** Binary-unit size for messages: {@code 16 KiB}, {@code 256 MiB}, {@code 16 GiB}, {@code 0}. */
+    static String human(long bytes) {
+        if (bytes == 0) {
+            return "0";
+        }
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        double v = bytes;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return (v == Math.rint(v) ? String.valueOf((long) v) : String.format("%.1f", v)) + " " + units[u];
+    }
+
     /** QEMU size suffix: whole GiB as {@code 64G}, else {@code M}. */
     static String qemuSize(long bytes) {
         return bytes % GIB == 0 ? (bytes / GIB) + "G" : ((bytes + MIB - 1) / MIB) + "M";

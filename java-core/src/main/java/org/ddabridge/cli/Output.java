@@ -88,7 +88,12 @@ final class Output {
         table(rows, out);
         out.println("(GROUP: live IOMMU group number; ~ = predicted from topology)");
         out.println();
+        int infrastructure = 0;
         for (DeviceReport dr : r.reports()) {
+            if (isInfrastructure(dr)) {
+                infrastructure++;
+                continue;
+            }
             List<Reason> notable = new ArrayList<>();
             for (Reason reason : dr.reasons()) {
                 if (reason.severity() != Severity.INFO || reason.code().equals(ReasonCode.MMIO_REQUIREMENT)) {
@@ -111,6 +116,9 @@ final class Output {
                 out.printf("    must move with: %s%n", String.join(" ", dr.mustMoveWith()));
             }
         }
+        if (infrastructure > 0) {
+            out.printf("(%d bridge(s), port(s) and host bridge(s) not listed: never assignable)%n", infrastructure);
+        }
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Integer> e : r.summary().entrySet()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
@@ -118,9 +126,23 @@ final class Output {
         out.printf("%d PCI function(s): %s%n", r.reports().size(), sb);
     }
 
+    /** Bridges, switch ports and host bridges: their only errors say what they are. */
+    private static boolean isInfrastructure(DeviceReport dr) {
+        boolean any = false;
+        for (Reason reason : dr.reasons()) {
+            if (reason.severity() == Severity.ERROR) {
+                if (!reason.code().equals(ReasonCode.BRIDGE_OR_PORT) && !reason.code().equals(ReasonCode.HOST_BRIDGE)) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
     private static String verdictLabel(Verdict v) {
         return switch (v) {
-            case Assignable -> "ok";
+            case Assignable -> "yes";
             case AssignableWithWarnings -> "warnings";
             case NotAssignable -> "no";
         };
