@@ -198,7 +198,8 @@ public final class ExtendedCapabilities {
         int count = field(cs.u32(at + 8), 5, 3);
         out.put("barCount", count);
         if (count == 0 || count > MAX_REBAR_ENTRIES) {
-            finding.accept(String.format("resizable BAR capability at 0x%03x declares %d BARs (1-6 allowed)", at, count));
+            finding.accept(String.format("resizable BAR capability at 0x%03x declares %d BARs (1-6 allowed)",
+                    at, count));
         }
         List<Map<String, Object>> bars = new ArrayList<>();
         for (int i = 0; i < Math.min(count, MAX_REBAR_ENTRIES) && cs.has(at + 4 + 8 * i, 8); i++) {

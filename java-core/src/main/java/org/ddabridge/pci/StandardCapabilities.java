@@ -69,7 +69,7 @@ public final class StandardCapabilities {
         return s != null ? s : "Unknown(" + code + ")";
     }
 
-    /** Link speed code as the spec writes it ({@code 2.5GT/s}), or {@code unknown} (e.g. 0 on RC-integrated functions). */
+    /** Link speed code as the spec writes it ({@code 2.5GT/s}), or {@code unknown} (e.g. 0 on RC-integrated ones). */
     public static String linkSpeedName(int code) {
         String s = code >= 0 && code < LINK_SPEEDS.length ? LINK_SPEEDS[code] : null;
         return s != null ? s : "unknown";
@@ -93,7 +93,8 @@ public final class StandardCapabilities {
         // Multiple Message Capable is log2 of the vector count; codes 6 and 7 are reserved.
         int mmc = field(ctl, 1, 3);
         if (mmc > 5) {
-            finding.accept(String.format("MSI capability at 0x%02x: reserved Multiple Message Capable code %d", at, mmc));
+            finding.accept(String.format("MSI capability at 0x%02x: reserved Multiple Message Capable code %d",
+                    at, mmc));
         }
         out.put("count", 1 << mmc);
         out.put("countEnabled", 1 << field(ctl, 4, 3));

@@ -162,16 +162,50 @@ class LspciDifferentialTest {
                     (d, l) -> String.valueOf(d.ats())),
             new Row("DSN", l -> l.cap("Device Serial Number", Pattern.compile("^Device Serial Number (\\S+)"), "%s"),
                     (d, l) -> ext(d, ExtendedCapabilities.DSN, "serialNumber")),
-            new Row("PASID width", l -> l.cap("Process Address Space ID", Pattern.compile("Width=(\\w+)"), "%s"),
-                    (d, l) -> {
-                        Object w = ext(d, ExtendedCapabilities.PASID, "maxPasidWidth");
-                        return w == null ? null : String.format("%02x", Integer.parseInt(w.toString()));
+            new Row("PASID Exec/Priv/Width/Enable", l -> l.cap("Process Address Space ID", Pattern.compile(
+                    "PASIDCap: Exec([+-]) Priv([+-]), Max PASID Width: ([0-9a-f]+)\\s+PASIDCtl: Enable([+-])"),
+                    "Exec%s Priv%s %s En%s"), (d, l) -> {
+                        Map<String, Object> m = ConfigDecoder.first(d.extendedCapabilities(), ExtendedCapabilities.PASID);
+                        return m == null ? null : String.format("Exec%s Priv%s %02x En%s",
+                                sign((Boolean) m.get("executePermission")), sign((Boolean) m.get("privilegedMode")),
+                                (Integer) m.get("maxPasidWidth"), sign((Boolean) m.get("enabled")));
                     }),
-            new Row("PRI capacity", l -> l.cap("Page Request Interface", Pattern.compile("Max Requests: ([0-9a-f]+)"), "%s"),
-                    (d, l) -> {
-                        String c = ext(d, ExtendedCapabilities.PRI, "outstandingPageRequestCapacity");
-                        return c == null ? null : String.format("%08x", Long.parseLong(c));
+            new Row("PRI Enable/Capacity/Allocation", l -> l.cap("Page Request Interface", Pattern.compile(
+                    "PRICtl: Enable([+-])(?s:.*)Page Request Capacity: ([0-9a-f]+), Page Request Allocation: ([0-9a-f]+)"),
+                    "En%s %s %s"), (d, l) -> {
+                        Map<String, Object> m = ConfigDecoder.first(d.extendedCapabilities(), ExtendedCapabilities.PRI);
+                        return m == null ? null : String.format("En%s %08x %08x", sign((Boolean) m.get("enabled")),
+                                (Long) m.get("outstandingPageRequestCapacity"),
+                                (Long) m.get("outstandingPageRequestAllocation"));
+                    }),
+            new Row("ATS queue depth/Enable/STU", l -> l.cap("Address Translation Service", Pattern.compile(
+                    "Invalidate Queue Depth: ([0-9a-f]+)(?s:.*)ATSCtl:\\s+Enable([+-]), Smallest Translation Unit: "
+                    + "([0-9a-f]+)"), "%s En%s %s"), (d, l) -> {
+                        Map<String, Object> m = ConfigDecoder.first(d.extendedCapabilities(), ExtendedCapabilities.ATS);
+                        // lspci prints the raw 5-bit field, where 0 encodes a depth of 32.
+                        return m == null ? null : String.format("%02x En%s %02x",
+                                (Integer) m.get("invalidateQueueDepth") & 0x1f, sign((Boolean) m.get("enabled")),
+                                (Integer) m.get("smallestTranslationUnit"));
+                    }),
+            new Row("Resizable BAR first entry", l -> l.cap("Physical Resizable BAR", Pattern.compile(
+                    "BAR (\\d): current size: (\\S+), supported: (.*)"), "%s %s %s"), (d, l) -> {
+                        Map<String, Object> m = ConfigDecoder.first(d.extendedCapabilities(),
+                                ExtendedCapabilities.RESIZABLE_BAR);
+                        @SuppressWarnings("unchecked")
+                        List<Map<String, Object>> bars = m == null ? List.of() : (List<Map<String, Object>>) m.get("bars");
+                        if (bars.isEmpty()) {
+                            return null;
+                        }
+                        Map<String, Object> b = bars.get(0);
+                        @SuppressWarnings("unchecked")
+                        List<Long> sizes = (List<Long>) b.get("supportedSizesMb");
+                        return b.get("bar") + " " + size((Long) b.get("currentSizeMb")) + " "
+                                + sizes.stream().map(LspciDifferentialTest::size).collect(Collectors.joining(" "));
                     }));
+
+    private static String size(long mb) {
+        return mb >= 1L << 20 ? (mb >> 20) + "TB" : mb >= 1024 ? (mb >> 10) + "GB" : mb + "MB";
+    }
 
     static boolean lspciAvailable() {
         return Stream.of(Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin").split(File.pathSeparator))
