@@ -25,7 +25,8 @@ public final class HostChecks {
             List<HostCheck> out = new ArrayList<>();
             for (String id : List.of(IOMMU_PRESENT, IOMMU_ENABLED, INTERRUPT_REMAPPING, VFIO_AVAILABLE, NESTED,
                     IOMMU_MODE)) {
-                out.add(new HostCheck(id, CheckStatus.UNKNOWN, "No host evidence: an lspci dump, or a platform without these sources.", List.of(), null));
+                out.add(new HostCheck(id, CheckStatus.UNKNOWN,
+                        "No host evidence: an lspci dump, or a platform without these sources.", List.of(), null));
             }
             return out;
         }
@@ -74,7 +75,8 @@ public final class HostChecks {
                 : f.dmarPresent() && !cmd.iommuRequested() ? "the kernel did not enable it (Intel: many kernels need "
                         + "intel_iommu=on)" : "the kernel did not enable it";
         return new HostCheck(IOMMU_ENABLED, CheckStatus.FAIL, "The IOMMU is not in use: " + why + ".", ev,
-                f.ivrsPresent() ? "Add amd_iommu=on iommu=pt to the kernel command line, enable AMD-Vi in firmware, reboot."
+                f.ivrsPresent()
+                        ? "Add amd_iommu=on iommu=pt to the kernel command line, enable AMD-Vi in firmware, reboot."
                         : "Add intel_iommu=on iommu=pt to the kernel command line (GRUB_CMDLINE_LINUX), enable VT-d "
                                 + "in firmware, reboot.");
     }
@@ -143,12 +145,14 @@ public final class HostChecks {
     }
 
     static HostCheck nested(IommuFacts f) {
-        List<Evidence> ev = List.of(new Evidence("proc/cpuinfo", f.hypervisor() ? "flags: hypervisor" : "no hypervisor flag"));
+        List<Evidence> ev = List.of(new Evidence("proc/cpuinfo",
+                f.hypervisor() ? "flags: hypervisor" : "no hypervisor flag"));
         if (f.hypervisor()) {
             return new HostCheck(NESTED, CheckStatus.WARN,
                     "This host runs under a hypervisor: pass-through only works with a virtual IOMMU given to this VM "
                             + "and devices passed through to it first.", ev,
-                    "Give the VM a vIOMMU (QEMU -device intel-iommu,intremap=on; Hyper-V nested virtualization) or run on bare metal.");
+                    "Give the VM a vIOMMU (QEMU -device intel-iommu,intremap=on; Hyper-V nested virtualization) "
+                            + "or run on bare metal.");
         }
         return new HostCheck(NESTED, CheckStatus.PASS, "Bare metal (no hypervisor CPU flag).", ev, null);
     }

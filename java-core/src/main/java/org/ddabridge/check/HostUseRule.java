@@ -21,7 +21,8 @@ final class HostUseRule implements DeviceRule {
             out.add(new Reason(ReasonCode.HOST_NETWORK, Severity.ERROR,
                     "The host's default route goes through this device ("
                             + String.join(", ", use.defaultRoute().get(a)) + ").",
-                    List.of(new Evidence("proc/net/route", "default via " + String.join(" ", use.defaultRoute().get(a)))),
+                    List.of(new Evidence("proc/net/route",
+                            "default via " + String.join(" ", use.defaultRoute().get(a)))),
                     "Move the host's network to another interface first, or you lose remote access."));
         }
         if (use.isBootVga(a)) {

@@ -34,7 +34,8 @@ final class MmioRule implements DeviceRule {
                 + " when the 64-bit BARs exceed the default 32 GiB hole.";
         List<Reason> out = new ArrayList<>();
         out.add(new Reason(ReasonCode.MMIO_REQUIREMENT, Severity.INFO,
-                "Requires at least " + m.totalMiB() + " MB of MMIO gap space (" + MmioRequirement.human(m.belowFourGiB())
+                "Requires at least " + m.totalMiB() + " MB of MMIO gap space ("
+                        + MmioRequirement.human(m.belowFourGiB())
                         + " below 4 GiB for 32-bit BARs, " + MmioRequirement.human(m.aboveFourGiB())
                         + " above for 64-bit BARs; largest BAR " + MmioRequirement.human(largest) + ").",
                 ev, settings));

@@ -51,7 +51,8 @@ public final class Survey {
                 parents.put(d.address(), d.parent());
             }
         }
-        Checker.Result r = Checker.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents, iommu, use, dmar));
+        Checker.Result r =
+                Checker.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents, iommu, use, dmar));
         return report(snap.host(), r, select);
     }
 

@@ -7,8 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "survey", mixinStandardHelpOptions = true,
-        description = "Survey this machine (or a host image, or an lspci dump): host checks, and a pass-through verdict "
-                + "with reasons for every PCI function.")
+        description = "Survey this machine (or a host image, or an lspci dump): host checks, and a pass-through "
+                + "verdict with reasons for every PCI function.")
 final class SurveyCommand extends EngineCommand {
     @Mixin
     CommonOptions common;

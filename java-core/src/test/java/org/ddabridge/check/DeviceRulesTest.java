@@ -39,7 +39,8 @@ class DeviceRulesTest {
 
     @Test
     void pcieEndpointWithMsiXAndFlrIsAssignable() {
-        DeviceReport d = single(TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).intx().build());
+        DeviceReport d =
+                single(TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).intx().build());
         assertEquals(Verdict.Assignable, d.verdict(), d.reasons().toString());
         assertEquals("Express Endpoint -- more secure.", reason(d, ReasonCode.PCIE_ENDPOINT).message());
         assertTrue(codes(d).containsAll(Set.of(ReasonCode.ACS_PATH_ISOLATED, ReasonCode.MESSAGE_SIGNALED_INTERRUPTS,
@@ -83,7 +84,8 @@ class DeviceRulesTest {
     void deviceBehindPcieToPciBridge() {
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort())
                 .add(DEV, RP, TestConfigSpace.bridge(0x1b36, 0xe, 1, 2, 2).pcie(7, false).build())
-                .add("0000:02:01.0", DEV, TestConfigSpace.endpoint(0x1000, 1, 0x010000).msi().conventionalSize().build())
+                .add("0000:02:01.0", DEV,
+                        TestConfigSpace.endpoint(0x1000, 1, 0x010000).msi().conventionalSize().build())
                 .run();
         DeviceReport d = m.get("0000:02:01.0");
         assertTrue(codes(d).containsAll(Set.of(ReasonCode.BEHIND_PCI_BRIDGE, ReasonCode.ACS_PATH_MISSING)));
@@ -107,7 +109,8 @@ class DeviceRulesTest {
         // Cougar Point root port 0x1c10: listed in the kernel's PCH quirk table
         byte[] pchPort = TestConfigSpace.bridge(0x8086, 0x1c10, 0, 1, 1).pcie(4, false).build();
         DeviceReport ok = new MiniHost().add(RP, null, pchPort).add(DEV, RP, ep).run().get(DEV);
-        assertTrue(reason(ok, ReasonCode.ACS_PATH_ISOLATED).evidence().get(0).value().contains("pci_quirk_intel_pch_acs"));
+        assertTrue(reason(ok, ReasonCode.ACS_PATH_ISOLATED).evidence().get(0).value()
+                .contains("pci_quirk_intel_pch_acs"));
     }
 
     @Test
@@ -188,7 +191,8 @@ class DeviceRulesTest {
                 .get(DEV);
         assertEquals(new MmioRequirement(16L << 20, 288L << 20), d.mmio());
         Reason r = reason(d, ReasonCode.MMIO_REQUIREMENT);
-        assertTrue(r.message().startsWith("Requires at least 304 MB of MMIO gap space (16 MiB below 4 GiB for 32-bit BARs, 288 MiB above"), r.message());
+        assertTrue(r.message().startsWith("Requires at least 304 MB of MMIO gap space "
+                + "(16 MiB below 4 GiB for 32-bit BARs, 288 MiB above"), r.message());
         assertTrue(r.remediation().contains("-LowMemoryMappedIoSpace 128MB -HighMemoryMappedIoSpace 512MB"),
                 r.remediation());
         assertTrue(r.remediation().contains("pci-hole64-size=1G"), r.remediation());

@@ -123,7 +123,8 @@ class QemuReferenceTest {
         assertTrue(codes(d.get("0000:03:00.0")).contains(ReasonCode.IOMMU_GROUP_SHARED));
         Set<String> ne2k = codes(d.get("0000:06:01.0"));
         assertTrue(ne2k.containsAll(Set.of(ReasonCode.BEHIND_PCI_BRIDGE, ReasonCode.LINUX_VFIO_CONVENTIONAL,
-                ReasonCode.LINE_INTERRUPTS_ONLY, ReasonCode.ACS_PATH_MISSING, ReasonCode.BUS_RESET_SHARED)), ne2k.toString());
+                ReasonCode.LINE_INTERRUPTS_ONLY, ReasonCode.ACS_PATH_MISSING, ReasonCode.BUS_RESET_SHARED)),
+                ne2k.toString());
         assertEquals(List.of("0000:06:02.0"), d.get("0000:06:01.0").mustMoveWith());
         assertTrue(codes(d.get("0000:06:02.0")).contains(ReasonCode.NO_RESET), "no reset_method file, shared bus");
         assertTrue(codes(d.get("0000:00:1f.2")).contains(ReasonCode.IOMMU_GROUP_HOST_CRITICAL));
@@ -140,7 +141,8 @@ class QemuReferenceTest {
                 "InterruptRemapping", CheckStatus.PASS, "VfioAvailable", CheckStatus.PASS,
                 "Nested", CheckStatus.WARN, "IommuMode", CheckStatus.PASS), s);
         HostCheck ir = r.checks().stream().filter(c -> c.id().equals("InterruptRemapping")).findFirst().orElseThrow();
-        assertTrue(ir.evidence().contains(new Evidence("sys/firmware/acpi/tables/DMAR", "flags=0x01 (INTR_REMAP set)")));
+        assertTrue(ir.evidence().contains(
+                new Evidence("sys/firmware/acpi/tables/DMAR", "flags=0x01 (INTR_REMAP set)")));
     }
 
     @Test

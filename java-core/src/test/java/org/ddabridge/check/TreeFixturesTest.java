@@ -88,7 +88,8 @@ class TreeFixturesTest {
                 g("0000", "ff:06.0", "ff:06.1", "ff:06.2", "ff:06.3"));
         assertEquals(expected, partition(m));
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
-        verdicts.put("0000:06:00.0", Verdict.AssignableWithWarnings); // PCIe endpoint, MSI, ACS path; shares group with audio
+        // PCIe endpoint, MSI, ACS on the path; shares its group with the HDMI audio function
+        verdicts.put("0000:06:00.0", Verdict.AssignableWithWarnings);
         verdicts.put("0000:06:00.1", Verdict.AssignableWithWarnings); // same group as the GPU
         verdicts.put("0000:00:1b.0", Verdict.AssignableWithWarnings); // RC integrated endpoint: "less secure"
         verdicts.put("0000:04:00.0", Verdict.NotAssignable);          // NF200 downstream port lacks ACS

@@ -53,7 +53,10 @@ public final class TestConfigSpace {
         return this;
     }
 
-    /** PCIe capability: port type 0 endpoint, 1 legacy, 4 root port, 5 upstream, 6 downstream, 7 PCIe-to-PCI, 9 RCiEP. */
+    /**
+     * PCIe capability: port type 0 endpoint, 1 legacy, 4 root port, 5 upstream, 6 downstream, 7 PCIe-to-PCI,
+     * 9 RCiEP.
+     */
     public TestConfigSpace pcie(int portType, boolean flr) {
         int p = cap(0x10, 0x3c);
         w16(p + 2, 2 | portType << 4);
@@ -116,7 +119,8 @@ public final class TestConfigSpace {
     }
 
     private long readU32(int off) {
-        return (c[off] & 0xff) | (c[off + 1] & 0xff) << 8 | (c[off + 2] & 0xff) << 16 | (long) (c[off + 3] & 0xff) << 24;
+        return (c[off] & 0xff) | (c[off + 1] & 0xff) << 8 | (c[off + 2] & 0xff) << 16
+                | (long) (c[off + 3] & 0xff) << 24;
     }
 
     private void w16(int off, int v) {

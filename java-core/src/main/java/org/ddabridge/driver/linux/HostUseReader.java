@@ -24,7 +24,8 @@ import org.ddabridge.util.SysFiles;
  * devices) and the boot display ({@code boot_vga}).
  */
 public final class HostUseReader {
-    private static final Pattern PCI_SEGMENT = Pattern.compile("[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]");
+    private static final Pattern PCI_SEGMENT =
+            Pattern.compile("[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]");
 
     private HostUseReader() {
     }
@@ -143,7 +144,8 @@ public final class HostUseReader {
 
     private static String dmByName(HostRoot root, String mapperName) {
         for (String disk : LinuxHostFacts.names(root.sys("block"))) {
-            if (disk.startsWith("dm-") && mapperName.equals(SysFiles.readString(root.sys("block/" + disk + "/dm/name")))) {
+            if (disk.startsWith("dm-")
+                    && mapperName.equals(SysFiles.readString(root.sys("block/" + disk + "/dm/name")))) {
                 return disk;
             }
         }

@@ -36,7 +36,8 @@ public final class KernelLog {
     /** True when the log reports interrupt remapping switched on (Intel or AMD wording). */
     public static boolean irqRemappingEnabled(List<String> iommuLines) {
         for (String line : iommuLines) {
-            if (line.contains("DMAR-IR: Enabled IRQ remapping") || line.contains("AMD-Vi: Interrupt remapping enabled")) {
+            if (line.contains("DMAR-IR: Enabled IRQ remapping")
+                    || line.contains("AMD-Vi: Interrupt remapping enabled")) {
                 return true;
             }
         }

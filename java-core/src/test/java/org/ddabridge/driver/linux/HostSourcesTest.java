@@ -40,8 +40,10 @@ class HostSourcesTest {
     @Test
     void procInterrupts() {
         // Fixture: /proc/interrupts of the QEMU guest with intremap=on, and the same with intremap=off
-        List<String> on = List.of("           CPU0       CPU1", "  0:         45          0  IR-IO-APIC    2-edge      timer",
-                " 24:          0          0  IR-PCI-MSI 1048576-edge      nvme0q0", " 25:  0  0  DMAR-MSI    0-edge      dmar0");
+        List<String> on = List.of("           CPU0       CPU1",
+                "  0:         45          0  IR-IO-APIC    2-edge      timer",
+                " 24:          0          0  IR-PCI-MSI 1048576-edge      nvme0q0",
+                " 25:  0  0  DMAR-MSI    0-edge      dmar0");
         List<String> off = List.of("           CPU0", " 24:          0  PCI-MSI 1048576-edge      nvme0q0");
         assertEquals(2, ProcInterrupts.countRemapped(on));
         assertEquals(0, ProcInterrupts.countRemapped(off));
@@ -81,14 +83,16 @@ class HostSourcesTest {
         FakeSysfs fs = new FakeSysfs(dir);
         byte[] rp = TestConfigSpace.bridge(0x8086, 0x1c10, 0, 1, 1).pcie(4, false).build();
         fs.device("0000:00:1c.0", null, rp);
-        fs.device("0000:01:00.0", "0000:00:1c.0", TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).build());
+        fs.device("0000:01:00.0", "0000:00:1c.0",
+                TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).build());
         fs.device("0000:00:1f.6", null, TestConfigSpace.endpoint(0x8086, 0x15b8, 0x020000).pcie(9, false).build());
         String nvme = fs.deviceDir("0000:01:00.0").substring(4);
         fs.link("sys/block/nvme0n1", "../" + nvme + "/nvme/nvme0/nvme0n1");
         fs.dir(fs.deviceDir("0000:01:00.0") + "/nvme/nvme0/nvme0n1/nvme0n1p3");
         fs.link("sys/block/dm-0", "../devices/virtual/block/dm-0");
         fs.file("sys/devices/virtual/block/dm-0/dm/name", "vg-root\n");
-        fs.link("sys/devices/virtual/block/dm-0/slaves/nvme0n1p3", "../../../../" + nvme + "/nvme/nvme0/nvme0n1/nvme0n1p3");
+        fs.link("sys/devices/virtual/block/dm-0/slaves/nvme0n1p3",
+                "../../../../" + nvme + "/nvme/nvme0/nvme0n1/nvme0n1p3");
         fs.file("proc/mounts", "/dev/mapper/vg-root / ext4 rw 0 0\n/dev/nvme0n1p1 /boot/efi vfat rw 0 0\n");
         fs.link("sys/class/net/br0", "../../devices/virtual/net/br0");
         fs.link("sys/class/net/eno1", "../../" + fs.deviceDir("0000:00:1f.6").substring(4) + "/net/eno1");
