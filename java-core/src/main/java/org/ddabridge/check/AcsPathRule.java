@@ -19,9 +19,19 @@ final class AcsPathRule implements DeviceRule {
         }
         List<Evidence> ok = new ArrayList<>();
         List<Evidence> bad = new ArrayList<>();
+        List<Evidence> unknown = new ArrayList<>();
         for (Node up : ctx.topology().upstream(n)) {
             Isolation.Answer a = ctx.isolation().acsEnabled(up);
-            (a.isolated() ? ok : bad).add(new Evidence(DeviceContext.cfg(up.address()), a.why()));
+            Evidence e = new Evidence(DeviceContext.cfg(up.address()), a.why());
+            (a.isolated() ? ok : a.unknown() ? unknown : bad).add(e);
+        }
+        if (bad.isEmpty() && !unknown.isEmpty()) {
+            List<Evidence> ev = new ArrayList<>(unknown);
+            ev.addAll(ok);
+            return List.of(new Reason(ReasonCode.ACS_PATH_UNKNOWN, Severity.WARNING,
+                    "ACS on the path to the root could not be checked: a port's extended configuration space was "
+                            + "not available.", ev,
+                    "Survey the host itself as root, or take the dump with lspci -xxxx (4096 bytes per function)."));
         }
         if (bad.isEmpty()) {
             String msg = ok.isEmpty() ? "On the root bus: no bridge between the device and the root complex."
@@ -29,6 +39,7 @@ final class AcsPathRule implements DeviceRule {
             return List.of(Reason.info(ReasonCode.ACS_PATH_ISOLATED, msg, ok));
         }
         List<Evidence> ev = new ArrayList<>(bad);
+        ev.addAll(unknown);
         ev.addAll(ok);
         return List.of(new Reason(ReasonCode.ACS_PATH_MISSING, Severity.ERROR,
                 "Traffic from this device may be redirected to other devices in the system. Not assignable.", ev,

@@ -42,7 +42,10 @@ final class Isolation {
     }
 
     /** The verdict on one function with the reason in words (for evidence). */
-    record Answer(boolean isolated, String why) {
+    record Answer(boolean isolated, String why, boolean unknown) {
+        Answer(boolean isolated, String why) {
+            this(isolated, why, false);
+        }
     }
 
     Answer acsEnabled(Node n) {
@@ -51,8 +54,8 @@ final class Isolation {
             return new Answer(true, quirk.get());
         }
         if (!n.isPcie()) {
-            return new Answer(false, n.capabilitiesUnknown() ? "capabilities unreadable"
-                    : "conventional PCI/PCI-X: a shared bus cannot isolate");
+            return n.capabilitiesUnknown() ? new Answer(false, "capabilities unreadable", true)
+                    : new Answer(false, "conventional PCI/PCI-X: a shared bus cannot isolate");
         }
         String type = n.portType();
         switch (type) {
@@ -73,8 +76,8 @@ final class Isolation {
     private Answer flags(Node n) {
         Summaries.Acs acs = n.decoded().acs();
         if (acs == null) {
-            return new Answer(false, n.extendedUnknown() ? "extended config space not read: ACS unknown"
-                    : "no ACS capability");
+            return n.extendedUnknown() ? new Answer(false, "extended config space not read: ACS unknown", true)
+                    : new Answer(false, "no ACS capability");
         }
         int cap = bits(acs.capability());
         int ctrl = bits(acs.control());

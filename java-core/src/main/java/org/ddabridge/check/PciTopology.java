@@ -46,12 +46,13 @@ public final class PciTopology {
             return isPcie() && decoded.configSize() < 4096;
         }
 
+        /** Vendor id; the enumerated one first (an SR-IOV VF's config space reads ffff there). */
         public int vendor() {
-            return parseHex(decoded.vendorId(), parseHex(device.vendorId(), -1));
+            return parseHex(device.vendorId(), parseHex(decoded.vendorId(), -1));
         }
 
         public int deviceId() {
-            return parseHex(decoded.deviceId(), parseHex(device.deviceId(), -1));
+            return parseHex(device.deviceId(), parseHex(decoded.deviceId(), -1));
         }
 
         private static int parseHex(String s, int dflt) {

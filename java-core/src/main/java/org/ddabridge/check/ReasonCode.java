@@ -20,6 +20,7 @@ public final class ReasonCode {
     // ACS on the path to the root.
     public static final String ACS_PATH_ISOLATED = "AcsPathIsolated";
     public static final String ACS_PATH_MISSING = "AcsPathMissing";
+    public static final String ACS_PATH_UNKNOWN = "AcsPathUnknown";
     // IOMMU group.
     public static final String IOMMU_GROUP_ALONE = "IommuGroupAlone";
     public static final String IOMMU_GROUP_SHARED = "IommuGroupShared";

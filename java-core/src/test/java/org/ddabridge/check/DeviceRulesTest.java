@@ -160,6 +160,25 @@ class DeviceRulesTest {
     }
 
     @Test
+    void rmrrSubHierarchyCoversEverythingBelowTheBridge() {
+        byte[] ep = TestConfigSpace.endpoint(0x1234, 1, 0x020000).pcie(0, true).msi().build();
+        Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, ep)
+                .dmar(new DmarBytes(1).rmrr(0x1000, 0x1fff, 2, 0, 0x1c, 0).build()).run();
+        assertTrue(codes(m.get(DEV)).contains(ReasonCode.RESERVED_MEMORY_REGION));
+        assertTrue(codes(m.get(RP)).contains(ReasonCode.RESERVED_MEMORY_REGION));
+    }
+
+    @Test
+    void acsUnknownFromA256ByteDumpIsAWarning() {
+        byte[] port = TestConfigSpace.bridge(0x1b36, 0xc, 0, 1, 1).pcie(4, false).conventionalSize().build();
+        byte[] ep = TestConfigSpace.endpoint(0x1b36, 0x10, 0x010802).pcie(0, true).msix(4).build();
+        DeviceReport d = new MiniHost().add(RP, null, port).add(DEV, RP, ep).run().get(DEV);
+        assertEquals(Severity.WARNING, reason(d, ReasonCode.ACS_PATH_UNKNOWN).severity());
+        assertFalse(codes(d).contains(ReasonCode.ACS_PATH_MISSING));
+        assertEquals(List.of("0000:00:1c.0", DEV), d.predictedIommuGroup(), "grouping stays conservative");
+    }
+
+    @Test
     void hostUseReasons() {
         byte[] ep = TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).build();
         HostUse use = new HostUse(Set.of(DEV), Map.of(DEV, List.of("/")), Map.of(DEV, List.of("eno1")), true);
