@@ -145,9 +145,13 @@ public final class HostChecks {
     }
 
     static HostCheck nested(IommuFacts f) {
-        List<Evidence> ev = List.of(new Evidence("proc/cpuinfo",
-                f.hypervisor() ? "flags: hypervisor" : "no hypervisor flag"));
-        if (f.hypervisor()) {
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(new Evidence("proc/cpuinfo", f.hypervisor() ? "flags: hypervisor" : "no hypervisor flag"));
+        boolean virtualDmi = looksVirtual(f.dmiProduct());
+        if (!f.dmiProduct().isEmpty()) {
+            ev.add(new Evidence("sys/class/dmi/id", f.dmiProduct()));
+        }
+        if (f.hypervisor() || virtualDmi) {
             return new HostCheck(NESTED, CheckStatus.WARN,
                     "This host runs under a hypervisor: pass-through only works with a virtual IOMMU given to this VM "
                             + "and devices passed through to it first.", ev,
@@ -157,6 +161,14 @@ public final class HostChecks {
         return new HostCheck(NESTED, CheckStatus.PASS, "Bare metal (no hypervisor CPU flag).", ev, null);
     }
 
+    /** DMI strings of common hypervisors' virtual machines. */
+    static boolean looksVirtual(String dmi) {
+        String d = dmi.toLowerCase(java.util.Locale.ROOT);
+        return d.contains("qemu") || d.contains("kvm") || d.contains("vmware") || d.contains("virtualbox")
+                || d.contains("xen") || d.contains("microsoft corporation virtual machine")
+                || d.contains("amazon ec2") || d.contains("google compute engine");
+    }
+
     static HostCheck mode(IommuFacts f, KernelCmdline cmd) {
         List<Evidence> ev = new ArrayList<>();
         if (!f.groupTypes().isEmpty()) {
@@ -164,6 +176,11 @@ public final class HostChecks {
         }
         if (!cmd.iommuOptions().isEmpty()) {
             ev.add(new Evidence("proc/cmdline", String.join(" ", cmd.iommuOptions())));
+        }
+        for (String l : f.logIommuLines()) {
+            if (l.startsWith("iommu: Default domain type")) {
+                ev.add(new Evidence("dmesg", l));
+            }
         }
         if (f.groupCount() == 0) {
             return new HostCheck(IOMMU_MODE, CheckStatus.UNKNOWN, "No IOMMU groups: no default domain to report.", ev,

@@ -24,6 +24,7 @@ import java.util.List;
  * @param vfioPciModuleFile      path of the vfio-pci module file under lib/modules, or null
  * @param hypervisor             CPU {@code hypervisor} flag
  * @param live                   read from the running machine (not an image)
+ * @param dmiProduct             DMI {@code sys_vendor} + {@code product_name} (e.g. "QEMU Standard PC"), or ""
  */
 public record IommuFacts(
         boolean available,
@@ -43,12 +44,13 @@ public record IommuFacts(
         boolean vfioPciLoaded,
         String vfioPciModuleFile,
         boolean hypervisor,
-        boolean live) {
+        boolean live,
+        String dmiProduct) {
 
     /** Nothing known (lspci dump). */
     public static IommuFacts unknown() {
         return new IommuFacts(false, false, -1, false, List.of(), 0, List.of(), "", false, List.of(), false, false, 0,
-                null, false, null, false, false);
+                null, false, null, false, false, "");
     }
 
     /** The IOMMU translates for PCI devices now (groups exist). */

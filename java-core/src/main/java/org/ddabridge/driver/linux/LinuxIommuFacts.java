@@ -41,7 +41,9 @@ public final class LinuxIommuFacts {
                 LinuxHostFacts.names(root.sys("class/iommu")), groups.size(), List.copyOf(types),
                 KernelCmdline.query(root), !log.isEmpty(), logLines, KernelLog.irqRemappingEnabled(logLines),
                 !interrupts.isEmpty(), ProcInterrupts.countRemapped(interrupts), parseBool(unsafe), loaded,
-                findModule(root, release), LinuxHostFacts.parseHypervisorFlag(cpuinfo), root.isLive());
+                findModule(root, release), LinuxHostFacts.parseHypervisorFlag(cpuinfo), root.isLive(),
+                (SysFiles.readString(root.sys("class/dmi/id/sys_vendor")) + " "
+                        + SysFiles.readString(root.sys("class/dmi/id/product_name"))).trim());
     }
 
     /** {@code Y}/{@code 1} true, {@code N}/{@code 0} false, anything else unknown. */
