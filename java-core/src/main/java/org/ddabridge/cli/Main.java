@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code ddabridge} command line. */
 @Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
-        subcommands = {DevicesCommand.class, SurveyCommand.class, CaptureCommand.class, DecodeCommand.class,
-            ServeCommand.class,
+        subcommands = {DevicesCommand.class, SurveyCommand.class, DecodeCommand.class, CaptureCommand.class,
+            ServeCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.zip.CRC32;
 
 import org.ddabridge.model.PciAddress;
+import org.ddabridge.util.Hex;
 
 /**
  * Builds the Windows forms of a PCI function's identity so Hyper-V habits carry over to Linux.
@@ -58,7 +59,7 @@ public final class WindowsIdentity {
         crc.update(parentPath.getBytes(StandardCharsets.US_ASCII));
         return "PCI\\VEN_" + up(vendorId) + "&DEV_" + up(deviceId) + "&SUBSYS_" + up(subsystemId)
                 + up(subsystemVendorId) + "&REV_" + up(revision) + "\\" + depth + "&"
-                + String.format("%08X", crc.getValue()) + "&0&" + ownHop;
+                + Hex.padUpper(crc.getValue(), 8) + "&0&" + ownHop;
     }
 
     private static String up(String s) {

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ddabridge.util.Hex;
+
 /**
  * A PCI function address {@code domain:bus:device.function}, always printed in the full
  * {@code 0000:01:00.0} form sysfs uses.
@@ -38,7 +40,9 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
 
     /** Device and function as Windows' {@code PCI(ddff)} hop writes them: {@code 0200}. */
     public String slotHex() {
-        return String.format("%02X%02X", device, function);
+        StringBuilder sb = new StringBuilder(4);
+        Hex.append(sb, device, 2, true);
+        return Hex.append(sb, function, 2, true).toString();
     }
 
     @Override
@@ -55,6 +59,10 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
 
     @Override
     public String toString() {
-        return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
+        StringBuilder sb = new StringBuilder(12);
+        Hex.append(sb, domain, 4, false).append(':');
+        Hex.append(sb, bus, 2, false).append(':');
+        Hex.append(sb, device, 2, false).append('.');
+        return Hex.append(sb, function, 1, false).toString();
     }
 }

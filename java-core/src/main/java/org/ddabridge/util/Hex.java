@@ -24,13 +24,30 @@ public final class Hex {
         }
     }
 
-    /** Lower-case hex, zero-padded to {@code digits}. */
+    private static final char[] LOWER = "0123456789abcdef".toCharArray();
+    private static final char[] UPPER = "0123456789ABCDEF".toCharArray();
+
+    /** Lower-case hex, zero-padded to {@code digits} (wider values keep all their digits). */
     public static String pad(long value, int digits) {
-        String s = Long.toHexString(value);
-        if (s.length() >= digits) {
-            return s;
+        return append(new StringBuilder(digits), value, digits, LOWER).toString();
+    }
+
+    /** Upper-case hex, zero-padded to {@code digits}. */
+    public static String padUpper(long value, int digits) {
+        return append(new StringBuilder(digits), value, digits, UPPER).toString();
+    }
+
+    /** Appends {@code value} as hex without {@code String.format}, which dominates hot loops. */
+    public static StringBuilder append(StringBuilder sb, long value, int digits, boolean upper) {
+        return append(sb, value, digits, upper ? UPPER : LOWER);
+    }
+
+    private static StringBuilder append(StringBuilder sb, long value, int digits, char[] alphabet) {
+        int needed = Math.max(digits, (64 - Long.numberOfLeadingZeros(value) + 3) / 4);
+        for (int shift = (needed - 1) * 4; shift >= 0; shift -= 4) {
+            sb.append(alphabet[(int) (value >>> shift) & 0xf]);
         }
-        return "0".repeat(digits - s.length()) + s;
+        return sb;
     }
 
     /** Decimal integer or {@code fallback}. */

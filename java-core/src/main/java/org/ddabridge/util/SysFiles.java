@@ -43,9 +43,6 @@ public final class SysFiles {
     /** The last path element of a symlink's target (e.g. the driver name behind {@code driver}), or {@code ""}. */
     public static String linkName(Path link) {
         try {
-            if (!Files.isSymbolicLink(link)) {
-                return "";
-            }
             Path target = Files.readSymbolicLink(link);
             Path name = target.getFileName();
             return name == null ? "" : name.toString();

@@ -5,12 +5,15 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.PciAddress;
+import org.ddabridge.util.Hex;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
 
@@ -52,7 +55,10 @@ public final class SysfsPci {
     /** Reads one function's raw attributes. Never throws for missing attributes. */
     public static RawPciFunction query(HostRoot root, PciAddress address) {
         Path dir = root.pciDevices().resolve(address.toString());
-        byte[] config = SysFiles.readBytes(dir.resolve("config"));
+        // One directory listing tells which optional attributes exist, so absent ones cost no failed
+        // open (in Java a failed open is an exception, the dominant cost on large hosts).
+        Set<String> present = entryNames(dir);
+        byte[] config = present.contains("config") ? SysFiles.readBytes(dir.resolve("config")) : new byte[0];
         boolean configTrusted = config.length >= 64 && !(config[0] == (byte) 0xff && config[1] == (byte) 0xff);
         String vendor;
         String device;
@@ -65,40 +71,59 @@ public final class SysfsPci {
             device = hex16(config, 0x02);
             revision = hex8(config, 0x08);
             classCode = hex8(config, 0x0b) + hex8(config, 0x0a) + hex8(config, 0x09);
-            // Bridges (header type 1) carry no subsystem ids at 0x2c; the kernel reports 0000 there too
-            // unless an SSVID capability exists, so fall back to the attribute files for them.
+            // Bridges (header type 1) carry no subsystem ids at 0x2c; the kernel takes them from an
+            // SSVID capability when there is one, so use its attribute files for bridges.
             int headerType = config[0x0e] & 0x7f;
             if (headerType == 0) {
                 subVendor = hex16(config, 0x2c);
                 subDevice = hex16(config, 0x2e);
             } else {
-                subVendor = strip0x(SysFiles.readString(dir.resolve("subsystem_vendor")));
-                subDevice = strip0x(SysFiles.readString(dir.resolve("subsystem_device")));
+                subVendor = attribute(dir, present, "subsystem_vendor");
+                subDevice = attribute(dir, present, "subsystem_device");
             }
         } else {
-            vendor = strip0x(SysFiles.readString(dir.resolve("vendor")));
-            device = strip0x(SysFiles.readString(dir.resolve("device")));
-            subVendor = strip0x(SysFiles.readString(dir.resolve("subsystem_vendor")));
-            subDevice = strip0x(SysFiles.readString(dir.resolve("subsystem_device")));
-            String cls = strip0x(SysFiles.readString(dir.resolve("class")));
+            vendor = attribute(dir, present, "vendor");
+            device = attribute(dir, present, "device");
+            subVendor = attribute(dir, present, "subsystem_vendor");
+            subDevice = attribute(dir, present, "subsystem_device");
+            String cls = attribute(dir, present, "class");
             classCode = cls.length() > 6 ? cls.substring(cls.length() - 6) : cls;
-            revision = strip0x(SysFiles.readString(dir.resolve("revision")));
+            revision = attribute(dir, present, "revision");
         }
-        String physfn = configTrusted ? "" : SysFiles.linkName(dir.resolve("physfn"));
         boolean display = classCode.startsWith("03");
         return new RawPciFunction(
                 address,
-                SysFiles.linkTarget(root.pciDevices().resolve(address.toString())),
+                SysFiles.linkTarget(dir),
                 config,
                 vendor, device, subVendor, subDevice, classCode, revision,
-                SysFiles.readLines(dir.resolve("resource")),
-                SysFiles.linkName(dir.resolve("driver")),
-                SysFiles.linkName(dir.resolve("iommu_group")),
-                SysFiles.readString(dir.resolve("numa_node")),
-                SysFiles.readString(dir.resolve("reset_method")),
-                display && "1".equals(SysFiles.readString(dir.resolve("boot_vga"))),
-                SysFiles.readString(dir.resolve("driver_override")),
-                physfn);
+                present.contains("resource") ? SysFiles.readLines(dir.resolve("resource")) : List.of(),
+                present.contains("driver") ? SysFiles.linkName(dir.resolve("driver")) : "",
+                present.contains("iommu_group") ? SysFiles.linkName(dir.resolve("iommu_group")) : "",
+                optional(dir, present, "numa_node"),
+                optional(dir, present, "reset_method"),
+                display && "1".equals(optional(dir, present, "boot_vga")),
+                optional(dir, present, "driver_override"),
+                present.contains("physfn") ? SysFiles.linkName(dir.resolve("physfn")) : "");
+    }
+
+    private static Set<String> entryNames(Path dir) {
+        Set<String> names = new HashSet<>(64);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                names.add(p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            return Set.of();
+        }
+        return names;
+    }
+
+    private static String optional(Path dir, Set<String> present, String name) {
+        return present.contains(name) ? SysFiles.readString(dir.resolve(name)) : "";
+    }
+
+    private static String attribute(Path dir, Set<String> present, String name) {
+        return strip0x(optional(dir, present, name));
     }
 
     /**
@@ -112,9 +137,9 @@ public final class SysfsPci {
             if (f.length < 3) {
                 continue;
             }
-            long start = org.ddabridge.util.Hex.parse(f[0], 0);
-            long end = org.ddabridge.util.Hex.parse(f[1], 0);
-            long flags = org.ddabridge.util.Hex.parse(f[2], 0);
+            long start = Hex.parse(f[0], 0);
+            long end = Hex.parse(f[1], 0);
+            long flags = Hex.parse(f[2], 0);
             if ((start == 0 && end == 0) || Long.compareUnsigned(end, start) < 0) {
                 continue;
             }
@@ -139,8 +164,8 @@ public final class SysfsPci {
         int rootBus = -1;
         List<PciAddress> chain = new ArrayList<>();
         for (String part : parts) {
-            Matcher m = ROOT_BUS.matcher(part);
-            if (m.matches()) {
+            Matcher m = part.startsWith("pci") ? ROOT_BUS.matcher(part) : null;
+            if (m != null && m.matches()) {
                 rootDomain = (int) Long.parseLong(m.group(1), 16);
                 rootBus = Integer.parseInt(m.group(2), 16);
                 chain.clear();
@@ -170,11 +195,11 @@ public final class SysfsPci {
     }
 
     private static String hex16(byte[] b, int off) {
-        return String.format("%04x", (b[off] & 0xff) | (b[off + 1] & 0xff) << 8);
+        return Hex.pad((b[off] & 0xff) | (b[off + 1] & 0xff) << 8, 4);
     }
 
     private static String hex8(byte[] b, int off) {
-        return String.format("%02x", b[off] & 0xff);
+        return Hex.pad(b[off] & 0xff, 2);
     }
 
     static String strip0x(String s) {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the engine jar and lays out dist/:
+#   dist/ddabridge        launcher
+#   dist/ddabridge.jar    engine + CLI (shaded)
+#   dist/ddabridge.jsa    class-data sharing archive for a fast start
+#   dist/DdaBridge/       the PowerShell module, ready for Import-Module
+# Idempotent: a second run installs nothing and rebuilds only what changed (Maven decides).
+set -euo pipefail
+REPO_ROOT=$(cd "$(dirname "$0")" && pwd)
+cd "$REPO_ROOT"
+. tests/lib/tools.sh
+
+DEBIAN_PACKAGES=(
+  maven default-jdk-headless
+  libjna-java libjna-platform-java libgoogle-gson-java libcommons-exec-java libpicocli-java junit5
+  libsurefire-java libmaven-compiler-plugin-java libmaven-shade-plugin-java libmaven-jar-plugin-java
+  libmaven-resources-plugin-java libmaven-install-plugin-java
+  pciutils qemu-system-x86 busybox-static cpio kmod
+)
+POWERSHELL_VERSION=7.6.9
+
+install_debian_packages() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  fi
+}
+
+install_powershell() {
+  local pwsh
+  if pwsh=$(find_pwsh) && "$pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null | grep -q "^$POWERSHELL_VERSION"; then
+    return 0
+  fi
+  log "installing PowerShell $POWERSHELL_VERSION (dotnet global tool)"
+  dotnet tool update --global PowerShell --version "$POWERSHELL_VERSION" </dev/null >/dev/null \
+    || dotnet tool install --global PowerShell --version "$POWERSHELL_VERSION" </dev/null >/dev/null
+}
+
+install_pester() {
+  if [ -x tests/pester/Install-Pester.sh ]; then
+    tests/pester/Install-Pester.sh >/dev/null
+  fi
+}
+
+build_jar() {
+  log "building the engine (Maven, Debian repository)"
+  mvn_debian -q -DskipTests package
+}
+
+lay_out_dist() {
+  mkdir -p dist
+  cp java-core/target/ddabridge.jar dist/ddabridge.jar.new && mv dist/ddabridge.jar.new dist/ddabridge.jar
+  cat > dist/ddabridge <<'LAUNCHER'
+#!/bin/sh
+# DdaBridge launcher: start-up flags measured to matter (see README, "Speed").
+here=$(dirname "$(readlink -f "$0")")
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+if [ -f "$here/ddabridge.jsa" ]; then
+  exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:SharedArchiveFile="$here/ddabridge.jsa" \
+    -jar "$here/ddabridge.jar" "$@"
+fi
+exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -jar "$here/ddabridge.jar" "$@"
+LAUNCHER
+  chmod +x dist/ddabridge
+  rm -rf dist/DdaBridge
+  if [ -d powershell-module/DdaBridge ]; then
+    cp -r powershell-module/DdaBridge dist/DdaBridge
+  fi
+}
+
+# The archive is tied to the exact jar: rebuild whenever the jar changed, and prove it loads.
+build_cds_archive() {
+  local stamp=dist/ddabridge.jsa.sha
+  local sum; sum=$(sha256sum dist/ddabridge.jar | cut -d' ' -f1)
+  if [ -f dist/ddabridge.jsa ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  log "building the class-data sharing archive"
+  rm -f dist/ddabridge.jsa
+  local fixture=tests/fixtures/hosts/qemu-reference.tar.gz
+  local args=(survey --json); [ -f "$fixture" ] && args+=(--root "$fixture")
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit=dist/ddabridge.jsa \
+    -jar dist/ddabridge.jar "${args[@]}" >/dev/null 2>&1 || true
+  if [ -f dist/ddabridge.jsa ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
+      -XX:SharedArchiveFile=dist/ddabridge.jsa -jar dist/ddabridge.jar version --json >/dev/null 2>&1; then
+    echo "$sum" > "$stamp"
+  else
+    log "class-data sharing archive unusable here; the launcher runs without it"
+    rm -f dist/ddabridge.jsa "$stamp"
+  fi
+}
+
+install_debian_packages
+install_powershell
+install_pester
+build_jar
+lay_out_dist
+build_cds_archive
+log "built: dist/ddabridge, dist/ddabridge.jar$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')"

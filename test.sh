@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test suite and exits non-zero if any fails:
+#   1. JUnit (Maven Surefire)            java-core/src/test
+#   2. Pester 5 in pwsh                  tests/pester
+#   3. QEMU end-to-end suite (TCG guest) tests/e2e/run.sh
+#   4. Benchmarks (figures, not asserts) tests/bench/run.sh
+# Set DDABRIDGE_SKIP_E2E=1 or DDABRIDGE_SKIP_BENCH=1 to leave those out locally.
+set -uo pipefail
+REPO_ROOT=$(cd "$(dirname "$0")" && pwd)
+cd "$REPO_ROOT"
+. tests/lib/tools.sh
+
+[ -f dist/ddabridge.jar ] || ./build.sh || exit 1
+
+declare -a names=() outcomes=()
+suite() {
+  local name=$1; shift
+  log "suite: $name"
+  local start=$SECONDS
+  if "$@"; then outcomes+=("passed"); else outcomes+=("FAILED"); fi
+  names+=("$name ($((SECONDS - start)) s)")
+}
+
+junit() {
+  mvn_debian test | tee /tmp/ddabridge-junit.log | grep -E 'Tests run:|FAIL|ERROR\]' 
+  local rc=${PIPESTATUS[0]}
+  grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log | tail -1
+  return "$rc"
+}
+
+pester() {
+  local pwsh; pwsh=$(find_pwsh) || { echo "pwsh not found (run ./build.sh)"; return 1; }
+  DDABRIDGE_MODULE="$REPO_ROOT/dist/DdaBridge/DdaBridge.psd1" DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" \
+    "$pwsh" -NoProfile -NonInteractive -File tests/pester/Invoke-Pester.ps1
+}
+
+suite "JUnit" junit
+if [ -f tests/pester/Invoke-Pester.ps1 ]; then suite "Pester" pester; fi
+if [ -x tests/e2e/run.sh ] && [ "${DDABRIDGE_SKIP_E2E:-0}" != 1 ]; then
+  suite "QEMU e2e" env DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" DDABRIDGE_E2E_REQUIRE_JAR=1 tests/e2e/run.sh
+fi
+if [ -x tests/bench/run.sh ] && [ "${DDABRIDGE_SKIP_BENCH:-0}" != 1 ]; then suite "Benchmarks" tests/bench/run.sh; fi
+
+echo
+echo "Test suites:"
+failed=0
+for i in "${!names[@]}"; do
+  printf '  %-28s %s\n' "${names[$i]}" "${outcomes[$i]}"
+  [ "${outcomes[$i]}" = passed ] || failed=1
+done
+exit $failed
