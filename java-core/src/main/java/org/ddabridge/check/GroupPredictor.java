@@ -39,7 +39,7 @@ public final class GroupPredictor {
         for (Node n : topo.nodes()) {
             Node anchor = anchor(topo, iso, n);
             union(parent, n.address(), anchor.address());
-            if (anchor.decoded().multiFunction() && !iso.acsEnabled(anchor).isolated()) {
+            if (anchor.multiFunction() && !iso.acsEnabled(anchor).isolated()) {
                 for (Node sib : topo.slotSiblings(anchor)) {
                     if (!iso.acsEnabled(sib).isolated()) {
                         union(parent, anchor.address(), sib.address());

@@ -64,7 +64,7 @@ final class Isolation {
             case "RootPort", "DownstreamPort":
                 return flags(n);
             case "Endpoint", "UpstreamPort", "LegacyEndpoint", "RcIntegratedEndpoint":
-                if (!n.decoded().multiFunction()) {
+                if (!n.multiFunction()) {
                     return new Answer(true, "single-function " + type);
                 }
                 return flags(n);

@@ -31,6 +31,15 @@ public final class PciTopology {
             return decoded.pcie() != null;
         }
 
+        /**
+         * Multifunction as the kernel sees it: function 0 by its header-type bit, and every function above 0
+         * that enumeration found (pci_scan_slot marks them all, whatever their own header says; QEMU's
+         * second function, for one, leaves the bit clear). SR-IOV virtual functions keep their header bit.
+         */
+        public boolean multiFunction() {
+            return decoded.multiFunction() || (pciAddress.function() > 0 && device.physicalFunction() == null);
+        }
+
         /** Type 1/2 header: a bridge of some sort. */
         public boolean isBridge() {
             return decoded.headerType() == 1 || decoded.headerType() == 2;

@@ -52,6 +52,15 @@ class GroupPredictorTest {
     }
 
     @Test
+    void functionsAboveZeroCountAsMultifunctionWhateverTheirHeaderSays() {
+        // Found by the QEMU e2e run: e1000e function 1 leaves the header bit clear, the kernel still groups
+        // it with function 0 (pci_scan_slot marks every function above 0 multifunction).
+        Map<String, DeviceReport> m = new MiniHost().add("00:01.0", null, rootPort(1, true))
+                .add("01:00.0", "00:01.0", ep(true)).add("01:00.1", "00:01.0", ep(false)).run();
+        assertEquals(List.of("0000:01:00.0", "0000:01:00.1"), m.get("0000:01:00.1").predictedIommuGroup());
+    }
+
+    @Test
     void quirkedMultifunctionNicStaysSplit() {
         // Intel I350 (8086:1521) is in the kernel's multifunction-endpoint ACS quirk list
         byte[] i350 = TestConfigSpace.endpoint(0x8086, 0x1521, 0x020000).multifunction().pcie(0, true).msix(10).build();

@@ -28,7 +28,7 @@ public final class QemuReferenceHost {
         }
         if (noAcs) {
             fs.device("0000:00:02.0", null, rootPort(0x01, false, true)).driver("pcieport").group(2);
-            fs.device("0000:00:02.1", null, rootPort(0x02, false, true)).driver("pcieport").group(2);
+            fs.device("0000:00:02.1", null, rootPort(0x02, false, false)).driver("pcieport").group(2);
         } else {
             fs.device("0000:00:02.0", null, rootPort(0x01, true, false)).driver("pcieport").group(2);
             fs.device("0000:00:03.0", null, rootPort(0x02, true, false)).driver("pcieport").group(3);
@@ -38,9 +38,9 @@ public final class QemuReferenceHost {
         fs.device("0000:00:06.0", null, rootPort(0x05, true, false)).driver("pcieport").group(6);
         fs.device("0000:00:1f.0", null, TestConfigSpace.endpoint(0x8086, 0x2918, 0x060100).multifunction()
                 .conventionalSize().build()).group(9);
-        fs.device("0000:00:1f.2", null, TestConfigSpace.endpoint(0x8086, 0x2922, 0x010601).multifunction().msi().intx()
+        fs.device("0000:00:1f.2", null, TestConfigSpace.endpoint(0x8086, 0x2922, 0x010601).msi().intx()
                 .conventionalSize().build()).driver("ahci").group(9);
-        fs.device("0000:00:1f.3", null, TestConfigSpace.endpoint(0x8086, 0x2930, 0x0c0500).multifunction().intx()
+        fs.device("0000:00:1f.3", null, TestConfigSpace.endpoint(0x8086, 0x2930, 0x0c0500).intx()
                 .conventionalSize().build()).group(9);
         String rp1 = "0000:00:02.0";
         String rp2 = noAcs ? "0000:00:02.1" : "0000:00:03.0";
@@ -50,7 +50,9 @@ public final class QemuReferenceHost {
                 .resource("0x00000000fe600000 0x00000000fe603fff 0x0000000000140204");
         fs.device("0000:03:00.0", "0000:00:04.0", e1000e(true)).driver("e1000e").group(12).resetMethod("pm bus")
                 .resource(e1000eResource(0xfe400000L));
-        fs.device("0000:03:00.1", "0000:00:04.0", e1000e(true)).driver("e1000e").group(12).resetMethod("pm")
+        // As in the real guest: only function 0 sets the multifunction bit (hdr 0x80); the kernel still
+        // treats 03:00.1 as multifunction because it sits above function 0.
+        fs.device("0000:03:00.1", "0000:00:04.0", e1000e(false)).driver("e1000e").group(12).resetMethod("pm")
                 .resource(e1000eResource(0xfe420000L));
         fs.device("0000:04:00.0", "0000:00:05.0", e1000e(false)).driver("e1000e").group(13).resetMethod("pm bus")
                 .resource(e1000eResource(0xfe200000L));
