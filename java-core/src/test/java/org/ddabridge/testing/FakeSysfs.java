@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
 import org.ddabridge.util.HostRoot;
 
 /**
@@ -19,6 +20,13 @@ import org.ddabridge.util.HostRoot;
  * FakeSysfs fs = new FakeSysfs(tempDir);
  * fs.function("0000:00:02.0").ids(0x1b36, 0x000c).classCode(0x060400).driver("pcieport").group(2).add();
  * fs.function("0000:01:00.0").parent("0000:00:02.0").ids(0x1b36, 0x0010).classCode(0x010802).add();
+ * </pre>
+ *
+ * <p>Or, when a test has real configuration spaces (the checker's tests), {@link #device}: the ids come from
+ * the config bytes, and attributes are added one by one:
+ *
+ * <pre>
+ * fs.device("0000:01:00.0", "0000:00:02.0", config).driver("nvme").group(10).resetMethod("flr bus");
  * </pre>
  */
 public final class FakeSysfs {
@@ -34,6 +42,11 @@ public final class FakeSysfs {
     }
 
     public Path root() {
+        return root;
+    }
+
+    /** Same as {@link #root()}. */
+    public Path path() {
         return root;
     }
 
@@ -91,6 +104,94 @@ public final class FakeSysfs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Adds a function below {@code parent} (null: on the root bus of its own bus number) with the given
+     * configuration space and nothing else; attributes follow through the returned {@link Device}.
+     */
+    public Device device(String address, String parent, byte[] config) {
+        String full = PciAddress.parse(address).orElseThrow().toString();
+        String dir;
+        if (parent == null) {
+            PciAddress a = PciAddress.parse(full).orElseThrow();
+            dir = String.format("sys/devices/pci%04x:%02x/%s", a.domain(), a.bus(), full);
+        } else {
+            dir = devicePath(PciAddress.parse(parent).orElseThrow().toString()) + "/" + full;
+        }
+        mkdirs(dir);
+        bytes(dir + "/config", config);
+        link("sys/bus/pci/devices/" + full, "../../../" + dir.substring("sys/".length()));
+        added.add(full);
+        return new Device(full, dir);
+    }
+
+    /** An empty directory (parents created). */
+    public FakeSysfs dir(String relative) {
+        mkdirs(relative);
+        return this;
+    }
+
+    /** {@code sys/kernel/iommu_groups/N/type}. */
+    public FakeSysfs groupType(int group, String type) {
+        return file("sys/kernel/iommu_groups/" + group + "/type", type + "\n");
+    }
+
+    /** Same as {@link #devicePath}, accepting short addresses. */
+    public String deviceDir(String address) {
+        return devicePath(PciAddress.parse(address).orElseThrow().toString());
+    }
+
+    /** Attributes of a function added with {@link #device}. */
+    public final class Device {
+        private final String address;
+        private final String dir;
+
+        Device(String address, String dir) {
+            this.address = address;
+            this.dir = dir;
+        }
+
+        public Device driver(String name) {
+            mkdirs("sys/bus/pci/drivers/" + name);
+            link(dir + "/driver", up(dir) + "bus/pci/drivers/" + name);
+            return this;
+        }
+
+        /** {@code iommu_group} link and the group's member link (the type file: {@link #groupType}). */
+        public Device group(int n) {
+            mkdirs("sys/kernel/iommu_groups/" + n + "/devices");
+            link(dir + "/iommu_group", up(dir) + "kernel/iommu_groups/" + n);
+            link("sys/kernel/iommu_groups/" + n + "/devices/" + address, "../../../../" + dir.substring(4));
+            return this;
+        }
+
+        public Device resetMethod(String methods) {
+            return attr("reset_method", methods);
+        }
+
+        public Device bootVga() {
+            return attr("boot_vga", "1");
+        }
+
+        /** {@code resource} lines ({@code start end flags} in 0x hex). */
+        public Device resource(String... lines) {
+            return attr("resource", String.join("\n", lines));
+        }
+
+        public Device attr(String name, String value) {
+            file(dir + "/" + name, value + "\n");
+            return this;
+        }
+
+        public String dir() {
+            return dir;
+        }
+    }
+
+    /** {@code ../} repeated to climb from {@code dir} (under sys/) back to sys/. */
+    private static String up(String dir) {
+        return "../".repeat(dir.split("/").length - 1);
     }
 
     /** Fluent description of one function. */

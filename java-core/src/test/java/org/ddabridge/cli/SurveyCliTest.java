@@ -1,0 +1,76 @@
+package org.ddabridge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.ddabridge.testing.QemuReferenceHost;
+
+/** {@code survey} through the command line: text rendering, JSON envelope, --dump and its errors. */
+class SurveyCliTest {
+    @TempDir
+    Path dir;
+
+    static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new String[] {String.valueOf(rc), out.toString(), err.toString()};
+    }
+
+    static Path dump(String name) {
+        return Path.of(System.getProperty("ddabridge.repo", "."), "..", "shared", "data", "pciutils-tests", name);
+    }
+
+    @Test
+    void textSurveyOfAHostImageHasChecksVerdictsAndReasons() {
+        QemuReferenceHost.build(dir, false);
+        String[] r = run("survey", "--root", dir.toString());
+        assertEquals("0", r[0], r[2]);
+        String out = r[1];
+        assertTrue(out.contains("CHECK"), out);
+        assertTrue(out.contains("InterruptRemapping  pass"), out);
+        assertTrue(out.contains("VERDICT"), out);
+        assertTrue(out.contains("0000:06:01.0  NotAssignable"), out);
+        assertTrue(out.contains("x BehindPciBridge"), out);
+        assertTrue(out.contains("must move with: 0000:03:00.1"), out);
+        assertTrue(out.contains("20 PCI function(s): "), out);
+    }
+
+    @Test
+    void jsonSurveyOfADump() {
+        String[] r = run("survey", "--json", "--dump", dump("tree-fsl-p2020").toString(), "0002:01:00.0");
+        assertEquals("0", r[0], r[1] + r[2]);
+        JsonObject result = JsonParser.parseString(r[1]).getAsJsonObject().getAsJsonObject("result");
+        assertEquals("dump", result.getAsJsonObject("host").get("platform").getAsString());
+        assertEquals("unknown", result.getAsJsonObject("host").getAsJsonArray("checks").get(0).getAsJsonObject()
+                .get("status").getAsString());
+        assertEquals(1, result.getAsJsonArray("devices").size());
+        JsonObject d = result.getAsJsonArray("devices").get(0).getAsJsonObject();
+        assertEquals("NotAssignable", d.get("verdict").getAsString());
+        assertEquals("[\"0002:00:00.0\",\"0002:01:00.0\"]", d.get("predictedIommuGroup").toString());
+        assertTrue(d.get("mmio").isJsonNull());
+        assertEquals(1, result.getAsJsonObject("summary").get("NotAssignable").getAsInt());
+    }
+
+    @Test
+    void notADump() throws Exception {
+        Path f = dir.resolve("notes.txt");
+        Files.writeString(f, "hello\n");
+        String[] r = run("survey", "--json", "--dump", f.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[1].contains("DumpInvalid"), r[1]);
+        String[] missing = run("survey", "--dump", dir.resolve("nope").toString());
+        assertEquals("3", missing[0], missing[2]);
+    }
+}
