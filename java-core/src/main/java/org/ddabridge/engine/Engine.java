@@ -8,11 +8,13 @@ import java.util.TreeMap;
 
 import com.google.gson.JsonObject;
 
+import org.ddabridge.check.windows.WindowsSurvey;
 import org.ddabridge.image.HostCapture;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.PlatformBackend;
 import org.ddabridge.platform.Platforms;
+import org.ddabridge.platform.windows.WindowsPlatform;
 import org.ddabridge.util.HostRoot;
 
 /**
@@ -63,7 +65,7 @@ public final class Engine {
     /** The platform for a request: the host image named by {@code root}, else this machine. */
     public static PlatformBackend backend(Args args) {
         String root = args.string("root");
-        return root == null ? Platforms.forThisMachine() : Platforms.forImage(HostImages.open(root));
+        return root == null ? Platforms.forThisMachine() : Platforms.forRoot(root);
     }
 
     /** The host root for a request (images and Linux hosts). */
@@ -82,7 +84,11 @@ public final class Engine {
     private Object survey(Args args, Progress progress) {
         args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
         DeviceSelector selector = DeviceSelector.from(args);
-        HostSnapshot snap = backend(args).snapshot();
+        PlatformBackend backend = backend(args);
+        if (backend instanceof WindowsPlatform windows) {
+            return WindowsSurvey.of(windows, selector::select);
+        }
+        HostSnapshot snap = backend.snapshot();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("host", snap.host());
         result.put("devices", selector.select(snap.devices()));
