@@ -13,12 +13,14 @@ import java.util.TreeMap;
 import com.google.gson.JsonObject;
 
 import org.ddabridge.check.Survey;
+import org.ddabridge.check.windows.WindowsSurvey;
 import org.ddabridge.common.PnpDevice;
 import org.ddabridge.image.HostCapture;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.PlatformBackend;
 import org.ddabridge.platform.Platforms;
+import org.ddabridge.platform.windows.WindowsPlatform;
 import org.ddabridge.util.HostRoot;
 
 /**
@@ -71,7 +73,7 @@ public final class Engine {
     /** The platform for a request: the host image named by {@code root}, else this machine. */
     public static PlatformBackend backend(Args args) {
         String root = args.string("root");
-        return root == null ? Platforms.forThisMachine() : Platforms.forImage(HostImages.open(root));
+        return root == null ? Platforms.forThisMachine() : Platforms.forRoot(root);
     }
 
     /** The host root for a request (images and Linux hosts). */
@@ -103,7 +105,11 @@ public final class Engine {
             }
             return Survey.ofDump(text, "dump:" + dump, selector::select);
         }
-        return Survey.ofHost(backend(args), selector::select);
+        PlatformBackend backend = backend(args);
+        if (backend instanceof WindowsPlatform windows) {
+            return WindowsSurvey.of(windows, selector::select);
+        }
+        return Survey.ofHost(backend, selector::select);
     }
 
     /** Functions in Windows' Get-PnpDevice shape (the module's Hyper-V compatibility layer). */

@@ -1,10 +1,15 @@
 package org.ddabridge.platform;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 import org.ddabridge.engine.EngineException;
 import org.ddabridge.engine.ErrorId;
+import org.ddabridge.image.HostImages;
 import org.ddabridge.platform.linux.LinuxPlatform;
+import org.ddabridge.platform.windows.CfgMgrDeviceSource;
+import org.ddabridge.platform.windows.JsonDeviceSource;
+import org.ddabridge.platform.windows.WindowsPlatform;
 import org.ddabridge.util.HostRoot;
 
 /** The one place that picks the platform backend. */
@@ -17,11 +22,30 @@ public final class Platforms {
         return new LinuxPlatform(root);
     }
 
+    /**
+     * The backend for a {@code --root} value: a recorded Windows host ({@code *.windows.json}, read by the
+     * Windows mapping) or a Linux host image.
+     */
+    public static PlatformBackend forRoot(String root) {
+        if (isWindowsFixture(root)) {
+            return new WindowsPlatform(JsonDeviceSource.open(Path.of(root)));
+        }
+        return forImage(HostImages.open(root));
+    }
+
+    /** True when {@code root} names a Windows fixture file. */
+    public static boolean isWindowsFixture(String root) {
+        return root != null && root.toLowerCase(Locale.ROOT).endsWith(JsonDeviceSource.SUFFIX);
+    }
+
     /** The backend for the machine this process runs on. */
     public static PlatformBackend forThisMachine() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("linux")) {
             return new LinuxPlatform(HostRoot.live());
+        }
+        if (os.startsWith("windows")) {
+            return new WindowsPlatform(new CfgMgrDeviceSource());
         }
         throw new EngineException(ErrorId.NotSupported,
                 "DdaBridge has no backend for " + System.getProperty("os.name") + " yet.", os);
