@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import com.google.gson.JsonObject;
 
+import org.ddabridge.assign.AssignService;
 import org.ddabridge.image.HostCapture;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
@@ -29,10 +30,19 @@ public final class Engine {
     private final Map<String, Command> commands = new TreeMap<>();
 
     public Engine() {
+        this(AssignService.standard());
+    }
+
+    /** An engine whose assignment commands use {@code assign} (tests inject a simulated driver core). */
+    public Engine(AssignService assign) {
         register("devices", this::devices);
         register("survey", this::survey);
         register("capture", this::capture);
         register("version", (args, p) -> version());
+        register("dismount", assign::dismount);
+        register("mount", assign::mount);
+        register("pool", assign::pool);
+        register("repair", assign::repair);
     }
 
     /** Adds a command (later features register theirs here). */
