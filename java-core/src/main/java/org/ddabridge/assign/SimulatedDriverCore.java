@@ -50,6 +50,7 @@ public final class SimulatedDriverCore implements DriverCore {
     private final Map<String, String> natural;
     private Predicate<Call> failWhen = c -> false;
     private final Set<String> refuseBinding = new HashSet<>();
+    private final Set<Integer> notViable = new HashSet<>();
     private final List<Call> calls = new ArrayList<>();
 
     public SimulatedDriverCore(HostRoot root, Map<String, String> naturalDrivers) {
@@ -102,6 +103,12 @@ public final class SimulatedDriverCore implements DriverCore {
     /** Makes {@code address} never bind to any driver (a probe that silently fails). */
     public SimulatedDriverCore refuseBinding(String address) {
         refuseBinding.add(address);
+        return this;
+    }
+
+    /** Makes the group report "not viable" (as when a member outside the plan holds a host driver). */
+    public SimulatedDriverCore notViable(int group) {
+        notViable.add(group);
         return this;
     }
 
@@ -235,6 +242,10 @@ public final class SimulatedDriverCore implements DriverCore {
                 viable = false;
                 blockers.add(a + " on " + d);
             }
+        }
+        if (notViable.contains(group)) {
+            viable = false;
+            blockers.add("injected");
         }
         if (!present) {
             return new GroupStatus(false, false, -1, "simulated: no member on vfio-pci, so no /dev/vfio/" + group);
