@@ -1,0 +1,29 @@
+# Guest-side case runner (busybox sh): runs every /out/cases/*.sh in name order, each in its own
+# shell under a timeout, and frames its output for run.sh:
+#   CASE <name>            before the case
+#   PASS/FAIL/SKIP ...     the case's own result lines
+#   END <name> rc=<n>      after it (rc 143/137 = killed by the timeout, E2E_CASE_TIMEOUT s)
+# Exit status: 0 only when every case exited 0.
+. /out/lib.sh
+e2e_guard
+rc=0
+for f in /out/cases/*.sh; do
+    [ -f "$f" ] || { echo "FAIL runner: no cases staged in /out/cases"; exit 1; }
+    name=$(basename "$f" .sh)
+    echo "CASE $name"
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    # own session so a timeout kills the case together with everything it started
+    setsid sh "$f" > /tmp/case.out 2>&1 < /dev/null &
+    pid=$!
+    ( sleep "${E2E_CASE_TIMEOUT:-90}"; kill -TERM -$pid; sleep 2; kill -KILL -$pid ) > /dev/null 2>&1 &
+    wd=$!
+    wait $pid
+    crc=$?
+    kill $wd 2>/dev/null
+    kill -KILL -$pid 2>/dev/null
+    cat /tmp/case.out
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    echo "END $name rc=$crc secs=$(awk "BEGIN{printf \"%.1f\", $t1-$t0}")"
+    [ "$crc" -eq 0 ] || rc=1
+done
+exit $rc
