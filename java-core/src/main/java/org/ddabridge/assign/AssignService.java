@@ -395,14 +395,14 @@ public final class AssignService {
                 e.put("group", m.iommuGroup());
                 e.put("driver", drv);
                 if (!held) {
-                    e.put("action", a.equals(d.address()) ? "notHeld" : "untouched");
+                    e.put("plan", a.equals(d.address()) ? "notHeld" : "untouched");
                     plan.add(e);
                     continue;
                 }
                 String original = pe != null && pe.originalDriver != null ? pe.originalDriver : "";
                 String originalOv = pe != null && pe.originalOverride != null
                         && !VFIO_PCI.equals(pe.originalOverride) ? pe.originalOverride : "";
-                e.put("action", "mount");
+                e.put("plan", "mount");
                 e.put("originalDriver", pe == null ? null : original);
                 e.put("to", original.isEmpty() ? "kernel's choice" : original);
                 plan.add(e);
