@@ -63,7 +63,7 @@ public final class AssignService {
         Map<String, String> env = System.getenv();
         return new AssignService(
                 root -> root.isLive() ? new SysfsDriverCore(root) : SimulatedDriverCore.forTree(root),
-                new BasicAssignabilityPolicy(), CrashHook.fromEnvironment(env), env);
+                new CheckerPolicy(), CrashHook.fromEnvironment(env), env);
     }
 
     // ---------------------------------------------------------------- request context
@@ -183,7 +183,7 @@ public final class AssignService {
                 } else {
                     entry.put("to", VFIO_PCI);
                     g.moves.add(entry);
-                    g.verdicts.put(m.address(), policy.evaluate(m, snap));
+                    g.verdicts.put(m.address(), policy.evaluate(m, snap, ctx.root()));
                     hostUseGuards(use, g, m);
                 }
             }

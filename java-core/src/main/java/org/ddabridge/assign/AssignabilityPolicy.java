@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
+import org.ddabridge.util.HostRoot;
 
 /**
  * Asks the compatibility checker whether a function may be assigned. {@code dismount} refuses a
@@ -13,7 +14,7 @@ import org.ddabridge.model.PciDevice;
 @FunctionalInterface
 public interface AssignabilityPolicy {
     /** The checker's word on one function. */
-    Verdict evaluate(PciDevice device, HostSnapshot snapshot);
+    Verdict evaluate(PciDevice device, HostSnapshot snapshot, HostRoot root);
 
     /** {@code assignable} false = NotAssignable; {@code reasons} say why (or warn when assignable). */
     record Verdict(boolean assignable, String status, List<Reason> reasons) {

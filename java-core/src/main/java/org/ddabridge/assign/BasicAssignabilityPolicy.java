@@ -5,10 +5,11 @@ import java.util.List;
 
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
+import org.ddabridge.util.HostRoot;
 
 /**
- * A minimal stand-in for the compatibility checker ({@code org.ddabridge.check}), used until it is wired
- * in: the SurveyDDA rules that need nothing but config space and the group.
+ * A minimal policy without the compatibility checker (unit tests of the assignment logic use it; production
+ * uses {@link CheckerPolicy}): the SurveyDDA rules that need nothing but config space and the group.
  * <ul>
  *   <li>{@code ConventionalPci}: no PCI Express capability ("Old-style PCI device");</li>
  *   <li>{@code LineInterruptsOnly}: neither MSI nor MSI-X;</li>
@@ -17,7 +18,7 @@ import org.ddabridge.model.PciDevice;
  */
 public final class BasicAssignabilityPolicy implements AssignabilityPolicy {
     @Override
-    public Verdict evaluate(PciDevice d, HostSnapshot snap) {
+    public Verdict evaluate(PciDevice d, HostSnapshot snap, HostRoot root) {
         byte[] c = snap.configSpaces().getOrDefault(d.address(), new byte[0]);
         List<Reason> reasons = new ArrayList<>();
         if (c.length >= 64) {

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code ddabridge} command line. */
 @Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
-        subcommands = {DevicesCommand.class, SurveyCommand.class, CaptureCommand.class, DismountCommand.class,
-            MountCommand.class, PoolCommand.class, RepairCommand.class, ServeCommand.class,
+        subcommands = {DevicesCommand.class, SurveyCommand.class, CaptureCommand.class, DecodeCommand.class,
+            DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {

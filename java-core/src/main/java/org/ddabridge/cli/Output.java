@@ -6,6 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.ddabridge.check.CheckStatus;
+import org.ddabridge.check.DeviceReport;
+import org.ddabridge.check.HostCheck;
+import org.ddabridge.check.Reason;
+import org.ddabridge.check.ReasonCode;
+import org.ddabridge.check.Severity;
+import org.ddabridge.check.SurveyReport;
+import org.ddabridge.check.Verdict;
 import org.ddabridge.engine.EngineException;
 import org.ddabridge.engine.Envelope;
 import org.ddabridge.engine.ErrorId;
@@ -28,6 +36,8 @@ final class Output {
             @SuppressWarnings("unchecked")
             List<PciDevice> devices = (List<PciDevice>) list;
             deviceTable(devices, out);
+        } else if (result instanceof SurveyReport report) {
+            survey(report, out);
         } else if (result instanceof Map<?, ?> map && map.get("host") instanceof HostFacts host) {
             hostBlock(host, out);
             out.println();
@@ -40,6 +50,82 @@ final class Output {
         } else {
             out.println(Json.pretty().toJson(result));
         }
+    }
+
+    /** Host block, host checks, a device table with a VERDICT column, then each device's notable reasons. */
+    static void survey(SurveyReport r, PrintWriter out) {
+        HostFacts h = r.hostFacts();
+        if ("dump".equals(h.platform())) {
+            out.printf("Source      %s (lspci dump: host facts unknown, IOMMU groups predicted)%n", h.source());
+        } else {
+            hostBlock(h, out);
+        }
+        out.println();
+        List<String[]> checks = new ArrayList<>();
+        checks.add(new String[] {"CHECK", "STATUS", "FINDING"});
+        for (HostCheck c : r.checks()) {
+            checks.add(new String[] {c.id(), c.status().name().toLowerCase(java.util.Locale.ROOT), c.message()});
+        }
+        table(checks, out);
+        for (HostCheck c : r.checks()) {
+            if (c.remediation() != null && (c.status() == CheckStatus.FAIL || c.status() == CheckStatus.WARN)) {
+                out.printf("  %s: %s%n", c.id(), c.remediation());
+            }
+        }
+        out.println();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "VERDICT", "NAME"});
+        for (DeviceReport dr : r.reports()) {
+            PciDevice d = dr.device();
+            String name = d.deviceName() != null ? d.deviceName() : "";
+            if (d.vendorName() != null) {
+                name = shortVendor(d.vendorName()) + " " + name;
+            }
+            String group = d.iommuGroup() != null ? d.iommuGroup().toString()
+                    : dr.predictedIommuGroup().size() > 1 ? "~" + dr.predictedIommuGroup().size() + " fn" : "~alone";
+            rows.add(new String[] {d.address(), d.vendorId() + ":" + d.deviceId(),
+                nz(d.className() == null ? d.classCode() : d.className()), nz(d.driver()), group,
+                verdictLabel(dr.verdict()), name.trim()});
+        }
+        table(rows, out);
+        out.println("(GROUP: live IOMMU group number; ~ = predicted from topology)");
+        out.println();
+        for (DeviceReport dr : r.reports()) {
+            List<Reason> notable = new ArrayList<>();
+            for (Reason reason : dr.reasons()) {
+                if (reason.severity() != Severity.INFO || reason.code().equals(ReasonCode.MMIO_REQUIREMENT)) {
+                    notable.add(reason);
+                }
+            }
+            if (notable.isEmpty() && dr.verdict() == Verdict.Assignable) {
+                continue;
+            }
+            out.printf("%s  %s%n", dr.device().address(), dr.verdict());
+            for (Reason reason : notable) {
+                String tag = switch (reason.severity()) {
+                    case ERROR -> "x";
+                    case WARNING -> "!";
+                    default -> "i";
+                };
+                out.printf("  %s %-26s %s%n", tag, reason.code(), reason.message());
+            }
+            if (!dr.mustMoveWith().isEmpty()) {
+                out.printf("    must move with: %s%n", String.join(" ", dr.mustMoveWith()));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Integer> e : r.summary().entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
+        }
+        out.printf("%d PCI function(s): %s%n", r.reports().size(), sb);
+    }
+
+    private static String verdictLabel(Verdict v) {
+        return switch (v) {
+            case Assignable -> "ok";
+            case AssignableWithWarnings -> "warnings";
+            case NotAssignable -> "no";
+        };
     }
 
     static void hostBlock(HostFacts h, PrintWriter out) {

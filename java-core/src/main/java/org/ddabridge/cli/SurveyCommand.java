@@ -4,14 +4,20 @@ import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "survey", mixinStandardHelpOptions = true,
-        description = "Survey this machine (or a host image): host facts and every PCI function.")
+        description = "Survey this machine (or a host image, or an lspci dump): host checks, and a pass-through verdict "
+                + "with reasons for every PCI function.")
 final class SurveyCommand extends EngineCommand {
     @Mixin
     CommonOptions common;
     @Mixin
     SelectionOptions selection;
+    @Option(names = "--dump", paramLabel = "FILE",
+            description = "Check the functions of an 'lspci -xxx' (or -xxxx) dump instead of a host: IOMMU groups are "
+                    + "predicted from the topology, host checks are unknown.")
+    String dump;
 
     @Override
     String command() {
@@ -23,6 +29,9 @@ final class SurveyCommand extends EngineCommand {
         JsonObject a = new JsonObject();
         common.addTo(a);
         selection.addTo(a);
+        if (dump != null) {
+            a.addProperty("dump", dump);
+        }
         return a;
     }
 

@@ -1,5 +1,9 @@
 package org.ddabridge.engine;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +13,7 @@ import java.util.TreeMap;
 import com.google.gson.JsonObject;
 
 import org.ddabridge.assign.AssignService;
+import org.ddabridge.check.Survey;
 import org.ddabridge.image.HostCapture;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
@@ -43,6 +48,7 @@ public final class Engine {
         register("mount", assign::mount);
         register("pool", assign::pool);
         register("repair", assign::repair);
+        register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
 
     /** Adds a command (later features register theirs here). */
@@ -90,13 +96,22 @@ public final class Engine {
     }
 
     private Object survey(Args args, Progress progress) {
-        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
+        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class", "dump"));
         DeviceSelector selector = DeviceSelector.from(args);
-        HostSnapshot snap = backend(args).snapshot();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("host", snap.host());
-        result.put("devices", selector.select(snap.devices()));
-        return result;
+        String dump = args.string("dump");
+        if (dump != null) {
+            if (args.string("root") != null) {
+                throw new EngineException(ErrorId.InvalidArgument, "Give either 'dump' or 'root', not both.", "dump");
+            }
+            String text;
+            try {
+                text = Files.readString(Path.of(dump), StandardCharsets.ISO_8859_1);
+            } catch (IOException | InvalidPathException e) {
+                throw new EngineException(ErrorId.HostImageNotFound, "Cannot read the dump '" + dump + "': " + e, dump);
+            }
+            return Survey.ofDump(text, "dump:" + dump, selector::select);
+        }
+        return Survey.ofHost(backend(args), selector::select);
     }
 
     private Object capture(Args args, Progress progress) {

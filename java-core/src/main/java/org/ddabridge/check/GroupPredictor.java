@@ -1,0 +1,108 @@
+package org.ddabridge.check;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.ddabridge.check.PciTopology.Node;
+
+/**
+ * Predicts IOMMU groups from topology the way the kernel's {@code pci_device_group} forms them, so the
+ * answer exists with the IOMMU off and for offline dumps:
+ *
+ * <ol>
+ *   <li>DMA aliasing: walking up, a PCIe-to-PCI(-X) bridge, a PCI(-X)-to-PCIe bridge or any conventional
+ *       bridge takes over the requester id of everything below it, so the device's group is decided at
+ *       the topmost such bridge;</li>
+ *   <li>from there, upward, as long as the bridge above does not isolate along its whole path to the
+ *       root (ACS, {@link Isolation#pathEnabled}), the group is that bridge's group;</li>
+ *   <li>a multifunction device without isolation shares its group with the non-isolated functions of
+ *       the same slot.</li>
+ * </ol>
+ *
+ * <p>Device-specific DMA alias quirks (Ricoh, Marvell function-1 aliases) are not modelled.
+ */
+public final class GroupPredictor {
+    private GroupPredictor() {
+    }
+
+    /** Address -> sorted member addresses of its predicted group (every function of the tree). */
+    public static Map<String, List<String>> predict(PciTopology topo, boolean assumeKernelEnables) {
+        Isolation iso = new Isolation(assumeKernelEnables);
+        Map<String, String> parent = new HashMap<>();
+        for (Node n : topo.nodes()) {
+            parent.put(n.address(), n.address());
+        }
+        for (Node n : topo.nodes()) {
+            Node anchor = anchor(topo, iso, n);
+            union(parent, n.address(), anchor.address());
+            if (anchor.decoded().multiFunction() && !iso.acsEnabled(anchor).isolated()) {
+                for (Node sib : topo.slotSiblings(anchor)) {
+                    if (!iso.acsEnabled(sib).isolated()) {
+                        union(parent, anchor.address(), sib.address());
+                    }
+                }
+            }
+        }
+        Map<String, TreeSet<String>> groups = new TreeMap<>();
+        for (Node n : topo.nodes()) {
+            groups.computeIfAbsent(find(parent, n.address()), k -> new TreeSet<>()).add(n.address());
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        for (TreeSet<String> g : groups.values()) {
+            List<String> members = List.copyOf(g);
+            for (String a : g) {
+                out.put(a, members);
+            }
+        }
+        return out;
+    }
+
+    /** The function whose group {@code n} joins (itself when nothing above forces sharing). */
+    static Node anchor(PciTopology topo, Isolation iso, Node n) {
+        Node pdev = n;
+        for (Node bridge : topo.upstream(n)) {
+            if (bridge.isPcie()) {
+                String t = bridge.portType();
+                if ("PciePciBridge".equals(t) || "PciPcieBridge".equals(t)) {
+                    pdev = bridge;
+                }
+            } else {
+                pdev = bridge;
+            }
+        }
+        List<Node> chain = new ArrayList<>(topo.upstream(pdev));
+        for (Node bridge : chain) {
+            if (iso.pathEnabled(topo, bridge)) {
+                break;
+            }
+            pdev = bridge;
+        }
+        return pdev;
+    }
+
+    private static String find(Map<String, String> parent, String a) {
+        String r = a;
+        while (!parent.get(r).equals(r)) {
+            r = parent.get(r);
+        }
+        parent.put(a, r);
+        return r;
+    }
+
+    private static void union(Map<String, String> parent, String a, String b) {
+        String ra = find(parent, a);
+        String rb = find(parent, b);
+        if (!ra.equals(rb)) {
+            // Keep the smaller address as root so results are deterministic.
+            if (ra.compareTo(rb) < 0) {
+                parent.put(rb, ra);
+            } else {
+                parent.put(ra, rb);
+            }
+        }
+    }
+}

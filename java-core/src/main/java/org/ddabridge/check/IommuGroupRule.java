@@ -1,0 +1,88 @@
+package org.ddabridge.check;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ddabridge.check.PciTopology.Node;
+
+/**
+ * The IOMMU group: everything in it moves to the guest together (bridges excepted: VFIO tolerates them
+ * staying with the host). A group holding something the host needs (a mounted disk, the default-route
+ * NIC, the host bridge or the LPC/ISA bridge) makes the device not assignable.
+ */
+final class IommuGroupRule implements DeviceRule {
+    @Override
+    public List<Reason> check(DeviceContext ctx) {
+        Node n = ctx.node();
+        if (n.isBridge()) {
+            return List.of();
+        }
+        List<String> group = ctx.effectiveGroup();
+        boolean live = ctx.liveGroups().containsKey(n.address());
+        String source = live ? "sys/kernel/iommu_groups/" + n.device().iommuGroup() : "predicted";
+        List<Reason> out = new ArrayList<>();
+        List<String> predicted = ctx.predictedGroups().get(n.address());
+        if (live && predicted != null && !predicted.equals(group)) {
+            out.add(Reason.info(ReasonCode.IOMMU_GROUP_PREDICTION_DIFFERS,
+                    "The kernel's group differs from the predicted one (an ACS override, DMA alias quirk or "
+                            + "platform-specific grouping).",
+                    List.of(new Evidence(source, String.join(" ", group)),
+                            new Evidence("predicted", String.join(" ", predicted)))));
+        }
+        List<String> mates = mustMoveWith(ctx);
+        List<Evidence> ev = List.of(new Evidence(source, String.join(" ", group)));
+        List<String> critical = new ArrayList<>();
+        List<String> bootVga = new ArrayList<>();
+        for (String a : mates) {
+            Node m = ctx.topology().node(a);
+            String cls = m == null ? "" : m.device().classCode();
+            if (ctx.hostUse().isCritical(a) || cls.startsWith("0600") || cls.startsWith("0601")) {
+                critical.add(a + describe(ctx, a, cls));
+            } else if (ctx.hostUse().isBootVga(a)) {
+                bootVga.add(a);
+            }
+        }
+        if (!critical.isEmpty()) {
+            out.add(new Reason(ReasonCode.IOMMU_GROUP_HOST_CRITICAL, Severity.ERROR,
+                    "Its IOMMU group also holds devices the host needs: " + String.join(", ", critical)
+                            + ". Not assignable.", ev,
+                    "Move the card to another slot (one behind an ACS-capable root port) so it gets its own group."));
+        }
+        if (!bootVga.isEmpty()) {
+            out.add(new Reason(ReasonCode.IOMMU_GROUP_BOOT_VGA, Severity.WARNING,
+                    "Its IOMMU group holds the host's boot display " + String.join(", ", bootVga) + ".", ev,
+                    "The host loses its console while the group is assigned; make sure it is reachable otherwise."));
+        }
+        if (mates.isEmpty()) {
+            out.add(Reason.info(ReasonCode.IOMMU_GROUP_ALONE, "Alone in its IOMMU group"
+                    + (group.size() > 1 ? " (apart from bridges that stay with the host)." : "."), ev));
+        } else {
+            out.add(new Reason(ReasonCode.IOMMU_GROUP_SHARED, Severity.WARNING,
+                    "Shares its IOMMU group: " + String.join(", ", mates) + " must be assigned with it.", ev,
+                    "Assign every listed function to the same VM (or leave them all unbound from host drivers)."));
+        }
+        return out;
+    }
+
+    /** The other non-bridge members of the effective group, sorted. */
+    static List<String> mustMoveWith(DeviceContext ctx) {
+        List<String> out = new ArrayList<>();
+        for (String a : ctx.effectiveGroup()) {
+            Node m = ctx.topology().node(a);
+            if (!a.equals(ctx.address()) && (m == null || !m.isBridge())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static String describe(DeviceContext ctx, String a, String cls) {
+        if (ctx.hostUse().mounts().containsKey(a)) {
+            return " (holds " + String.join(", ", ctx.hostUse().mounts().get(a)) + ")";
+        }
+        if (ctx.hostUse().defaultRoute().containsKey(a)) {
+            return " (default route via " + String.join(", ", ctx.hostUse().defaultRoute().get(a)) + ")";
+        }
+        return cls.startsWith("0600") ? " (host bridge)" : " (ISA/LPC bridge)";
+    }
+}

@@ -1,0 +1,45 @@
+package org.ddabridge.check;
+
+/** The stable reason codes of device rules (a contract: scripts match on them). */
+public final class ReasonCode {
+    // Device type (Microsoft's survey order and wording).
+    public static final String PCIE_ENDPOINT = "PcieEndpoint";
+    public static final String RC_INTEGRATED_ENDPOINT = "RcIntegratedEndpoint";
+    public static final String LEGACY_ENDPOINT_DISPLAY = "LegacyEndpointDisplay";
+    public static final String LEGACY_ENDPOINT = "LegacyEndpoint";
+    public static final String CONVENTIONAL_PCI = "ConventionalPci";
+    public static final String LINUX_VFIO_CONVENTIONAL = "LinuxVfioConventional";
+    public static final String BEHIND_PCI_BRIDGE = "BehindPciBridge";
+    public static final String BRIDGE_OR_PORT = "BridgeOrPort";
+    public static final String HOST_BRIDGE = "HostBridge";
+    public static final String CONFIG_SPACE_INCOMPLETE = "ConfigSpaceIncomplete";
+    // Interrupts.
+    public static final String MESSAGE_SIGNALED_INTERRUPTS = "MessageSignaledInterrupts";
+    public static final String LINE_INTERRUPTS_ONLY = "LineInterruptsOnly";
+    public static final String NO_INTERRUPTS = "NoInterrupts";
+    // ACS on the path to the root.
+    public static final String ACS_PATH_ISOLATED = "AcsPathIsolated";
+    public static final String ACS_PATH_MISSING = "AcsPathMissing";
+    // IOMMU group.
+    public static final String IOMMU_GROUP_ALONE = "IommuGroupAlone";
+    public static final String IOMMU_GROUP_SHARED = "IommuGroupShared";
+    public static final String IOMMU_GROUP_HOST_CRITICAL = "IommuGroupHostCritical";
+    public static final String IOMMU_GROUP_BOOT_VGA = "IommuGroupBootVga";
+    public static final String IOMMU_GROUP_PREDICTION_DIFFERS = "IommuGroupPredictionDiffers";
+    // Reset.
+    public static final String RESET_AVAILABLE = "ResetAvailable";
+    public static final String BUS_RESET_SHARED = "BusResetShared";
+    public static final String NO_RESET = "NoReset";
+    // Firmware reserved memory.
+    public static final String RESERVED_MEMORY_REGION = "ReservedMemoryRegion";
+    // Host use.
+    public static final String HOST_BOOT_DISPLAY = "HostBootDisplay";
+    public static final String HOST_STORAGE = "HostStorage";
+    public static final String HOST_NETWORK = "HostNetwork";
+    // MMIO.
+    public static final String MMIO_REQUIREMENT = "MmioRequirement";
+    public static final String MMIO_ABOVE_DEFAULT = "MmioAboveHyperVDefault";
+
+    private ReasonCode() {
+    }
+}

@@ -1,0 +1,410 @@
+package org.ddabridge.pci;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.environment.EnvironmentUtils;
+import org.ddabridge.dump.LspciDump;
+import org.ddabridge.model.PciAddress;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/**
+ * Differential test: for every dump of pciutils' test suite, the decoder must agree with the real
+ * {@code lspci -vvv -nn -F <dump>} on every field in {@link #ROWS}. The dumps are read from the shared
+ * data folder (pciutils is GPL; nothing is copied into this repository): {@code $DDABRIDGE_PCIUTILS_DATA}
+ * or {@code ${ddabridge.repo}/../shared/data/pciutils-tests}; the test is skipped when neither exists.
+ */
+@EnabledIf("lspciAvailable")
+class LspciDifferentialTest {
+    private static final long TIMEOUT_MS = 30_000;
+
+    /** lspci's port-type wording -> ours. */
+    private static final Map<String, String> PORT_TYPES = Map.of(
+            "Endpoint", "Endpoint", "Legacy Endpoint", "LegacyEndpoint", "Root Port", "RootPort",
+            "Upstream Port", "UpstreamPort", "Downstream Port", "DownstreamPort",
+            "PCI-Express to PCI/PCI-X Bridge", "PciePciBridge", "PCI/PCI-X to PCI-Express Bridge", "PciPcieBridge",
+            "Root Complex Integrated Endpoint", "RcIntegratedEndpoint",
+            "Root Complex Event Collector", "RcEventCollector");
+
+    /** Title prefixes of capability lines -> capability id ("s" standard, "e" extended). */
+    private static final Map<String, String> TITLE_IDS = new LinkedHashMap<>();
+
+    static {
+        TITLE_IDS.put("s:Power Management", "s01");
+        TITLE_IDS.put("s:MSI-X:", "s11");
+        TITLE_IDS.put("s:MSI:", "s05");
+        TITLE_IDS.put("s:Express", "s10");
+        TITLE_IDS.put("s:PCI-X", "s07");
+        TITLE_IDS.put("s:Vendor Specific Information", "s09");
+        TITLE_IDS.put("s:HyperTransport", "s08");
+        TITLE_IDS.put("s:Subsystem", "s0d");
+        TITLE_IDS.put("s:Debug port", "s0a");
+        TITLE_IDS.put("s:Vital Product Data", "s03");
+        TITLE_IDS.put("s:AGP", "s02");
+        TITLE_IDS.put("s:PCI Advanced Features", "s13");
+        TITLE_IDS.put("s:Enhanced Allocation", "s14");
+        TITLE_IDS.put("e:Advanced Error Reporting", "e0001");
+        TITLE_IDS.put("e:Device Serial Number", "e0003");
+        TITLE_IDS.put("e:Vendor Specific Information", "e000b");
+        TITLE_IDS.put("e:Access Control Services", "e000d");
+        TITLE_IDS.put("e:Alternative Routing-ID Interpretation", "e000e");
+        TITLE_IDS.put("e:Address Translation Service", "e000f");
+        TITLE_IDS.put("e:Single Root I/O Virtualization", "e0010");
+        TITLE_IDS.put("e:Page Request Interface", "e0013");
+        TITLE_IDS.put("e:Physical Resizable BAR", "e0015");
+        TITLE_IDS.put("e:Process Address Space ID", "e001b");
+        TITLE_IDS.put("e:Designated Vendor-Specific", "e0023");
+        TITLE_IDS.put("e:Latency Tolerance Reporting", "e0018");
+        TITLE_IDS.put("e:L1 PM Substates", "e001e");
+        TITLE_IDS.put("e:Secondary PCI Express", "e0019");
+        // lspci titles both VC ids (0x0002, and 0x0009 used when MFVC is present) "Virtual Channel".
+        TITLE_IDS.put("e:Virtual Channel", "e0002|e0009");
+        TITLE_IDS.put("e:Power Budgeting", "e0004");
+        TITLE_IDS.put("e:Root Complex Link", "e0005");
+        TITLE_IDS.put("e:Multicast", "e0012");
+        TITLE_IDS.put("e:Precision Time Measurement", "e001f");
+        TITLE_IDS.put("e:Data Object Exchange", "e002e");
+        TITLE_IDS.put("e:Transaction Processing Hints", "e0017");
+    }
+
+    /** One compared field: what lspci printed (null = not printed, skip) and what we decoded. */
+    record Row(String field, Function<LspciFunction, String> lspci, BiFunction<DecodedFunction, LspciFunction, String> ours) {
+    }
+
+    static final List<Row> ROWS = List.of(
+            new Row("ids", l -> l.header(Pattern.compile("\\[([0-9a-f]{4}:[0-9a-f]{4})\\]( \\(rev|$)"), 1),
+                    (d, l) -> d.vendorId() + ":" + d.deviceId()),
+            new Row("class", l -> l.header(Pattern.compile("\\[([0-9a-f]{4})\\]:"), 1),
+                    (d, l) -> d.classCode().substring(0, 4)),
+            new Row("bridge buses", l -> Objects.requireNonNullElse(l.line(Pattern.compile(
+                    "^\tBus: primary=(\\w\\w), secondary=(\\w\\w), subordinate=(\\w\\w)"), "%s/%s/%s"), "none"),
+                    (d, l) -> d.bridge() == null ? "none" : String.format("%02x/%02x/%02x",
+                            d.bridge().primaryBus(), d.bridge().secondaryBus(), d.bridge().subordinateBus())),
+            new Row("std capability offsets", l -> l.offsets(false),
+                    (d, l) -> d.capabilities().stream().map(c -> String.format("%02x", (Integer) c.get("offset")))
+                            .collect(Collectors.joining(","))),
+            new Row("ext capability offsets+versions", l -> l.offsets(true),
+                    (d, l) -> d.extendedCapabilities().stream().map(c -> String.format("%03x v%s",
+                            (Integer) c.get("offset"), c.get("version"))).collect(Collectors.joining(","))),
+            new Row("capability ids", LspciFunction::knownIds, LspciDifferentialTest::ourKnownIds),
+            new Row("malformed list -> finding", l -> l.text.matches("(?s).*Capabilities: .*<(chain|access).*")
+                    ? "finding" : null, (d, l) -> d.findings().isEmpty() ? "none" : "finding"),
+            new Row("pcie version", l -> l.cap("Express", Pattern.compile("^Express \\(v(\\d+)\\)"), "%s"),
+                    (d, l) -> d.pcie() == null ? null : String.valueOf(d.pcie().version())),
+            new Row("pcie port type", l -> {
+                String t = l.cap("Express", Pattern.compile("^Express \\(v\\d+\\) (.+?)(?: \\(Slot[+-]\\))?(,|$)"), "%s");
+                return t == null ? null : PORT_TYPES.getOrDefault(t, "?" + t);
+            }, (d, l) -> d.pcie() == null ? null : d.pcie().portType()),
+            new Row("pcie slot", l -> l.cap("Express", Pattern.compile("\\(Slot([+-])\\)"), "%s"),
+                    (d, l) -> d.pcie() == null ? null : sign(d.pcie().slotImplemented())),
+            new Row("pcie FLReset (DevCap)", l -> l.cap("Express", Pattern.compile("DevCap:.*?FLReset([+-])(?s:.*)DevCtl:",
+                    Pattern.DOTALL), "%s"), (d, l) -> d.pcie() == null ? null : sign(d.pcie().flr())),
+            new Row("pcie LnkCap", l -> l.cap("Express", Pattern.compile("LnkCap:\\s+Port #\\d+, Speed ([^,]+), Width x(\\d+)"),
+                    "%s x%s"), (d, l) -> d.pcie() == null ? null : StandardCapabilities.linkSpeedName(d.pcie().linkSpeedMax())
+                    + " x" + d.pcie().linkWidthMax()),
+            new Row("pcie LnkSta", l -> l.cap("Express", Pattern.compile("LnkSta:\\s+Speed ([^,( ]+)[^,]*, Width x(\\d+)"),
+                    "%s x%s"), (d, l) -> d.pcie() == null ? null : StandardCapabilities.linkSpeedName(d.pcie().linkSpeed())
+                    + " x" + d.pcie().linkWidth()),
+            new Row("MSI Count/64bit/Maskable/Enable", l -> l.cap("MSI:", Pattern.compile(
+                    "^MSI: Enable([+-]) Count=\\d+/(\\d+) Maskable([+-]) 64bit([+-])"), "E%s n=%s mask%s 64%s"),
+                    (d, l) -> d.msi() == null ? null : String.format("E%s n=%d mask%s 64%s", sign(d.msi().enabled()),
+                            d.msi().count(), sign(d.msi().perVectorMask()), sign(d.msi().is64Bit()))),
+            new Row("MSI-X Count/Enable", l -> l.cap("MSI-X:", Pattern.compile("^MSI-X: Enable([+-]) Count=(\\d+)"),
+                    "E%s n=%s"), (d, l) -> d.msix() == null ? null
+                    : String.format("E%s n=%d", sign(d.msix().enabled()), d.msix().tableSize())),
+            new Row("MSI-X table/PBA", l -> l.cap("MSI-X:", Pattern.compile(
+                    "Vector table: BAR=(\\d) offset=([0-9a-f]+)\\s+PBA: BAR=(\\d) offset=([0-9a-f]+)"), "%s@%s %s@%s"),
+                    (d, l) -> d.msix() == null ? null : String.format("%d@%08x %d@%08x", d.msix().tableBar(),
+                            d.msix().tableOffset(), d.msix().pbaBar(), d.msix().pbaOffset())),
+            new Row("PM version", l -> l.cap("Power Management", Pattern.compile("^Power Management version (\\d+)"), "%s"),
+                    (d, l) -> d.pm() == null ? null : String.valueOf(d.pm().version())),
+            new Row("PM NoSoftRst", l -> l.cap("Power Management", Pattern.compile("NoSoftRst([+-])"), "%s"),
+                    (d, l) -> d.pm() == null ? null : sign(d.pm().noSoftReset())),
+            new Row("ACSCap", l -> l.cap("Access Control Services", Pattern.compile("ACSCap:\\s+(.*)"), "%s"),
+                    (d, l) -> d.acs() == null ? null : acs(d.acs().capability())),
+            new Row("ACSCtl", l -> l.cap("Access Control Services", Pattern.compile("ACSCtl:\\s+(.*)"), "%s"),
+                    (d, l) -> d.acs() == null ? null : acs(d.acs().control())),
+            new Row("SR-IOV VFs", l -> l.cap("Single Root I/O Virtualization", Pattern.compile(
+                    "Initial VFs: (\\d+), Total VFs: (\\d+), Number of VFs: (\\d+)"), "%s/%s/%s"),
+                    (d, l) -> d.sriov() == null ? null : d.sriov().initialVfs() + "/" + d.sriov().totalVfs() + "/"
+                            + d.sriov().numVfs()),
+            new Row("SR-IOV VF offset/stride/Device ID", l -> l.cap("Single Root I/O Virtualization", Pattern.compile(
+                    "VF offset: (\\d+), stride: (\\d+), Device ID: ([0-9a-f]{4})"), "%s/%s/%s"),
+                    (d, l) -> d.sriov() == null ? null : d.sriov().vfOffset() + "/" + d.sriov().vfStride() + "/"
+                            + d.sriov().vfDeviceId()),
+            new Row("ARI present", l -> String.valueOf(l.text.contains("] Alternative Routing-ID Interpretation")),
+                    (d, l) -> String.valueOf(d.ari())),
+            new Row("ATS present", l -> String.valueOf(l.text.contains("] Address Translation Service")),
+                    (d, l) -> String.valueOf(d.ats())),
+            new Row("DSN", l -> l.cap("Device Serial Number", Pattern.compile("^Device Serial Number (\\S+)"), "%s"),
+                    (d, l) -> ext(d, ExtendedCapabilities.DSN, "serialNumber")),
+            new Row("PASID width", l -> l.cap("Process Address Space ID", Pattern.compile("Width=(\\w+)"), "%s"),
+                    (d, l) -> {
+                        Object w = ext(d, ExtendedCapabilities.PASID, "maxPasidWidth");
+                        return w == null ? null : String.format("%02x", Integer.parseInt(w.toString()));
+                    }),
+            new Row("PRI capacity", l -> l.cap("Page Request Interface", Pattern.compile("Max Requests: ([0-9a-f]+)"), "%s"),
+                    (d, l) -> {
+                        String c = ext(d, ExtendedCapabilities.PRI, "outstandingPageRequestCapacity");
+                        return c == null ? null : String.format("%08x", Long.parseLong(c));
+                    }));
+
+    static boolean lspciAvailable() {
+        return Stream.of(Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin").split(File.pathSeparator))
+                .anyMatch(p -> Files.isExecutable(Path.of(p, "lspci")));
+    }
+
+    static Path dataDir() {
+        String env = System.getenv("DDABRIDGE_PCIUTILS_DATA");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("ddabridge.repo", "."), "..", "shared", "data", "pciutils-tests").normalize();
+    }
+
+    /** The corpus files (every regular file but the README). */
+    static List<Path> corpus() throws IOException {
+        Path dir = dataDir();
+        Assumptions.assumeTrue(Files.isDirectory(dir), "pciutils test dumps not found at " + dir
+                + " (set DDABRIDGE_PCIUTILS_DATA); differential test skipped");
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("README"))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void everyDumpAgreesWithLspci() throws IOException {
+        List<String> mismatches = new ArrayList<>();
+        Map<String, Integer> perField = new TreeMap<>();
+        int dumps = 0;
+        int functions = 0;
+        int compared = 0;
+        List<String> findings = new ArrayList<>();
+        for (Path file : corpus()) {
+            dumps++;
+            Map<String, LspciFunction> theirs = LspciFunction.split(lspci(file));
+            for (LspciDump.Function f : LspciDump.parse(Files.readString(file, StandardCharsets.ISO_8859_1))) {
+                functions++;
+                DecodedFunction d = ConfigDecoder.decode(f.address(), f.config());
+                d.findings().forEach(s -> findings.add(file.getFileName() + " " + d.address() + ": " + s));
+                LspciFunction l = theirs.get(f.address());
+                if (l == null) {
+                    mismatches.add(file.getFileName() + " " + f.address() + ": lspci did not list the function");
+                    continue;
+                }
+                for (Row row : ROWS) {
+                    String expected = row.lspci().apply(l);
+                    if (expected == null) {
+                        continue;
+                    }
+                    compared++;
+                    perField.merge(row.field(), 1, Integer::sum);
+                    String actual = row.ours().apply(d, l);
+                    if (!expected.equals(actual)) {
+                        mismatches.add(String.format("%s %s %s: lspci '%s', decoder '%s'", file.getFileName(),
+                                f.address(), row.field(), expected, actual));
+                    }
+                }
+            }
+        }
+        System.out.printf("lspci differential: %d dumps, %d functions, %d field comparisons, %d mismatches%n",
+                dumps, functions, compared, mismatches.size());
+        perField.forEach((k, v) -> System.out.printf("  %-36s %d%n", k, v));
+        findings.forEach(s -> System.out.println("  finding: " + s));
+        assertTrue(dumps > 0, "no dumps in " + dataDir());
+        assertTrue(mismatches.isEmpty(), mismatches.size() + " disagreement(s) with lspci:\n"
+                + String.join("\n", mismatches));
+    }
+
+    /** Runs {@code lspci -vvv -nn -F file} through commons-exec: argument vector, C locale, watchdog. */
+    static String lspci(Path file) throws IOException {
+        CommandLine cmd = new CommandLine("lspci").addArgument("-vvv").addArgument("-nn").addArgument("-F")
+                .addArgument(file.toString(), false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DefaultExecutor exec = new DefaultExecutor();
+        exec.setStreamHandler(new PumpStreamHandler(out, new ByteArrayOutputStream()));
+        exec.setWatchdog(new ExecuteWatchdog(TIMEOUT_MS));
+        Map<String, String> env = EnvironmentUtils.getProcEnvironment();
+        env.put("LC_ALL", "C");
+        exec.execute(cmd, env);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String ourKnownIds(DecodedFunction d, LspciFunction l) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> c : d.capabilities()) {
+            titleIdFor(String.format("s%02x", (Integer) c.get("id")))
+                    .ifPresent(id -> out.add(String.format("%02x=%s", (Integer) c.get("offset"), id)));
+        }
+        for (Map<String, Object> c : d.extendedCapabilities()) {
+            titleIdFor(String.format("e%04x", (Integer) c.get("id")))
+                    .ifPresent(id -> out.add(String.format("%03x=%s", (Integer) c.get("offset"), id)));
+        }
+        return String.join(",", out);
+    }
+
+    /** The TITLE_IDS value ("e0002|e0009") that covers {@code id}, if lspci has a title for it. */
+    private static java.util.Optional<String> titleIdFor(String id) {
+        return TITLE_IDS.values().stream().filter(v -> List.of(v.split("\\|")).contains(id)).findFirst();
+    }
+
+    private static String ext(DecodedFunction d, int id, String key) {
+        Map<String, Object> m = ConfigDecoder.first(d.extendedCapabilities(), id);
+        return m == null || m.get(key) == null ? null : m.get(key).toString();
+    }
+
+    private static String acs(AcsBits b) {
+        return String.format("SrcValid%s TransBlk%s ReqRedir%s CmpltRedir%s UpstreamFwd%s EgressCtrl%s DirectTrans%s",
+                sign(b.srcValid()), sign(b.transBlk()), sign(b.reqRedir()), sign(b.cmpltRedir()),
+                sign(b.upstreamFwd()), sign(b.egressCtrl()), sign(b.directTrans()));
+    }
+
+    private static String sign(boolean b) {
+        return b ? "+" : "-";
+    }
+
+    /** One function of lspci's verbose output, split into its capability blocks. */
+    static final class LspciFunction {
+        private static final Pattern HEADER = Pattern.compile("^((?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]) ");
+        private static final Pattern CAP = Pattern.compile("^\tCapabilities: \\[([0-9a-f]+)( v\\d+)?\\] (.*)$");
+
+        final String text;
+        final String headerLine;
+        /** offset text ("40" / "100 v1") -> block: the title line then its indented lines. */
+        final Map<String, String> caps = new LinkedHashMap<>();
+
+        LspciFunction(List<String> lines) {
+            this.text = String.join("\n", lines);
+            this.headerLine = lines.get(0);
+            String key = null;
+            StringBuilder block = null;
+            for (String line : lines.subList(1, lines.size())) {
+                Matcher m = CAP.matcher(line);
+                if (m.matches()) {
+                    if (key != null) {
+                        caps.put(key, block.toString());
+                    }
+                    key = m.group(1) + Objects.requireNonNullElse(m.group(2), "");
+                    block = new StringBuilder(m.group(3));
+                } else if (key != null && line.startsWith("\t\t")) {
+                    block.append('\n').append(line.strip());
+                } else if (key != null) {
+                    caps.put(key, block.toString());
+                    key = null;
+                }
+            }
+            if (key != null) {
+                caps.put(key, block.toString());
+            }
+        }
+
+        static Map<String, LspciFunction> split(String output) {
+            Map<String, List<String>> lines = new LinkedHashMap<>();
+            List<String> current = null;
+            for (String line : output.split("\n")) {
+                Matcher m = HEADER.matcher(line);
+                if (m.find()) {
+                    current = new ArrayList<>();
+                    lines.put(PciAddress.parse(m.group(1)).orElseThrow().toString(), current);
+                }
+                if (current != null) {
+                    current.add(line);
+                }
+            }
+            Map<String, LspciFunction> out = new LinkedHashMap<>();
+            lines.forEach((address, ls) -> out.put(address, new LspciFunction(ls)));
+            return out;
+        }
+
+        String header(Pattern p, int group) {
+            Matcher m = p.matcher(headerLine);
+            return m.find() ? m.group(group) : null;
+        }
+
+        /** Formats the groups of the first matching line of the function's own (single-tab) lines. */
+        String line(Pattern p, String format) {
+            for (String l : text.split("\n")) {
+                Matcher m = p.matcher(l);
+                if (m.find()) {
+                    return format(m, format);
+                }
+            }
+            return null;
+        }
+
+        /** Formats the groups of {@code p} found in the first capability block whose title starts with {@code title}. */
+        String cap(String title, Pattern p, String format) {
+            for (String block : caps.values()) {
+                if (block.startsWith(title)) {
+                    Matcher m = p.matcher(block);
+                    return m.find() ? format(m, format) : null;
+                }
+            }
+            return null;
+        }
+
+        /** Offsets of real capabilities (not "<chain looped>" markers); extended ones carry " vN". */
+        String offsets(boolean extended) {
+            return caps.entrySet().stream()
+                    .filter(e -> !e.getValue().startsWith("<"))
+                    .map(Map.Entry::getKey)
+                    .filter(k -> extended == k.contains(" v"))
+                    .collect(Collectors.joining(","));
+        }
+
+        String knownIds() {
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<String, String> e : caps.entrySet()) {
+                boolean extended = e.getKey().contains(" v");
+                String prefix = (extended ? "e:" : "s:");
+                for (Map.Entry<String, String> t : TITLE_IDS.entrySet()) {
+                    if (t.getKey().startsWith(prefix) && e.getValue().startsWith(t.getKey().substring(2))) {
+                        out.add(e.getKey().split(" ")[0] + "=" + t.getValue());
+                        break;
+                    }
+                }
+                if (extended) {
+                    Matcher m = Pattern.compile("^Extended Capability ID (0x[0-9a-f]+)").matcher(e.getValue());
+                    if (m.find()) {
+                        String id = String.format("e%04x", Integer.decode(m.group(1)));
+                        titleIdFor(id).ifPresent(v -> out.add(e.getKey().split(" ")[0] + "=" + v));
+                    }
+                }
+            }
+            return String.join(",", out);
+        }
+
+        private static String format(Matcher m, String format) {
+            Object[] groups = new Object[m.groupCount()];
+            for (int i = 0; i < groups.length; i++) {
+                groups[i] = m.group(i + 1);
+            }
+            return String.format(format, groups);
+        }
+    }
+}
