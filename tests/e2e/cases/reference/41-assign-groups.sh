@@ -36,9 +36,12 @@ exec 3<&-
 # Busy: hold the host lock (a POSIX fcntl lock, like Java's FileChannel.tryLock) from the host's python3.
 if chroot /jroot python3 -c 'import fcntl' 2>/dev/null; then
     mkdir -p /jroot$DB_SD
-    chroot /jroot python3 -c "import fcntl,time; f=open('$DB_SD/lock','a'); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(10)" &
-    hp=$!; sleep 1
+    rm -f /jroot/tmp/lock-held
+    chroot /jroot python3 -c "import fcntl,time; f=open('$DB_SD/lock','a'); fcntl.lockf(f, fcntl.LOCK_EX); open('/tmp/lock-held','w').close(); time.sleep(300)" &
+    hp=$!
+    wait_for 120 test -e /jroot/tmp/lock-held   # python starts slowly under TCG
     DB dismount "$B" --json --state-dir $DB_SD > /out/g-busy.json 2>&1; rc=$?
+    [ $rc = 0 ] && DB mount "$B" --state-dir $DB_SD > /dev/null 2>&1   # undo if the lock did not hold
     [ $rc = 5 ] && json_has /out/g-busy.json '"Busy"' && pass busy-second-request ||
         fail busy-second-request "rc=$rc $(head -c 300 /out/g-busy.json | tr '\n' ' ')"
     kill $hp 2>/dev/null; wait $hp 2>/dev/null
