@@ -55,7 +55,6 @@ fi
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"
     echo "E2E_JAR_PATH='$DDABRIDGE_JAR'"
     echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
-    echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
 } > "$OUT/env.sh"
 
 # --- topology -> qemu arguments ------------------------------------------------------------
