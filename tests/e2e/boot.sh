@@ -13,10 +13,11 @@
 #
 # Environment:
 #   DDABRIDGE_JAR               engine jar (default <repo>/dist/ddabridge.jar), copied to /out/ddabridge.jar
-#   DDABRIDGE_E2E_TIMEOUT       whole boot, seconds (240)
+#   DDABRIDGE_E2E_TIMEOUT       whole boot, seconds (240; 420 with DDABRIDGE_E2E_WITH_PWSH=1)
 #   DDABRIDGE_E2E_CASE_TIMEOUT  per case in guest/run-cases.sh, seconds (90)
 #   DDABRIDGE_E2E_MEM / _SMP    guest RAM (topology's, else 1536M) / vCPUs (2)
 #   DDABRIDGE_E2E_PWSH          auto|0: share ~/.dotnet/tools read-only (pwsh in the chroot)
+#   DDABRIDGE_E2E_WITH_PWSH=1   run the pwsh cases (slow under TCG; SKIP otherwise)
 #   DDABRIDGE_E2E_CACHE         kernel/initramfs cache (~/.cache/ddabridge-e2e)
 #   DDABRIDGE_E2E_VERBOSE=1     stream the serial console to stderr
 set -euo pipefail
@@ -34,6 +35,7 @@ OUT=${3:-"$E2E_DIR/out/$TOPO"}
 if [ -z "${3:-}" ]; then rm -rf "$OUT"; fi
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 TIMEOUT=${DDABRIDGE_E2E_TIMEOUT:-240}
+[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ "${DDABRIDGE_E2E_WITH_PWSH:-0}" = 1 ] && TIMEOUT=420   # pwsh is slow
 DDABRIDGE_JAR=${DDABRIDGE_JAR:-"$REPO_ROOT/dist/ddabridge.jar"}
 
 e2e_host_tools
@@ -55,6 +57,7 @@ fi
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"
     echo "E2E_JAR_PATH='$DDABRIDGE_JAR'"
     echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
+    echo "E2E_WITH_PWSH=${DDABRIDGE_E2E_WITH_PWSH:-0}"
 } > "$OUT/env.sh"
 
 # --- topology -> qemu arguments ------------------------------------------------------------
@@ -101,7 +104,9 @@ if [ "${DDABRIDGE_E2E_PWSH:-auto}" != 0 ] && [ -x "$DOTNET_TOOLS/pwsh" ]; then
              -device "virtio-9p-pci,fsdev=fsdotnet,mount_tag=hostdotnet,bus=pcie.0,addr=0x13")
 fi
 
-APPEND="console=ttyS0 panic=-1 $E2E_MARKER ddabridge_e2e_topo=$TOPO${CMDLINE_EXTRA}"
+# no_timer_check: under TCG on a loaded host the IO-APIC timer self-test can be too slow and the
+# kernel panics ("timer doesn't work through Interrupt-remapped IO-APIC") before /init.
+APPEND="console=ttyS0 panic=-1 no_timer_check $E2E_MARKER ddabridge_e2e_topo=$TOPO${CMDLINE_EXTRA}"
 QEMU=(qemu-system-x86_64
     -machine q35 -accel tcg -cpu max -m "$MEM" -smp "${DDABRIDGE_E2E_SMP:-2}"
     -nodefaults -display none -monitor none -no-reboot

@@ -12,7 +12,8 @@
 #
 # Environment: everything boot.sh takes (DDABRIDGE_JAR, DDABRIDGE_E2E_TIMEOUT, ...), plus
 # DDABRIDGE_E2E_OUT (results root, default tests/e2e/out/run), DDABRIDGE_E2E_REQUIRE_JAR=1,
-# DDABRIDGE_E2E_CASES (cases root, default tests/e2e/cases; used to self-test the harness).
+# DDABRIDGE_E2E_CASES (cases root, default tests/e2e/cases; used to self-test the harness),
+# DDABRIDGE_E2E_BOOT_RETRIES (1: boots that die before /init are retried this often, with a NOTE line).
 set -uo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_DIR/lib/common.sh"
@@ -51,8 +52,20 @@ for topo in "${TOPOS[@]}"; do
     out="$OUT_ROOT/$topo"; mkdir -p "$out/cases"
     cp "$cdir"/*.sh "$out/cases/"
     say "== $topo: $(sed -n 's/^describe[[:space:]]*//p' "$E2E_DIR/topologies/$topo.topo")"
-    "$E2E_DIR/boot.sh" "$topo" "$E2E_DIR/guest/run-cases.sh" "$out" 2> "$out/boot.stderr"
-    brc=$?
+    attempt=1
+    while :; do
+        "$E2E_DIR/boot.sh" "$topo" "$E2E_DIR/guest/run-cases.sh" "$out" 2> "$out/boot.stderr"
+        brc=$?
+        # Retry (once, by default) only a guest that died before reaching /init: that is the
+        # emulator/kernel, not a test. Reported, never hidden.
+        if [ "$brc" = 125 ] && ! grep -aq '^E2E: init start' "$out/console.log" &&
+           [ "$attempt" -le "${DDABRIDGE_E2E_BOOT_RETRIES:-1}" ]; then
+            say "NOTE $topo: guest died before /init ($(grep -a -m1 -E 'Kernel panic|BUG:|Oops' "$out/console.log" | tr -d '\r' | cut -c1-120)); retrying"
+            cp "$out/console.log" "$out/console.attempt$attempt.log"
+            attempt=$((attempt + 1)); continue
+        fi
+        break
+    done
     secs=$(cat "$out/boot.time" 2>/dev/null || echo "?")
     TIMINGS+=("$(printf '%-11s %6ss  (boot rc %s)' "$topo" "$secs" "$brc")")
 
@@ -94,10 +107,13 @@ for topo in "${TOPOS[@]}"; do
     done
     case $brc in
         0|1) ;;   # 1 = some case failed; already counted above
-        124) r_fail "$topo/boot: timed out after ${DDABRIDGE_E2E_TIMEOUT:-240}s (see $out/console.log)" ;;
+        124) r_fail "$topo/boot: timed out after ${secs}s (see $out/console.log)" ;;
         125) r_fail "$topo/boot: guest reported no exit status (see $out/console.log)" ;;
         *)   r_fail "$topo/boot: boot.sh rc=$brc ($(tail -n1 "$out/boot.stderr" 2>/dev/null))" ;;
     esac
+    per_case=
+    for f in "$cdir"/*.sh; do c=$(basename "$f" .sh); per_case+=" $c=${CASE_SECS[$c]:-?}s"; done
+    TIMINGS[-1]+="  guest:$per_case"
     unset SEEN CASE_RC CASE_FAILS CASE_SECS
 done
 

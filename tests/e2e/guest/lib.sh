@@ -7,6 +7,7 @@
 # Config:    cfg_read BDF OFF BYTES | cap_find BDF CAPID | ecap_find BDF ECAPID
 # VFIO:      bind_vfio BDF [WAIT_S] | unbind_vfio BDF | sysfs_write FILE VALUE
 # NVMe:      nvme_ctrl BDF | nvme_namespaces BDF
+# Host JDK:  jroot_run CMD... (in the /jroot chroot) | have_pwsh | pwsh_run ARGS...
 # Misc:      wait_for SECONDS CMD... | in_list WORD LIST... | count WORDS...
 
 E2E_MARKER=ddabridge_e2e_guest=1
@@ -128,4 +129,18 @@ nvme_namespaces() {
             nvme*n*) echo "$b" ;;
         esac
     done | sort -u
+}
+
+# ---- the /jroot chroot (host /usr + /etc read-only; /out, /proc, /sys, /dev bound) -----------------
+# jroot_run CMD...  e.g. jroot_run /usr/bin/java -jar /out/ddabridge.jar survey --json
+jroot_run() {
+    chroot /jroot /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
+        LANG=C.UTF-8 TMPDIR=/tmp "$@"
+}
+# pwsh is the host's dotnet global tool, shared read-only at /root/.dotnet/tools when present.
+# Startup is slow under TCG (~30-50 s).
+have_pwsh() { [ -x /jroot/root/.dotnet/tools/pwsh ]; }
+pwsh_run() {
+    jroot_run DOTNET_CLI_TELEMETRY_OPTOUT=1 POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
+        /root/.dotnet/tools/pwsh -NoProfile -NonInteractive "$@"
 }

@@ -2,7 +2,8 @@
 # shell under a timeout, and frames its output for run.sh:
 #   CASE <name>            before the case
 #   PASS/FAIL/SKIP ...     the case's own result lines
-#   END <name> rc=<n>      after it (rc 143/137 = killed by the timeout, E2E_CASE_TIMEOUT s)
+#   END <name> rc=<n>      after it (rc 143/137 = killed by the timeout: the case's
+#                          '# e2e-timeout: SECONDS' header, else E2E_CASE_TIMEOUT, else 90 s)
 # Exit status: 0 only when every case exited 0.
 . /out/lib.sh
 e2e_guard
@@ -15,7 +16,8 @@ for f in /out/cases/*.sh; do
     # own session so a timeout kills the case together with everything it started
     setsid sh "$f" > /tmp/case.out 2>&1 < /dev/null &
     pid=$!
-    ( sleep "${E2E_CASE_TIMEOUT:-90}"; kill -TERM -$pid; sleep 2; kill -KILL -$pid ) > /dev/null 2>&1 &
+    limit=$(sed -n 's/^#[[:space:]]*e2e-timeout:[[:space:]]*\([0-9]*\).*/\1/p' "$f" | head -n1)
+    ( sleep "${limit:-${E2E_CASE_TIMEOUT:-90}}"; kill -TERM -$pid; sleep 2; kill -KILL -$pid ) > /dev/null 2>&1 &
     wd=$!
     wait $pid
     crc=$?

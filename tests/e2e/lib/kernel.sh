@@ -150,5 +150,6 @@ e2e_ensure_initramfs() {
         fi
         _e2e_unlock
     fi
+    touch "$img" 2>/dev/null || true   # mtime = last use: the prune above keeps images in use
     E2E_INITRD=$img
 }

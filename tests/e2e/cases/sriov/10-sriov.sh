@@ -27,7 +27,7 @@ G=$(pci_group "$PF"); bad=; seen_groups=" $G "
 for vf in $vfs; do
     g=$(pci_group "$vf")
     if [ -z "$g" ] || [ "$(group_devices "$g")" != "$vf" ] || echo "$seen_groups" | grep -q " $g "; then
-        bad="$bad $vf:group=$g[$(group_devices "$g" | tr '\n' ' ')]"
+        bad="$bad $vf:group=${g}[$(group_devices "$g" | tr '\n' ' ')]"
     fi
     seen_groups="$seen_groups$g "
 done
