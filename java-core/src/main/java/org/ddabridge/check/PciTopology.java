@@ -2,6 +2,7 @@ package org.ddabridge.check;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +75,18 @@ public final class PciTopology {
     }
 
     private final Map<String, Node> nodes;
+    /** Functions per (domain, bus): rules ask for bus mates of every function, so index them once. */
+    private final Map<Long, List<Node>> byBus = new HashMap<>();
 
     private PciTopology(Map<String, Node> nodes) {
         this.nodes = nodes;
+        for (Node n : nodes.values()) {
+            byBus.computeIfAbsent(busKey(n.pciAddress().domain(), n.pciAddress().bus()), k -> new ArrayList<>()).add(n);
+        }
+    }
+
+    private static long busKey(int domain, int bus) {
+        return (long) domain << 8 | bus;
     }
 
     /**
@@ -148,13 +158,7 @@ public final class PciTopology {
 
     /** Every function on the same bus (same domain, bus and parent), the node included. */
     public List<Node> busMates(Node n) {
-        List<Node> out = new ArrayList<>();
-        for (Node o : nodes.values()) {
-            if (o.pciAddress().domain() == n.pciAddress().domain() && o.pciAddress().bus() == n.pciAddress().bus()) {
-                out.add(o);
-            }
-        }
-        return out;
+        return List.copyOf(byBus.getOrDefault(busKey(n.pciAddress().domain(), n.pciAddress().bus()), List.of()));
     }
 
     /** Other functions of the same device (slot). */

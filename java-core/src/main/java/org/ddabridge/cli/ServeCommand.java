@@ -50,7 +50,9 @@ final class ServeCommand implements Callable<Integer> {
             if (line.isBlank()) {
                 continue;
             }
-            out.println(Json.compact().toJson(handle(line, engine, out)));
+            // Streamed into the writer: a large survey is written once, not built as a String first.
+            Json.compact().toJson(handle(line, engine, out), out);
+            out.println();
             out.flush();
         }
     }
