@@ -1,9 +1,8 @@
 package org.ddabridge.check;
 
-import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.check.PciTopology.Node;
+import org.ddabridge.check.DeviceFacts.AcsPath;
 
 /**
  * ACS on the whole path to the root: every bridge and port above the device must isolate it (Source
@@ -13,37 +12,26 @@ import org.ddabridge.check.PciTopology.Node;
 final class AcsPathRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
-        Node n = ctx.node();
-        if (n.isBridge() || n.capabilitiesUnknown()) {
-            return List.of();
-        }
-        List<Evidence> ok = new ArrayList<>();
-        List<Evidence> bad = new ArrayList<>();
-        List<Evidence> unknown = new ArrayList<>();
-        for (Node up : ctx.topology().upstream(n)) {
-            Isolation.Answer a = ctx.isolation().acsEnabled(up);
-            Evidence e = new Evidence(DeviceContext.cfg(up.address()), a.why());
-            (a.isolated() ? ok : a.unknown() ? unknown : bad).add(e);
-        }
-        if (bad.isEmpty() && !unknown.isEmpty()) {
-            List<Evidence> ev = new ArrayList<>(unknown);
-            ev.addAll(ok);
-            return List.of(new Reason(ReasonCode.ACS_PATH_UNKNOWN, Severity.WARNING,
+        AcsPath acs = ctx.facts().acsPath();
+        return switch (acs.status()) {
+            case NOT_APPLICABLE -> List.of();
+            case UNREADABLE -> List.of(new Reason(ReasonCode.ACS_PATH_UNKNOWN, Severity.WARNING,
                     "ACS on the path to the root could not be checked: a port's extended configuration space was "
-                            + "not available.", ev,
+                            + "not available.", acs.evidence(),
                     "Survey the host itself as root, or take the dump with lspci -xxxx (4096 bytes per function)."));
-        }
-        if (bad.isEmpty()) {
-            String msg = ok.isEmpty() ? "On the root bus: no bridge between the device and the root complex."
-                    : "Every port up to the root isolates the device (ACS).";
-            return List.of(Reason.info(ReasonCode.ACS_PATH_ISOLATED, msg, ok));
-        }
-        List<Evidence> ev = new ArrayList<>(bad);
-        ev.addAll(unknown);
-        ev.addAll(ok);
-        return List.of(new Reason(ReasonCode.ACS_PATH_MISSING, Severity.ERROR,
-                "Traffic from this device may be redirected to other devices in the system. Not assignable.", ev,
-                "Move the card to a slot whose root port supports ACS (often the CPU-attached slots). On Linux the "
-                        + "device can still be assigned together with its whole IOMMU group."));
+            case UNREPORTED -> List.of(new Reason(ReasonCode.ACS_PATH_UNKNOWN, Severity.WARNING,
+                    "ACS on the path to the root could not be checked: the platform reports no ACS up-hierarchy "
+                            + "value for this device. The survey does not stop here, but Hyper-V may refuse it.",
+                    acs.evidence(), null));
+            case ISOLATED -> List.of(Reason.info(ReasonCode.ACS_PATH_ISOLATED, acs.onRootBus()
+                    ? "On the root bus: no bridge between the device and the root complex."
+                    : "Every port up to the root isolates the device (ACS).", acs.evidence()));
+            case MISSING -> List.of(new Reason(ReasonCode.ACS_PATH_MISSING, Severity.ERROR,
+                    "Traffic from this device may be redirected to other devices in the system. Not assignable.",
+                    acs.evidence(),
+                    "Move the card to a slot whose root port supports ACS (often the CPU-attached slots), or enable "
+                            + "ACS in the firmware setup. On Linux the device can still be assigned together with "
+                            + "its whole IOMMU group."));
+        };
     }
 }

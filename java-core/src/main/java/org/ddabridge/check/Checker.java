@@ -17,17 +17,31 @@ import org.ddabridge.pci.DecodedFunction;
 
 /**
  * Runs every device rule on every function and the host checks on the host: the survey's verdicts.
- * Pure: all input comes in as data, so the same code judges a live host, a host image and an lspci dump.
+ * Pure: all input comes in as data, so the same code judges a live Linux host, a host image, an lspci dump
+ * and a Windows host. Each platform turns its own sources into {@link DeviceFacts} (Linux: {@link LinuxFacts},
+ * Windows: {@code check.windows.WindowsFacts}); the rules read only those.
  */
 public final class Checker {
     /** The rules in Microsoft's survey order, then the Linux-side ones. */
     static final List<DeviceRule> RULES = List.of(new ReservedMemoryRule(), new AcsPathRule(), new DeviceTypeRule(),
-            new InterruptRule(), new MmioRule(), new IommuGroupRule(), new ResetRule(), new HostUseRule());
+            new DisabledRule(), new InterruptRule(), new MmioRule(), new IommuGroupRule(), new ResetRule(),
+            new HostUseRule());
+
+    /** How far the rules run on one device. */
+    public enum Order {
+        /** Every rule, every reason (the Linux survey: groups, reset and host use matter after an error too). */
+        ALL_RULES,
+        /**
+         * Microsoft's SurveyDDA.ps1: the same rules in the same order, stopping after the first error (the
+         * Windows survey reports what the script prints).
+         */
+        STOP_AT_FIRST_ERROR
+    }
 
     private Checker() {
     }
 
-    /** What the checker is given. {@code parents}: address -> upstream bridge (absent = root bus). */
+    /** What the checker is given on Linux. {@code parents}: address -> upstream bridge (absent = root bus). */
     public record Input(List<PciDevice> devices, Map<String, byte[]> configs, Map<String, String> parents,
             IommuFacts iommu, HostUse hostUse, AcpiDmar.Table dmar) {
     }
@@ -47,6 +61,7 @@ public final class Checker {
         }
     }
 
+    /** Linux (live host, host image, lspci dump): facts from decoded config space and topology, every rule. */
     public static Result run(Input in) {
         Map<String, DecodedFunction> decoded = new HashMap<>();
         for (PciDevice d : in.devices()) {
@@ -55,21 +70,41 @@ public final class Checker {
         PciTopology topo = PciTopology.of(in.devices(), decoded, in.parents());
         boolean assumeEnables = !in.iommu().iommuActive();
         Map<String, List<String>> predicted = GroupPredictor.predict(topo, assumeEnables);
-        Map<String, List<String>> live = liveGroups(in.devices());
-        Map<String, String> rmrr = reservedMemory(topo, in.dmar());
-        Isolation iso = new Isolation(assumeEnables);
+        LinuxFacts facts = new LinuxFacts(topo, new Isolation(assumeEnables), predicted, liveGroups(in.devices()),
+                reservedMemory(topo, in.dmar()));
+        return judge(facts.all(), in.hostUse(), HostChecks.run(in.iommu()), Order.ALL_RULES);
+    }
+
+    /**
+     * The one rule set over any platform's facts.
+     *
+     * @param facts   every function on the host, in address order (group mates are looked up here)
+     * @param hostUse what the host depends on
+     * @param checks  the platform's host checks, passed through
+     * @param order   how far the rules run per device
+     */
+    public static Result judge(List<DeviceFacts> facts, HostUse hostUse, List<HostCheck> checks, Order order) {
+        Map<String, DeviceFacts> all = new LinkedHashMap<>();
+        for (DeviceFacts f : facts) {
+            all.put(f.address(), f);
+        }
         List<DeviceReport> reports = new ArrayList<>();
-        for (Node n : topo.nodes()) {
-            DeviceContext ctx = new DeviceContext(n, topo, iso, predicted, live, in.hostUse(), rmrr, in.iommu());
+        for (DeviceFacts f : facts) {
+            DeviceContext ctx = new DeviceContext(f, all, hostUse);
             List<Reason> reasons = new ArrayList<>();
             for (DeviceRule rule : RULES) {
-                reasons.addAll(rule.check(ctx));
+                List<Reason> got = rule.check(ctx);
+                reasons.addAll(got);
+                if (order == Order.STOP_AT_FIRST_ERROR && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
+                    break;
+                }
             }
-            MmioRequirement mmio = n.device().bars() == null ? null : MmioRequirement.of(n.device().bars());
-            reports.add(new DeviceReport(n.device(), Verdict.of(reasons), List.copyOf(reasons),
-                    predicted.getOrDefault(n.address(), List.of(n.address())), IommuGroupRule.mustMoveWith(ctx), mmio));
+            MmioRequirement mmio = f.memory() == null ? null : MmioRequirement.of(f.memory().bars());
+            List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
+            reports.add(new DeviceReport(f.device(), Verdict.of(reasons), List.copyOf(reasons), predicted,
+                    IommuGroupRule.mustMoveWith(ctx), mmio));
         }
-        return new Result(HostChecks.run(in.iommu()), List.copyOf(reports));
+        return new Result(List.copyOf(checks), List.copyOf(reports));
     }
 
     /** Live groups from {@link PciDevice#iommuGroup()}: address -> sorted members. */

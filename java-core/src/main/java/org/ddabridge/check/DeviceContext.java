@@ -3,38 +3,33 @@ package org.ddabridge.check;
 import java.util.List;
 import java.util.Map;
 
-import org.ddabridge.check.PciTopology.Node;
 import org.ddabridge.model.HostUse;
-import org.ddabridge.model.IommuFacts;
 
 /**
- * Everything a device rule may look at.
+ * Everything a device rule may look at: the function's {@link DeviceFacts}, the facts of every other
+ * function (for group mates), and what the host itself depends on. Platform-neutral: the same rules judge
+ * Linux and Windows facts.
  *
- * @param node            the function under test
- * @param topology        the whole tree
- * @param isolation       ACS reasoning configured for this host
- * @param predictedGroups address -> predicted group members
- * @param liveGroups      address -> live group members (empty map when the IOMMU is off or for dumps)
- * @param hostUse         what the host depends on
- * @param reservedMemory  address -> RMRR description for functions named by a DMAR RMRR scope
- * @param iommu           host-wide IOMMU evidence
+ * @param facts   the function under test
+ * @param all     address -> facts of every function on the host
+ * @param hostUse what the host depends on ({@link HostUse#unknown()} where the platform does not say)
  */
-public record DeviceContext(Node node, PciTopology topology, Isolation isolation,
-        Map<String, List<String>> predictedGroups, Map<String, List<String>> liveGroups, HostUse hostUse,
-        Map<String, String> reservedMemory, IommuFacts iommu) {
+public record DeviceContext(DeviceFacts facts, Map<String, DeviceFacts> all, HostUse hostUse) {
 
     public String address() {
-        return node.address();
+        return facts.address();
     }
 
-    /** The group that decides what moves together: the live one when the kernel has formed it, else predicted. */
+    /** Another function's facts, or null when it is not on this host. */
+    public DeviceFacts facts(String address) {
+        return all.get(address);
+    }
+
+    /**
+     * The group that decides what moves together: the live one when the kernel has formed it, else
+     * predicted; empty when the platform has no IOMMU groups.
+     */
     public List<String> effectiveGroup() {
-        List<String> live = liveGroups.get(address());
-        return live != null ? live : predictedGroups.getOrDefault(address(), List.of(address()));
-    }
-
-    /** Config-space evidence source for a function. */
-    static String cfg(String address) {
-        return "config:" + address;
+        return facts.group() == null ? List.of() : facts.group().effective();
     }
 }

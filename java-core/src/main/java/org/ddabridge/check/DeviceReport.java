@@ -10,9 +10,11 @@ import org.ddabridge.model.PciDevice;
  * @param device              the enumerated function
  * @param verdict             Assignable, AssignableWithWarnings or NotAssignable
  * @param reasons             every rule's reasons in rule order
- * @param predictedIommuGroup predicted group members, sorted
+ * @param predictedIommuGroup predicted group members, sorted; empty where the platform has no IOMMU groups
+ *                            (Windows)
  * @param mustMoveWith        other non-bridge functions that must go to the same VM
- * @param mmio                MMIO needs, or null when BAR sizes are unknown (dumps)
+ * @param mmio                MMIO needs (BARs, or Windows' allocated memory ranges), or null when unknown
+ *                            (dumps, memory not read)
  */
 public record DeviceReport(PciDevice device, Verdict verdict, List<Reason> reasons, List<String> predictedIommuGroup,
         List<String> mustMoveWith, MmioRequirement mmio) {

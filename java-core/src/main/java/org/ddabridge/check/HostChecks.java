@@ -14,6 +14,10 @@ public final class HostChecks {
     public static final String VFIO_AVAILABLE = "VfioAvailable";
     public static final String NESTED = "Nested";
     public static final String IOMMU_MODE = "IommuMode";
+    /** Windows: Hyper-V's management service answers. */
+    public static final String HYPERV_PRESENT = "HyperVPresent";
+    /** Windows: Hyper-V's I/O virtualization verdict ({@code Get-VMHost}'s IovSupport). */
+    public static final String IOV_SUPPORT = "IovSupport";
 
     private static final String DMAR = "sys/firmware/acpi/tables/DMAR";
 

@@ -3,38 +3,36 @@ package org.ddabridge.check;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.check.PciTopology.Node;
+import org.ddabridge.check.DeviceFacts.Group;
 
 /**
  * The IOMMU group: everything in it moves to the guest together (bridges excepted: VFIO tolerates them
  * staying with the host). A group holding something the host needs (a mounted disk, the default-route
- * NIC, the host bridge or the LPC/ISA bridge) makes the device not assignable.
+ * NIC, the host bridge or the LPC/ISA bridge) makes the device not assignable. Silent where the platform
+ * has no groups (Windows).
  */
 final class IommuGroupRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
-        Node n = ctx.node();
-        if (n.isBridge()) {
+        Group g = ctx.facts().group();
+        if (g == null || ctx.facts().type().bridge()) {
             return List.of();
         }
-        List<String> group = ctx.effectiveGroup();
-        boolean live = ctx.liveGroups().containsKey(n.address());
-        String source = live ? "sys/kernel/iommu_groups/" + n.device().iommuGroup() : "predicted";
+        List<String> group = g.effective();
         List<Reason> out = new ArrayList<>();
-        List<String> predicted = ctx.predictedGroups().get(n.address());
-        if (live && predicted != null && !predicted.equals(group)) {
+        if (g.live() && !g.predicted().equals(group)) {
             out.add(Reason.info(ReasonCode.IOMMU_GROUP_PREDICTION_DIFFERS,
                     "The kernel's group differs from the predicted one (an ACS override, DMA alias quirk or "
                             + "platform-specific grouping).",
-                    List.of(new Evidence(source, String.join(" ", group)),
-                            new Evidence("predicted", String.join(" ", predicted)))));
+                    List.of(new Evidence(g.source(), String.join(" ", group)),
+                            new Evidence("predicted", String.join(" ", g.predicted())))));
         }
         List<String> mates = mustMoveWith(ctx);
-        List<Evidence> ev = List.of(new Evidence(source, String.join(" ", group)));
+        List<Evidence> ev = List.of(new Evidence(g.source(), String.join(" ", group)));
         List<String> critical = new ArrayList<>();
         List<String> bootVga = new ArrayList<>();
         for (String a : mates) {
-            Node m = ctx.topology().node(a);
+            DeviceFacts m = ctx.facts(a);
             String cls = m == null ? "" : m.device().classCode();
             if (ctx.hostUse().isCritical(a) || cls.startsWith("0600") || cls.startsWith("0601")) {
                 critical.add(a + describe(ctx, a, cls));
@@ -64,12 +62,12 @@ final class IommuGroupRule implements DeviceRule {
         return out;
     }
 
-    /** The other non-bridge members of the effective group, sorted. */
+    /** The other non-bridge members of the effective group, sorted; empty when groups are unknown. */
     static List<String> mustMoveWith(DeviceContext ctx) {
         List<String> out = new ArrayList<>();
         for (String a : ctx.effectiveGroup()) {
-            Node m = ctx.topology().node(a);
-            if (!a.equals(ctx.address()) && (m == null || !m.isBridge())) {
+            DeviceFacts m = ctx.facts(a);
+            if (!a.equals(ctx.address()) && (m == null || !m.type().bridge())) {
                 out.add(a);
             }
         }

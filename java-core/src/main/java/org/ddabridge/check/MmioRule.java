@@ -3,28 +3,31 @@ package org.ddabridge.check;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.check.DeviceFacts.Memory;
 import org.ddabridge.model.Bar;
 
-/** The MMIO gap space the device needs in a VM, and the VM settings that provide it. */
+/**
+ * The MMIO gap space the device needs in a VM (Microsoft's survey: the device's memory rounded up to MiB),
+ * and the VM settings that provide it.
+ */
 final class MmioRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
-        List<Bar> bars = ctx.node().device().bars();
-        if (bars == null || ctx.node().isBridge()) {
+        Memory mem = ctx.facts().memory();
+        if (mem == null || ctx.facts().type().bridge() || ctx.facts().disabled().disabled()) {
             return List.of();
         }
-        MmioRequirement m = MmioRequirement.of(bars);
+        String where = ctx.facts().device().locationPath() == null ? ""
+                : " Location path: " + ctx.facts().device().locationPath() + ".";
+        List<Evidence> ev = mem.evidence().isEmpty() ? List.of(new Evidence("memory", "none")) : mem.evidence();
+        MmioRequirement m = MmioRequirement.of(mem.bars());
         if (m.total() == 0) {
-            return List.of();
+            return List.of(Reason.info(ReasonCode.MMIO_REQUIREMENT, "It has no MMIO space." + where, ev));
         }
         long largest = 0;
-        List<Evidence> ev = new ArrayList<>();
-        for (Bar b : bars) {
+        for (Bar b : mem.bars()) {
             if (b.isMemory()) {
                 largest = Math.max(largest, b.size());
-                ev.add(new Evidence("sys/bus/pci/devices/" + ctx.address() + "/resource", String.format(
-                        "BAR%d %s%s size=0x%x", b.index(), b.is64Bit() ? "64-bit" : "32-bit",
-                        b.prefetchable() ? " prefetchable" : "", b.size())));
             }
         }
         String settings = "Hyper-V: Set-VM -VMName <vm> -LowMemoryMappedIoSpace " + MmioRequirement.mb(m.hyperVLow())
@@ -34,10 +37,10 @@ final class MmioRule implements DeviceRule {
                 + " when the 64-bit BARs exceed the default 32 GiB hole.";
         List<Reason> out = new ArrayList<>();
         out.add(new Reason(ReasonCode.MMIO_REQUIREMENT, Severity.INFO,
-                "Requires at least " + m.totalMiB() + " MB of MMIO gap space ("
-                        + MmioRequirement.human(m.belowFourGiB())
-                        + " below 4 GiB for 32-bit BARs, " + MmioRequirement.human(m.aboveFourGiB())
-                        + " above for 64-bit BARs; largest BAR " + MmioRequirement.human(largest) + ").",
+                "And it requires at least: " + m.totalMiB() + " MB of MMIO gap space. "
+                        + MmioRequirement.human(m.belowFourGiB()) + " below 4 GiB (32-bit BARs), "
+                        + MmioRequirement.human(m.aboveFourGiB()) + " above (64-bit BARs); largest BAR "
+                        + MmioRequirement.human(largest) + "." + where,
                 ev, settings));
         if (m.exceedsHyperVDefaults() || m.aboveFourGiB() > MmioRequirement.QEMU_HOLE64_DEFAULT) {
             out.add(new Reason(ReasonCode.MMIO_ABOVE_DEFAULT, Severity.WARNING,

@@ -1,6 +1,6 @@
 package org.ddabridge.check;
 
-/** The stable reason codes of device rules (a contract: scripts match on them). */
+/** The stable reason codes of device rules, the same on every platform (a contract: scripts match on them). */
 public final class ReasonCode {
     // Device type (Microsoft's survey order and wording).
     public static final String PCIE_ENDPOINT = "PcieEndpoint";
@@ -13,6 +13,10 @@ public final class ReasonCode {
     public static final String BRIDGE_OR_PORT = "BridgeOrPort";
     public static final String HOST_BRIDGE = "HostBridge";
     public static final String CONFIG_SPACE_INCOMPLETE = "ConfigSpaceIncomplete";
+    /** Windows DeviceType 5: the firmware kept PCIe native control (Linux cannot observe this). */
+    public static final String PCIE_TREATED_AS_PCI = "PcieTreatedAsPci";
+    // Disabled device node (Windows CM_PROB_DISABLED): resources cannot be checked.
+    public static final String DEVICE_DISABLED = "DeviceDisabled";
     // Interrupts.
     public static final String MESSAGE_SIGNALED_INTERRUPTS = "MessageSignaledInterrupts";
     public static final String LINE_INTERRUPTS_ONLY = "LineInterruptsOnly";

@@ -3,44 +3,36 @@ package org.ddabridge.check;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.check.PciTopology.Node;
+import org.ddabridge.check.DeviceFacts.Reset;
 
 /**
  * Reset between owners: function-level reset, PM reset (D3hot-D0 when NoSoftRst is clear) or a
- * secondary bus reset when the function is alone on its bus. The kernel's {@code reset_method} list is
+ * secondary bus reset when the function is alone on its bus. The OS's own list ({@code reset_method}) is
  * used when present, but its {@code bus} entry is not trusted on a bus shared with other functions (the
- * kernel offers it to the first function it enumerates there).
+ * kernel offers it to the first function it enumerates there). Silent where the platform does not tell.
  */
 final class ResetRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
-        Node n = ctx.node();
-        if (n.isBridge()) {
+        Reset r = ctx.facts().reset();
+        if (r == null || ctx.facts().type().bridge()) {
             return List.of();
         }
-        List<String> kernel = n.device().resetMethods();
-        int mates = ctx.topology().busMates(n).size() - 1;
-        boolean onRootBus = n.parent() == null;
-        boolean busResetUsable = mates == 0 && !onRootBus;
+        List<String> kernel = r.kernelMethods();
+        int mates = r.busMates();
+        boolean busResetUsable = mates == 0 && !r.onRootBus();
         List<Evidence> ev = new ArrayList<>();
         List<String> usable = new ArrayList<>();
         if (!kernel.isEmpty()) {
-            ev.add(new Evidence("sys/bus/pci/devices/" + n.address() + "/reset_method", String.join(" ", kernel)));
+            ev.add(r.kernelEvidence());
             for (String m : kernel) {
                 if (!"bus".equals(m) || busResetUsable) {
                     usable.add(m);
                 }
             }
-        } else if (!n.capabilitiesUnknown()) {
-            var d = n.decoded();
-            ev.add(new Evidence(DeviceContext.cfg(n.address()), "FLR=" + (d.pcie() != null && d.pcie().flr())
-                    + " PM=" + (d.pm() == null ? "none" : "NoSoftRst=" + d.pm().noSoftReset())));
-            if (d.pcie() != null && d.pcie().flr()) {
-                usable.add("flr");
-            }
-            if (d.pm() != null && !d.pm().noSoftReset()) {
-                usable.add("pm");
-            }
+        } else if (r.capabilityEvidence() != null) {
+            ev.add(r.capabilityEvidence());
+            usable.addAll(r.capabilityMethods());
             if (busResetUsable) {
                 usable.add("bus");
             }
@@ -57,7 +49,7 @@ final class ResetRule implements DeviceRule {
                     "Only a secondary bus reset is offered, and it would also reset the other functions on the bus.",
                     ev, "Assign every function on the bus to the same VM, or expect stale device state between uses."));
         }
-        if (kernel.isEmpty() && n.capabilitiesUnknown()) {
+        if (kernel.isEmpty() && r.capabilityEvidence() == null) {
             return List.of();
         }
         return List.of(new Reason(ReasonCode.NO_RESET, Severity.WARNING,

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import org.ddabridge.check.windows.WindowsFacts;
 import org.ddabridge.common.WindowsIdentity;
 import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.driver.linux.HostUseReader;
@@ -25,17 +26,25 @@ import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.DecodedFunction;
 import org.ddabridge.platform.PlatformBackend;
 import org.ddabridge.platform.linux.LinuxPlatform;
+import org.ddabridge.platform.windows.WindowsMapper;
+import org.ddabridge.platform.windows.WindowsPlatform;
 
-/** Glue from the engine's inputs (a platform snapshot, an lspci dump) to the {@link Checker}. */
+/** Glue from the engine's inputs (a Linux or Windows platform, an lspci dump) to the {@link Checker}. */
 public final class Survey {
     private Survey() {
     }
 
     /**
-     * Surveys a live host or host image. Every function is checked (groups need them all); {@code select}
-     * picks the ones reported.
+     * Surveys a live host or host image, Linux or Windows: each platform's facts go through the same rules.
+     * Every function is checked (groups need them all); {@code select} picks the ones reported.
      */
     public static SurveyReport ofHost(PlatformBackend backend, UnaryOperator<List<PciDevice>> select) {
+        if (backend instanceof WindowsPlatform windows) {
+            WindowsMapper.Result mapped = windows.mapped();
+            Checker.Result r = Checker.judge(WindowsFacts.of(mapped), HostUse.unknown(),
+                    WindowsFacts.hostChecks(mapped.host()), Checker.Order.STOP_AT_FIRST_ERROR);
+            return report(mapped.snapshot().host(), r, select);
+        }
         HostSnapshot snap = backend.snapshot();
         IommuFacts iommu = IommuFacts.unknown();
         HostUse use = HostUse.unknown();

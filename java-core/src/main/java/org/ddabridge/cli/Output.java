@@ -82,13 +82,15 @@ final class Output {
                 name = shortVendor(d.vendorName()) + " " + name;
             }
             String group = d.iommuGroup() != null ? d.iommuGroup().toString()
+                    : dr.predictedIommuGroup().isEmpty() ? "-"
                     : dr.predictedIommuGroup().size() > 1 ? "~" + dr.predictedIommuGroup().size() + " fn" : "~alone";
             rows.add(new String[] {d.address(), d.vendorId() + ":" + d.deviceId(),
                 nz(d.className() == null ? d.classCode() : d.className()), nz(d.driver()), group,
                 verdictLabel(dr.verdict()), name.trim()});
         }
         table(rows, out);
-        out.println("(GROUP: live IOMMU group number; ~ = predicted from topology)");
+        out.println("windows".equals(h.platform()) ? "(GROUP: Windows has no IOMMU groups; ACS up the hierarchy is checked)"
+                : "(GROUP: live IOMMU group number; ~ = predicted from topology)");
         out.println();
         int infrastructure = 0;
         for (DeviceReport dr : r.reports()) {
@@ -152,6 +154,11 @@ final class Output {
 
     static void hostBlock(HostFacts h, PrintWriter out) {
         out.printf("Host        %s (%s %s)%n", nz(h.hostname()), h.platform(), nz(h.kernel()));
+        if ("windows".equals(h.platform())) {
+            // Windows has no IOMMU units, groups or CPU flag in the host facts: Hyper-V's view is in the checks.
+            out.printf("Source      %s%n", nz(h.source()));
+            return;
+        }
         out.printf("IOMMU       %s unit(s) %s, %d group(s), ACPI tables %s%n", h.iommuUnits().size(),
                 h.iommuUnits(), h.iommuGroupCount(), h.acpiTables().isEmpty() ? "none" : h.acpiTables());
         out.printf("Hypervisor  %s%n", h.hypervisor() ? "this host runs under a hypervisor" : "bare metal (no CPU flag)");

@@ -14,14 +14,12 @@ import com.google.gson.JsonObject;
 
 import org.ddabridge.assign.AssignService;
 import org.ddabridge.check.Survey;
-import org.ddabridge.check.windows.WindowsSurvey;
 import org.ddabridge.common.PnpDevice;
 import org.ddabridge.image.HostCapture;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.PlatformBackend;
 import org.ddabridge.platform.Platforms;
-import org.ddabridge.platform.windows.WindowsPlatform;
 import org.ddabridge.util.HostRoot;
 
 /**
@@ -115,11 +113,7 @@ public final class Engine {
             }
             return Survey.ofDump(text, "dump:" + dump, selector::select);
         }
-        PlatformBackend backend = backend(args);
-        if (backend instanceof WindowsPlatform windows) {
-            return WindowsSurvey.of(windows, selector::select);
-        }
-        return Survey.ofHost(backend, selector::select);
+        return Survey.ofHost(backend(args), selector::select);
     }
 
     /** Functions in Windows' Get-PnpDevice shape (the module's Hyper-V compatibility layer). */

@@ -210,8 +210,8 @@ class DeviceRulesTest {
                 .get(DEV);
         assertEquals(new MmioRequirement(16L << 20, 288L << 20), d.mmio());
         Reason r = reason(d, ReasonCode.MMIO_REQUIREMENT);
-        assertTrue(r.message().startsWith("Requires at least 304 MB of MMIO gap space "
-                + "(16 MiB below 4 GiB for 32-bit BARs, 288 MiB above"), r.message());
+        assertTrue(r.message().startsWith("And it requires at least: 304 MB of MMIO gap space. "
+                + "16 MiB below 4 GiB (32-bit BARs), 288 MiB above (64-bit BARs)"), r.message());
         assertTrue(r.remediation().contains("-LowMemoryMappedIoSpace 128MB -HighMemoryMappedIoSpace 512MB"),
                 r.remediation());
         assertTrue(r.remediation().contains("pci-hole64-size=1G"), r.remediation());

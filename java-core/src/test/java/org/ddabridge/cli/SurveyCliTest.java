@@ -48,6 +48,34 @@ class SurveyCliTest {
     }
 
     @Test
+    void textAndJsonSurveyOfAWindowsRecording() {
+        Path fixture = Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures", "windows",
+                "conventional-pci.windows.json");
+        String[] r = run("survey", "--root", fixture.toString());
+        assertEquals("0", r[0], r[2]);
+        String out = r[1];
+        assertTrue(out.contains("Host        WS-LEGACY (windows 10.0.19045)"), out);
+        assertTrue(out.contains("IovSupport     pass"), out);
+        assertTrue(out.contains("0000:06:00.0  NotAssignable"), out);
+        assertTrue(out.contains("x ConventionalPci            Old-style PCI device, switch port, etc. Not assignable."),
+                out);
+        assertTrue(out.contains("3 PCI function(s): 0 Assignable, 0 AssignableWithWarnings, 3 NotAssignable"), out);
+        String[] j = run("survey", "--json", "--root", fixture.toString());
+        assertEquals("0", j[0], j[2]);
+        JsonObject result = JsonParser.parseString(j[1]).getAsJsonObject().getAsJsonObject("result");
+        assertEquals("IovSupport", result.getAsJsonObject("host").getAsJsonArray("checks").get(1).getAsJsonObject()
+                .get("id").getAsString());
+        JsonObject card = result.getAsJsonArray("devices").get(2).getAsJsonObject();
+        assertEquals("0000:06:00.0", card.get("address").getAsString());
+        assertEquals("0000:05:00.0", card.get("parent").getAsString());
+        assertEquals("NotAssignable", card.get("verdict").getAsString());
+        assertEquals("DEVPKEY_PciDevice_DeviceType", card.getAsJsonArray("reasons").get(1).getAsJsonObject()
+                .getAsJsonArray("evidence").get(0).getAsJsonObject().get("source").getAsString());
+        assertEquals("[]", card.get("predictedIommuGroup").toString());
+        assertEquals(3, result.getAsJsonObject("summary").get("NotAssignable").getAsInt());
+    }
+
+    @Test
     void jsonSurveyOfADump() {
         String[] r = run("survey", "--json", "--dump", dump("tree-fsl-p2020").toString(), "0002:01:00.0");
         assertEquals("0", r[0], r[1] + r[2]);

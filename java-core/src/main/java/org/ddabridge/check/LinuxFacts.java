@@ -1,0 +1,204 @@
+package org.ddabridge.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.ddabridge.check.DeviceFacts.AcsPath;
+import org.ddabridge.check.DeviceFacts.AcsStatus;
+import org.ddabridge.check.DeviceFacts.Disabled;
+import org.ddabridge.check.DeviceFacts.Group;
+import org.ddabridge.check.DeviceFacts.Interrupts;
+import org.ddabridge.check.DeviceFacts.Kind;
+import org.ddabridge.check.DeviceFacts.Memory;
+import org.ddabridge.check.DeviceFacts.ReservedMemory;
+import org.ddabridge.check.DeviceFacts.Reset;
+import org.ddabridge.check.DeviceFacts.Signal;
+import org.ddabridge.check.DeviceFacts.Type;
+import org.ddabridge.check.PciTopology.Node;
+import org.ddabridge.model.Bar;
+import org.ddabridge.pci.DecodedFunction;
+
+/**
+ * Builds {@link DeviceFacts} from what Linux (or an lspci dump) offers: the decoded configuration space of
+ * every function, the PCI tree, the kernel's ACS reasoning ({@link Isolation}), live and predicted IOMMU
+ * groups and the DMAR RMRR scopes. Evidence names config space ({@code config:<bdf>}), sysfs files and the
+ * DMAR table.
+ */
+final class LinuxFacts {
+    private final PciTopology topology;
+    private final Isolation isolation;
+    private final Map<String, List<String>> predicted;
+    private final Map<String, List<String>> live;
+    private final Map<String, String> reservedMemory;
+
+    /**
+     * @param topology       the whole tree
+     * @param isolation      ACS reasoning configured for this host
+     * @param predicted      address -> predicted group members
+     * @param live           address -> live group members (empty when the IOMMU is off, or for dumps)
+     * @param reservedMemory address -> RMRR description for functions named by a DMAR RMRR scope
+     */
+    LinuxFacts(PciTopology topology, Isolation isolation, Map<String, List<String>> predicted,
+            Map<String, List<String>> live, Map<String, String> reservedMemory) {
+        this.topology = topology;
+        this.isolation = isolation;
+        this.predicted = predicted;
+        this.live = live;
+        this.reservedMemory = reservedMemory;
+    }
+
+    /** Config-space evidence source for a function. */
+    static String cfg(String address) {
+        return "config:" + address;
+    }
+
+    List<DeviceFacts> all() {
+        List<DeviceFacts> out = new ArrayList<>();
+        for (Node n : topology.nodes()) {
+            out.add(of(n));
+        }
+        return out;
+    }
+
+    DeviceFacts of(Node n) {
+        String rmrr = reservedMemory.get(n.address());
+        return new DeviceFacts(n.device(), type(n), interrupts(n), acsPath(n), reset(n),
+                rmrr == null ? ReservedMemory.none()
+                        : new ReservedMemory(true, new Evidence("sys/firmware/acpi/tables/DMAR", rmrr)),
+                Disabled.no(), memory(n), group(n));
+    }
+
+    private Type type(Node n) {
+        String cls = n.device().classCode();
+        List<Evidence> ev = List.of(new Evidence(cfg(n.address()), "class=" + cls + " header="
+                + n.decoded().headerType() + (n.isPcie() ? " pcie=" + n.portType() : " no PCIe capability")));
+        if (n.capabilitiesUnknown()) {
+            return new Type(Kind.UNKNOWN, n.isBridge(), null, List.of(ev.get(0),
+                    new Evidence(cfg(n.address()), n.decoded().configSize() + " bytes readable")));
+        }
+        if (n.isBridge() || cls.startsWith("0604") || cls.startsWith("0609")) {
+            return new Type(Kind.BRIDGE, n.isBridge(), null, ev);
+        }
+        if (cls.startsWith("0600")) {
+            return new Type(Kind.HOST_BRIDGE, false, null, ev);
+        }
+        Evidence behind = null;
+        for (Node up : topology.upstream(n)) {
+            if (!up.isPcie() || "PciePciBridge".equals(up.portType()) || "PciPcieBridge".equals(up.portType())) {
+                behind = new Evidence("topology", "behind " + up.address() + " ("
+                        + (up.isPcie() ? up.portType() : "conventional PCI bridge") + ")");
+                break;
+            }
+        }
+        Kind kind;
+        if (!n.isPcie()) {
+            kind = Kind.CONVENTIONAL_PCI;
+        } else {
+            kind = switch (n.portType()) {
+                case "Endpoint" -> Kind.PCIE_ENDPOINT;
+                case "RcIntegratedEndpoint" -> Kind.RC_INTEGRATED_ENDPOINT;
+                case "LegacyEndpoint" -> Kind.LEGACY_ENDPOINT;
+                default -> Kind.BRIDGE;
+            };
+        }
+        return new Type(kind, false, behind, ev);
+    }
+
+    private static Interrupts interrupts(Node n) {
+        if (n.capabilitiesUnknown() || n.isBridge()) {
+            return Interrupts.unknown();
+        }
+        DecodedFunction d = n.decoded();
+        String src = cfg(n.address());
+        if (d.msi() != null || d.msix() != null) {
+            String v = (d.msi() != null ? "MSI " + d.msi().count() + " vector(s)" : "")
+                    + (d.msi() != null && d.msix() != null ? ", " : "")
+                    + (d.msix() != null ? "MSI-X " + d.msix().tableSize() + " vector(s)" : "");
+            return new Interrupts(Signal.MESSAGE, List.of(new Evidence(src, v)));
+        }
+        if (d.interruptPin()) {
+            return new Interrupts(Signal.LINE_ONLY,
+                    List.of(new Evidence(src, "interrupt pin set, no MSI/MSI-X capability")));
+        }
+        return new Interrupts(Signal.NONE, List.of(new Evidence(src, "no interrupt pin, no MSI/MSI-X")));
+    }
+
+    /** Every bridge and port above must isolate (the kernel's {@code pci_acs_path_enabled} flags). */
+    private AcsPath acsPath(Node n) {
+        if (n.isBridge() || n.capabilitiesUnknown()) {
+            return AcsPath.notApplicable();
+        }
+        List<Evidence> ok = new ArrayList<>();
+        List<Evidence> bad = new ArrayList<>();
+        List<Evidence> unknown = new ArrayList<>();
+        String offending = null;
+        for (Node up : topology.upstream(n)) {
+            Isolation.Answer a = isolation.acsEnabled(up);
+            Evidence e = new Evidence(cfg(up.address()), a.why());
+            if (a.isolated()) {
+                ok.add(e);
+            } else if (a.unknown()) {
+                unknown.add(e);
+            } else {
+                bad.add(e);
+                offending = offending == null ? up.address() : offending;
+            }
+        }
+        if (bad.isEmpty() && !unknown.isEmpty()) {
+            List<Evidence> ev = new ArrayList<>(unknown);
+            ev.addAll(ok);
+            return new AcsPath(AcsStatus.UNREADABLE, null, false, ev);
+        }
+        if (bad.isEmpty()) {
+            return new AcsPath(AcsStatus.ISOLATED, null, ok.isEmpty(), ok);
+        }
+        List<Evidence> ev = new ArrayList<>(bad);
+        ev.addAll(unknown);
+        ev.addAll(ok);
+        return new AcsPath(AcsStatus.MISSING, offending, false, ev);
+    }
+
+    private Reset reset(Node n) {
+        List<String> kernel = n.device().resetMethods();
+        Evidence kernelEv = kernel.isEmpty() ? null
+                : new Evidence("sys/bus/pci/devices/" + n.address() + "/reset_method", String.join(" ", kernel));
+        List<String> caps = new ArrayList<>();
+        Evidence capEv = null;
+        if (!n.capabilitiesUnknown()) {
+            DecodedFunction d = n.decoded();
+            capEv = new Evidence(cfg(n.address()), "FLR=" + (d.pcie() != null && d.pcie().flr())
+                    + " PM=" + (d.pm() == null ? "none" : "NoSoftRst=" + d.pm().noSoftReset()));
+            if (d.pcie() != null && d.pcie().flr()) {
+                caps.add("flr");
+            }
+            if (d.pm() != null && !d.pm().noSoftReset()) {
+                caps.add("pm");
+            }
+        }
+        return new Reset(kernel, kernelEv, caps, capEv, topology.busMates(n).size() - 1, n.parent() == null);
+    }
+
+    private static Memory memory(Node n) {
+        List<Bar> bars = n.device().bars();
+        if (bars == null) {
+            return null;
+        }
+        List<Evidence> ev = new ArrayList<>();
+        for (Bar b : bars) {
+            if (b.isMemory()) {
+                ev.add(new Evidence("sys/bus/pci/devices/" + n.address() + "/resource", String.format(
+                        "BAR%d %s%s size=0x%x", b.index(), b.is64Bit() ? "64-bit" : "32-bit",
+                        b.prefetchable() ? " prefetchable" : "", b.size())));
+            }
+        }
+        return new Memory(bars, ev);
+    }
+
+    private Group group(Node n) {
+        List<String> p = predicted.getOrDefault(n.address(), List.of(n.address()));
+        List<String> l = live.get(n.address());
+        return l != null ? new Group(l, p, true, "sys/kernel/iommu_groups/" + n.device().iommuGroup())
+                : new Group(p, p, false, "predicted");
+    }
+}
