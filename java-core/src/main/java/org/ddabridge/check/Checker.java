@@ -13,6 +13,7 @@ import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
 import org.ddabridge.model.PciDevice;
+import org.ddabridge.util.IoPool;
 import org.ddabridge.pci.DecodedFunction;
 
 /**
@@ -63,9 +64,12 @@ public final class Checker {
 
     /** Linux (live host, host image, lspci dump): facts from decoded config space and topology, every rule. */
     public static Result run(Input in) {
+        // Decoding and judging are per-function and independent: spread them over the cores.
+        List<DecodedFunction> decodedList =
+                IoPool.map(in.devices(), d -> Decoding.decode(d.address(), in.configs().get(d.address())));
         Map<String, DecodedFunction> decoded = new HashMap<>();
-        for (PciDevice d : in.devices()) {
-            decoded.put(d.address(), Decoding.decode(d.address(), in.configs().get(d.address())));
+        for (int i = 0; i < decodedList.size(); i++) {
+            decoded.put(in.devices().get(i).address(), decodedList.get(i));
         }
         PciTopology topo = PciTopology.of(in.devices(), decoded, in.parents());
         boolean assumeEnables = !in.iommu().iommuActive();
@@ -88,23 +92,24 @@ public final class Checker {
         for (DeviceFacts f : facts) {
             all.put(f.address(), f);
         }
-        List<DeviceReport> reports = new ArrayList<>();
-        for (DeviceFacts f : facts) {
-            DeviceContext ctx = new DeviceContext(f, all, hostUse);
-            List<Reason> reasons = new ArrayList<>();
-            for (DeviceRule rule : RULES) {
-                List<Reason> got = rule.check(ctx);
-                reasons.addAll(got);
-                if (order == Order.STOP_AT_FIRST_ERROR && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
-                    break;
-                }
-            }
-            MmioRequirement mmio = f.memory() == null ? null : MmioRequirement.of(f.memory().bars());
-            List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
-            reports.add(new DeviceReport(f.device(), Verdict.of(reasons), List.copyOf(reasons), predicted,
-                    IommuGroupRule.mustMoveWith(ctx), mmio));
-        }
+        List<DeviceReport> reports = IoPool.map(facts, f -> judgeOne(f, all, hostUse, order));
         return new Result(List.copyOf(checks), List.copyOf(reports));
+    }
+
+    private static DeviceReport judgeOne(DeviceFacts f, Map<String, DeviceFacts> all, HostUse hostUse, Order order) {
+        DeviceContext ctx = new DeviceContext(f, all, hostUse);
+        List<Reason> reasons = new ArrayList<>();
+        for (DeviceRule rule : RULES) {
+            List<Reason> got = rule.check(ctx);
+            reasons.addAll(got);
+            if (order == Order.STOP_AT_FIRST_ERROR && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
+                break;
+            }
+        }
+        MmioRequirement mmio = f.memory() == null ? null : MmioRequirement.of(f.memory().bars());
+        List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
+        return new DeviceReport(f.device(), Verdict.of(reasons), List.copyOf(reasons), predicted,
+                IommuGroupRule.mustMoveWith(ctx), mmio);
     }
 
     /** Live groups from {@link PciDevice#iommuGroup()}: address -> sorted members. */

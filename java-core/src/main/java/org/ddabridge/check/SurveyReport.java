@@ -1,6 +1,5 @@
 package org.ddabridge.check;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,16 +32,18 @@ public final class SurveyReport {
         this.summary = summary;
         this.host = gson.toJsonTree(hostFacts).getAsJsonObject();
         this.host.add("checks", gson.toJsonTree(checks));
-        this.devices = new ArrayList<>();
-        for (DeviceReport r : reports) {
-            JsonObject o = gson.toJsonTree(r.device()).getAsJsonObject();
-            o.addProperty("verdict", r.verdict().name());
-            o.add("reasons", gson.toJsonTree(r.reasons()));
-            o.add("predictedIommuGroup", gson.toJsonTree(r.predictedIommuGroup()));
-            o.add("mustMoveWith", gson.toJsonTree(r.mustMoveWith()));
-            o.add("mmio", r.mmio() == null ? com.google.gson.JsonNull.INSTANCE : gson.toJsonTree(r.mmio()));
-            devices.add(o);
-        }
+        this.devices = org.ddabridge.util.IoPool.map(this.reports, r -> deviceJson(gson, r));
+    }
+
+    /** A device's fields, flat, followed by the report's. */
+    private static JsonObject deviceJson(Gson gson, DeviceReport r) {
+        JsonObject o = gson.toJsonTree(r.device()).getAsJsonObject();
+        o.addProperty("verdict", r.verdict().name());
+        o.add("reasons", gson.toJsonTree(r.reasons()));
+        o.add("predictedIommuGroup", gson.toJsonTree(r.predictedIommuGroup()));
+        o.add("mustMoveWith", gson.toJsonTree(r.mustMoveWith()));
+        o.add("mmio", r.mmio() == null ? com.google.gson.JsonNull.INSTANCE : gson.toJsonTree(r.mmio()));
+        return o;
     }
 
     public HostFacts hostFacts() {
