@@ -83,7 +83,7 @@ public final class Survey {
             decoded.put(a.toString(), Decoding.decode(a.toString(), configs.get(a.toString())));
         }
         Map<String, String> parents = PciTopology.parentsFromBridges(addresses, decoded);
-        PciIds ids = PciIds.find(List.of(Path.of("/")));
+        PciIds ids = PciIds.find(List.of(Path.of("/")), PciIds.Needs.all());
         List<PciDevice> devices = new ArrayList<>();
         for (PciAddress a : addresses) {
             devices.add(dumpDevice(a, configs.get(a.toString()), decoded.get(a.toString()), parents, ids));

@@ -50,6 +50,7 @@ public final class Engine {
         register("mount", assign::mount);
         register("pool", assign::pool);
         register("repair", assign::repair);
+        register("vfio-status", org.ddabridge.assign.VfioStatusRequest::run);
         register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
 

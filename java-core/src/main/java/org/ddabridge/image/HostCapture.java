@@ -132,7 +132,8 @@ public final class HostCapture {
         for (String block : list("sys/block")) {
             String link = "sys/block/" + block;
             addLinkAndTargetDir(link);
-            addFile(link + "/dev");
+            // Files go under the link's real target: a member below a symlink would not unpack with tar(1).
+            addFile(resolveRel(link) + "/dev");
             for (String part : list(link)) {
                 if (part.startsWith(block)) {
                     addDirectory(resolveRel(link) + "/" + part);

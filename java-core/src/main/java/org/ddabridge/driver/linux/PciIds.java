@@ -1,25 +1,27 @@
 package org.ddabridge.driver.linux;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * Vendor, device and class names from the system's {@code pci.ids} (the pciutils/hwdata database).
- * The file is parsed once per path and kept; absent file = no names.
+ *
+ * <p>The database has some 40,000 entries and a host needs a few dozen, so the file is scanned as bytes
+ * for just the {@link Needs} of one enumeration: no line becomes a String unless its name is wanted.
+ * That keeps a cold one-shot survey (and a guest under emulation) from paying for the whole file.
  */
 public final class PciIds {
     /** Where Debian's pciutils and other distributions' hwdata put the database, relative to a root. */
     public static final List<String> LOCATIONS =
             List.of("usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids");
 
-    private static final Map<Path, PciIds> CACHE = new ConcurrentHashMap<>();
     private static final PciIds EMPTY = new PciIds(Map.of(), Map.of(), Map.of());
 
     private final Map<Integer, String> vendors;
@@ -32,61 +34,121 @@ public final class PciIds {
         this.classes = classes;
     }
 
-    /** The first database found under any of {@code roots}, parsed once; an empty database if none. */
-    public static PciIds find(List<Path> roots) {
+    /** The ids one enumeration wants named. */
+    public static final class Needs {
+        final Set<Integer> vendors = new HashSet<>();
+        final Set<Long> devices = new HashSet<>();
+        final Set<Integer> classes = new HashSet<>();
+        final boolean everything;
+
+        private Needs(boolean everything) {
+            this.everything = everything;
+        }
+
+        /** Names for the functions added with {@link #add}. */
+        public static Needs some() {
+            return new Needs(false);
+        }
+
+        /** Every name in the file (offline dumps, tests). */
+        public static Needs all() {
+            return new Needs(true);
+        }
+
+        /** Wants the vendor, device and (sub)class names of one function; negative ids are ignored. */
+        public Needs add(int vendorId, int deviceId, int baseClass, int subClass) {
+            if (vendorId >= 0) {
+                vendors.add(vendorId);
+                if (deviceId >= 0) {
+                    devices.add(key(vendorId, deviceId));
+                }
+            }
+            if (baseClass >= 0) {
+                classes.add(baseClass << 8 | subClass);
+                classes.add(baseClass << 8 | 0xff);
+            }
+            return this;
+        }
+
+        boolean vendor(int v) {
+            return everything || vendors.contains(v);
+        }
+
+        boolean device(long k) {
+            return everything || devices.contains(k);
+        }
+
+        boolean cls(int k) {
+            return everything || classes.contains(k);
+        }
+    }
+
+    /** The names {@code needs} asks for from the first database under any of {@code roots}; empty if none. */
+    public static PciIds find(List<Path> roots, Needs needs) {
         for (Path root : roots) {
             for (String rel : LOCATIONS) {
                 Path p = root.resolve(rel);
                 if (Files.isRegularFile(p)) {
-                    return CACHE.computeIfAbsent(p, PciIds::load);
+                    try {
+                        return scan(Files.readAllBytes(p), needs);
+                    } catch (IOException e) {
+                        return EMPTY;
+                    }
                 }
             }
         }
         return EMPTY;
     }
 
-    static PciIds load(Path file) {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(r);
-        } catch (IOException e) {
-            return EMPTY;
-        }
-    }
-
-    /** Parses the pci.ids format: vendors, indented devices, and {@code C} class sections. */
-    static PciIds parse(BufferedReader r) throws IOException {
-        Map<Integer, String> vendors = new HashMap<>(4096);
-        Map<Long, String> devices = new HashMap<>(65536);
-        Map<Integer, String> classes = new HashMap<>(512);
+    /**
+     * Scans the pci.ids format: vendor lines {@code vvvv  Name}, device lines {@code \tdddd  Name},
+     * subsystem lines (two tabs, ignored), and after them class sections {@code C cc  Name} with subclass
+     * lines {@code \tss  Name}.
+     */
+    static PciIds scan(byte[] data, Needs needs) {
+        Map<Integer, String> vendors = new HashMap<>();
+        Map<Long, String> devices = new HashMap<>();
+        Map<Integer, String> classes = new HashMap<>();
         int vendor = -1;
+        boolean vendorWanted = false;
         int baseClass = -1;
-        String line;
-        while ((line = r.readLine()) != null) {
-            if (line.isEmpty() || line.charAt(0) == '#') {
+        int pos = 0;
+        int n = data.length;
+        while (pos < n) {
+            int start = pos;
+            while (pos < n && data[pos] != '\n') {
+                pos++;
+            }
+            int end = pos++;
+            if (end - start < 2 || data[start] == '#') {
                 continue;
             }
-            if (line.startsWith("C ")) {
-                baseClass = hexPrefix(line, 2, 2);
+            byte first = data[start];
+            if (first == 'C' && data[start + 1] == ' ') {
                 vendor = -1;
-                if (baseClass >= 0) {
-                    classes.put(baseClass << 8 | 0xff, line.substring(Math.min(line.length(), 6)).trim());
+                vendorWanted = false;
+                baseClass = hex(data, start + 2, 2, end);
+                if (baseClass >= 0 && needs.cls(baseClass << 8 | 0xff)) {
+                    classes.put(baseClass << 8 | 0xff, name(data, start + 4, end));
                 }
-            } else if (line.charAt(0) != '\t') {
-                vendor = hexPrefix(line, 0, 4);
+            } else if (first != '\t') {
                 baseClass = -1;
-                if (vendor >= 0) {
-                    vendors.put(vendor, line.substring(4).trim());
+                vendor = hex(data, start, 4, end);
+                vendorWanted = vendor >= 0 && (needs.vendor(vendor));
+                if (vendorWanted) {
+                    vendors.put(vendor, name(data, start + 4, end));
                 }
-            } else if (line.length() > 1 && line.charAt(1) != '\t') {
-                if (vendor >= 0) {
-                    int dev = hexPrefix(line, 1, 4);
-                    if (dev >= 0) {
-                        devices.put((long) vendor << 16 | dev, line.substring(5).trim());
+            } else if (data[start + 1] != '\t') {
+                if (vendorWanted) {
+                    int dev = hex(data, start + 1, 4, end);
+                    long k = key(vendor, dev);
+                    if (dev >= 0 && needs.device(k)) {
+                        devices.put(k, name(data, start + 5, end));
                     }
                 } else if (baseClass >= 0) {
-                    int sub = hexPrefix(line, 1, 2);
-                    if (sub >= 0) {
-                        classes.put(baseClass << 8 | sub, line.substring(3).trim());
+                    int sub = hex(data, start + 1, 2, end);
+                    if (sub >= 0 && needs.cls(baseClass << 8 | sub)) {
+                        classes.put(baseClass << 8 | sub, name(data, start + 3, end));
                     }
                 }
             }
@@ -94,15 +156,27 @@ public final class PciIds {
         return new PciIds(vendors, devices, classes);
     }
 
-    private static int hexPrefix(String line, int from, int digits) {
-        if (line.length() < from + digits) {
+    private static long key(int vendorId, int deviceId) {
+        return (long) vendorId << 16 | deviceId;
+    }
+
+    private static int hex(byte[] d, int from, int digits, int end) {
+        if (from + digits > end) {
             return -1;
         }
-        try {
-            return Integer.parseInt(line.substring(from, from + digits), 16);
-        } catch (NumberFormatException e) {
-            return -1;
+        int v = 0;
+        for (int i = from; i < from + digits; i++) {
+            int c = Character.digit(d[i], 16);
+            if (c < 0) {
+                return -1;
+            }
+            v = v << 4 | c;
         }
+        return v;
+    }
+
+    private static String name(byte[] d, int from, int end) {
+        return from >= end ? "" : new String(d, from, end - from, StandardCharsets.UTF_8).trim();
     }
 
     public String vendor(int vendorId) {
@@ -110,7 +184,7 @@ public final class PciIds {
     }
 
     public String device(int vendorId, int deviceId) {
-        return devices.get((long) vendorId << 16 | deviceId);
+        return devices.get(key(vendorId, deviceId));
     }
 
     /** The subclass name, else the base class name, else null. */

@@ -42,7 +42,13 @@ public final class LinuxPlatform implements PlatformBackend {
         List<PciAddress> addresses = SysfsPci.listAddresses(root);
         // sysfs reads block on the kernel (or the disk for images): read functions in parallel.
         List<RawPciFunction> raws = IoPool.map(addresses, a -> SysfsPci.query(root, a));
-        PciIds ids = PciIds.find(root.isLive() ? List.of(Path.of("/")) : List.of(root.path(), Path.of("/")));
+        PciIds.Needs needs = PciIds.Needs.some();
+        for (RawPciFunction raw : raws) {
+            String cls = raw.classCode().length() == 6 ? raw.classCode() : "000000";
+            needs.add((int) Hex.parse(raw.vendorId(), -1), (int) Hex.parse(raw.deviceId(), -1),
+                    Integer.parseInt(cls.substring(0, 2), 16), Integer.parseInt(cls.substring(2, 4), 16));
+        }
+        PciIds ids = PciIds.find(root.isLive() ? List.of(Path.of("/")) : List.of(root.path(), Path.of("/")), needs);
         List<PciDevice> devices = new ArrayList<>(raws.size());
         Map<String, byte[]> configs = new HashMap<>(raws.size() * 2);
         for (RawPciFunction raw : raws) {

@@ -3,9 +3,6 @@ package org.ddabridge.driver.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
-
 import org.junit.jupiter.api.Test;
 
 class PciIdsTest {
@@ -24,8 +21,20 @@ class PciIdsTest {
             "");
 
     @Test
-    void looksUpVendorsDevicesAndClasses() throws Exception {
-        PciIds ids = PciIds.parse(new BufferedReader(new StringReader(IDS)));
+    void namesOnlyWhatWasAskedFor() {
+        PciIds ids = PciIds.scan(IDS.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                PciIds.Needs.some().add(0x1b36, 0x0010, 0x01, 0x08));
+        assertEquals("QEMU NVM Express Controller", ids.device(0x1b36, 0x0010));
+        assertEquals("Non-Volatile memory controller", ids.className(0x01, 0x08));
+        assertEquals("Mass storage controller", ids.className(0x01, 0x42));
+        assertNull(ids.vendor(0x8086));
+        assertNull(ids.device(0x8086, 0x10d3));
+        assertNull(ids.className(0x02, 0x00));
+    }
+
+    @Test
+    void looksUpVendorsDevicesAndClasses() {
+        PciIds ids = PciIds.scan(IDS.getBytes(java.nio.charset.StandardCharsets.UTF_8), PciIds.Needs.all());
         assertEquals("Red Hat, Inc.", ids.vendor(0x1b36));
         assertEquals("QEMU NVM Express Controller", ids.device(0x1b36, 0x0010));
         assertEquals("82574L Gigabit Network Connection", ids.device(0x8086, 0x10d3));

@@ -1,0 +1,19 @@
+# IOMMU off: the report still predicts groups from topology + ACS (the kernel has formed none), and the
+# host check says why nothing can be assigned. Each NVMe/NIC sits behind its own ACS root port, so the
+# prediction is a singleton group (the groups the kernel forms once intel_iommu=on, see reference).
+# e2e-expect: checker-survey-runs checker-no-live-groups checker-predicts-singletons checker-iommu-disabled
+. /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
+need_jar checker-survey-runs checker-no-live-groups checker-predicts-singletons checker-iommu-disabled
+jroot_run /usr/bin/java -jar /out/ddabridge.jar survey --json > /out/c-survey.json 2> /out/c-survey.err
+rc=$?; [ $rc = 0 ] && pass checker-survey-runs || fail checker-survey-runs "rc=$rc $(head -c 300 /out/c-survey.err)"
+survey_table /out/c-survey.json > /out/c-table.txt
+grep -q '"iommuGroup": [0-9]' /out/c-survey.json && fail checker-no-live-groups "a live group reported" ||
+    pass checker-no-live-groups
+bad=""
+for b in $(pci_find 1b36:0010) $(pci_find 8086:10d3); do
+    grep -q "^$b [A-Za-z]* $b " /out/c-table.txt || bad="$bad $(grep "^$b " /out/c-table.txt)"
+done
+[ -z "$bad" ] && pass checker-predicts-singletons || fail checker-predicts-singletons "$bad"
+grep -A2 '"id": "IommuEnabled"' /out/c-survey.json | grep -q '"status": "fail"' && pass checker-iommu-disabled ||
+    fail checker-iommu-disabled "$(grep -A3 '"id": "IommuEnabled"' /out/c-survey.json | tr '\n' ' ')"
+finish

@@ -1,0 +1,32 @@
+# The compatibility report against the kernel's truth: predicted IOMMU groups equal the kernel's groups,
+# and mustMoveWith is exactly what VFIO_GROUP_GET_STATUS needs to call a group viable.
+# e2e-expect: checker-survey-runs checker-groups-match-kernel
+# e2e-expect: movewith-nvme0 movewith-nvme1 movewith-e1000e-pair movewith-e1000e-single movewith-ne2k
+# e2e-expect: checker-nvme-assignable checker-ne2k-refused-with-linux-hint
+# e2e-timeout: 240
+. /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
+need_jar checker-survey-runs checker-groups-match-kernel movewith-nvme0 movewith-nvme1 movewith-e1000e-pair \
+    movewith-e1000e-single movewith-ne2k checker-nvme-assignable checker-ne2k-refused-with-linux-hint
+jroot_run /usr/bin/java -jar /out/ddabridge.jar survey --json > /out/c-survey.json 2> /out/c-survey.err
+rc=$?; [ $rc = 0 ] && pass checker-survey-runs || fail checker-survey-runs "rc=$rc $(head -c 300 /out/c-survey.err)"
+survey_table /out/c-survey.json > /out/c-table.txt
+check_groups_match_kernel checker-groups-match-kernel /out/c-table.txt
+
+set -- $(pci_find 1b36:0010); NVME0=$1; NVME1=$2
+set -- $(pci_find 8086:10d3); E0=$1; E1=$2; E2=$3
+set -- $(pci_find 10ec:8029); NE0=$1
+grep -q "^$NVME0 Assignable " /out/c-table.txt && pass checker-nvme-assignable ||
+    fail checker-nvme-assignable "$(grep "^$NVME0 " /out/c-table.txt)"
+grep "^$NE0 NotAssignable " /out/c-table.txt | grep -q LinuxVfioConventional && pass checker-ne2k-refused-with-linux-hint ||
+    fail checker-ne2k-refused-with-linux-hint "$(grep "^$NE0 " /out/c-table.txt)"
+
+
+serve_start
+check_move_with movewith-nvme0 /out/c-table.txt "$NVME0"
+check_move_with movewith-nvme1 /out/c-table.txt "$NVME1"
+check_move_with movewith-e1000e-pair /out/c-table.txt "$E0"
+check_move_with movewith-e1000e-single /out/c-table.txt "$E2"
+check_move_with movewith-ne2k /out/c-table.txt "$NE0"
+serve_stop
+cp /out/c-table.txt /out/checker-table.txt
+finish
