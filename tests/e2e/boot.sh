@@ -67,26 +67,36 @@ cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-MEM=1536M; IOMMU_DEV=; CMDLINE_EXTRA=; DEV_ARGS=()
-lineno=0
-while IFS= read -r line || [ -n "$line" ]; do
-    lineno=$((lineno + 1))
-    line=${line%%#*}
-    read -r key rest <<<"$line" || true
-    [ -n "${key:-}" ] || continue
-    case $key in
-        describe) ;;
-        iommu)    [ "$rest" = none ] || IOMMU_DEV=$rest ;;
-        cmdline)  CMDLINE_EXTRA+=" $rest" ;;
-        memory)   MEM=$rest ;;
-        disk)     read -r id size <<<"$rest"
-                  truncate -s "$size" "$WORK/$id.img"
-                  DEV_ARGS+=(-drive "file=$WORK/$id.img,if=none,id=$id,format=raw") ;;
-        device)   DEV_ARGS+=(-device "$rest") ;;
-        qemu)     read -r -a raw <<<"$rest"; DEV_ARGS+=("${raw[@]}") ;;
-        *)        e2e_die "$TOPO_FILE:$lineno: unknown directive '$key'" ;;
-    esac
-done < "$TOPO_FILE"
+MEM=1536M; IOMMU_DEV=; CMDLINE_EXTRA=; DEV_ARGS=(); TOPO_TIMEOUT=
+# parse_topo FILE: reads one topology file; `same-as NAME` pulls in another topology's machine (so one
+# machine can be booted several times with different case sets, keeping each boot within its budget).
+parse_topo() {
+    local file=$1 lineno=0 line key rest id size
+    while IFS= read -r line || [ -n "$line" ]; do
+        lineno=$((lineno + 1))
+        line=${line%%#*}
+        read -r key rest <<<"$line" || true
+        [ -n "${key:-}" ] || continue
+        case $key in
+            describe) ;;
+            same-as)  [ -f "$E2E_DIR/topologies/$rest.topo" ] || e2e_die "$file:$lineno: no topology '$rest'"
+                      parse_topo "$E2E_DIR/topologies/$rest.topo" ;;
+            timeout)  TOPO_TIMEOUT=$rest ;;
+            iommu)    [ "$rest" = none ] || IOMMU_DEV=$rest ;;
+            cmdline)  CMDLINE_EXTRA+=" $rest" ;;
+            memory)   MEM=$rest ;;
+            disk)     read -r id size <<<"$rest"
+                      truncate -s "$size" "$WORK/$id.img"
+                      DEV_ARGS+=(-drive "file=$WORK/$id.img,if=none,id=$id,format=raw") ;;
+            device)   DEV_ARGS+=(-device "$rest") ;;
+            qemu)     read -r -a raw <<<"$rest"; DEV_ARGS+=("${raw[@]}") ;;
+            *)        e2e_die "$file:$lineno: unknown directive '$key'" ;;
+        esac
+    done < "$file"
+}
+parse_topo "$TOPO_FILE"
+# A topology may need a longer boot than the default (many JVM starts under emulation).
+[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ -n "$TOPO_TIMEOUT" ] && [ "$TOPO_TIMEOUT" -gt "$TIMEOUT" ] && TIMEOUT=$TOPO_TIMEOUT
 MEM=${DDABRIDGE_E2E_MEM:-$MEM}
 
 # 9p shares on fixed high slots of pcie.0 so they never move the topology's own addresses.

@@ -1,4 +1,5 @@
 # Engine: dismount an NVMe (group to vfio-pci, VFIO viability via ioctl), pool, mount it back.
+# e2e-timeout: 200
 # e2e-expect: dismount-nvme-runs dismount-nvme-vfio-pci dismount-group-viable dismount-blockdev-gone
 # e2e-expect: pool-lists-nvme mount-nvme-runs mount-nvme-driver-back mount-blockdev-back mount-override-cleared
 # e2e-expect: whatif-changes-nothing other-devices-untouched

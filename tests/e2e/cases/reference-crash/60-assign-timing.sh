@@ -1,5 +1,6 @@
 # Timing: one dismount+mount cycle of an NVMe, engine (two one-shot JVMs; one serve JVM) vs the shell dance.
 # Each cycle ends when the NVMe is back on nvme. Guest uptime deltas (TCG: slow CPU, compare ratios).
+# e2e-timeout: 200
 # e2e-expect: timing-cycles
 . /out/lib.sh; . /out/assign-lib.sh
 need_jar timing-cycles

@@ -1,5 +1,6 @@
 # Engine: the multifunction e1000e pair moves as one group; ne2k behind the PCIe-to-PCI bridge is refused
 # (hard guard, also with --force); an NVMe held open is refused (soft guard InUse); the root-disk guard.
+# e2e-timeout: 240
 # e2e-expect: pair-dismount-both pair-mount-both ne2k-refused ne2k-refused-with-force ne2k-untouched
 # e2e-expect: open-nvme-refused busy-second-request root-disk-guard
 . /out/lib.sh; . /out/assign-lib.sh

@@ -1,5 +1,6 @@
 # Crash matrix, dismount: the engine halts (Runtime.halt(137), as kill -9) at every step, once right after
 # journaling the step and once right after doing it; `repair` must then leave every function as before.
+# e2e-timeout: 420
 # e2e-expect: crash-dismount-matrix
 . /out/lib.sh; . /out/assign-lib.sh
 need_jar crash-dismount-matrix

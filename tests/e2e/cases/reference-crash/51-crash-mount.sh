@@ -1,5 +1,6 @@
 # Crash matrix, mount: the NVMe is dismounted once; then mount halts at every step (journaled/applied),
 # and `repair` must leave it held on vfio-pci exactly as before the mount. Finally a clean mount.
+# e2e-timeout: 300
 # e2e-expect: crash-mount-matrix crash-mount-final
 . /out/lib.sh; . /out/assign-lib.sh
 need_jar crash-mount-matrix crash-mount-final
