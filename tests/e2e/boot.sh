@@ -47,8 +47,14 @@ rm -f "$OUT"/{console.log,guest.log,guest.rc,dmesg.txt,boot.time}
 install -m 0755 "$SCRIPT" "$OUT/guest.sh"
 install -m 0644 "$E2E_DIR/guest/lib.sh" "$OUT/lib.sh"
 for f in "$E2E_DIR"/guest/*-lib.sh; do [ -f "$f" ] && install -m 0644 "$f" "$OUT/${f##*/}"; done
+# The guest's class-data sharing archive is only valid for the same jar (content and mtime, so copy
+# with -p), at the same path, on the same JDK: cache it per jar and JDK between boots.
+rm -f "$OUT/ddabridge.jsa" "$OUT/ddabridge.jsa.new"
+CDS_CACHE=
 if [ -f "$DDABRIDGE_JAR" ]; then
-    cp "$DDABRIDGE_JAR" "$OUT/ddabridge.jar"
+    cp -p "$DDABRIDGE_JAR" "$OUT/ddabridge.jar"
+    CDS_CACHE="$E2E_CACHE/cds/$( (sha256sum "$DDABRIDGE_JAR"; stat -c %Y "$DDABRIDGE_JAR"; readlink -f /usr/bin/java) | sha256sum | cut -c1-16).jsa"
+    [ -f "$CDS_CACHE" ] && cp "$CDS_CACHE" "$OUT/ddabridge.jsa"
 else
     rm -f "$OUT/ddabridge.jar"
 fi
@@ -144,6 +150,9 @@ t1=$(date +%s.%N)
 [ -n "$TAILPID" ] && { sleep 0.2; kill "$TAILPID" 2>/dev/null || true; }
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 echo "$secs" > "$OUT/boot.time"
+if [ -n "$CDS_CACHE" ] && [ -f "$OUT/ddabridge.jsa" ] && [ ! -f "$CDS_CACHE" ]; then
+    mkdir -p "${CDS_CACHE%/*}" && cp "$OUT/ddabridge.jsa" "$CDS_CACHE.tmp.$$" && mv "$CDS_CACHE.tmp.$$" "$CDS_CACHE"
+fi
 grep -v 'has no peer' "$OUT/qemu.stderr" >&2 || true
 
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then

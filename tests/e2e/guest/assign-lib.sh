@@ -3,8 +3,7 @@
 # DB_SD        state directory used by every case (tmpfs inside /jroot)
 # drivers_snapshot -> "BDF driver override" for every function (the consistency fingerprint)
 DB_SD=/tmp/ddab-state
-DB_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData"
-DB() { chroot /jroot /usr/bin/java $DB_FLAGS -jar /out/ddabridge.jar "$@"; }
+DB() { ddab "$@"; }
 need_jar() {  # need_jar NAME... -> SKIP/FAIL the names and exit when the jar is missing
     [ -f /out/ddabridge.jar ] && return 0
     for n in "$@"; do

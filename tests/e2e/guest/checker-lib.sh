@@ -32,7 +32,7 @@ kernel_group_members() {
 # A long-lived `ddabridge serve` fed through a fifo: one JVM for many questions (JVM start is ~3 s here).
 serve_start() {
     rm -f /tmp/serve.in /tmp/serve.out; mkfifo /tmp/serve.in; : > /tmp/serve.out
-    jroot_run /usr/bin/java -jar /out/ddabridge.jar serve < /tmp/serve.in > /tmp/serve.out 2>/tmp/serve.err &
+    ddab serve < /tmp/serve.in > /tmp/serve.out 2>/tmp/serve.err &
     SERVE_PID=$!
     exec 3> /tmp/serve.in
 }

@@ -137,6 +137,15 @@ jroot_run() {
     chroot /jroot /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
         LANG=C.UTF-8 TMPDIR=/tmp "$@"
 }
+# ddab ARGS...: the engine jar in the chroot, with the launcher's start-up flags and the class-data
+# sharing archive that guest/run-cases.sh builds once per jar (JVM start dominates under TCG).
+DDAB_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off"
+# DDABRIDGE_* variables of the caller (e.g. the crash hook) pass through into the chroot.
+ddab() {
+    local cds=""
+    [ -f /out/ddabridge.jsa ] && cds="-XX:SharedArchiveFile=/out/ddabridge.jsa"
+    jroot_run $(env | grep '^DDABRIDGE_[A-Z_]*=[^ ]*$') /usr/bin/java $DDAB_FLAGS $cds -jar /out/ddabridge.jar "$@"
+}
 # pwsh is the host's dotnet global tool, shared read-only at /root/.dotnet/tools when present.
 # Startup is slow under TCG (~30-50 s).
 have_pwsh() { [ -x /jroot/root/.dotnet/tools/pwsh ]; }

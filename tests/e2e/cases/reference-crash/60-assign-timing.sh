@@ -11,7 +11,7 @@ t2=$(now); DB dismount "$B" --state-dir $SD > /dev/null 2>&1; DB mount "$B" --st
 req="{\"id\":1,\"command\":\"dismount\",\"args\":{\"address\":\"$B\",\"stateDir\":\"$SD\"}}
 {\"id\":2,\"command\":\"mount\",\"args\":{\"address\":\"$B\",\"stateDir\":\"$SD\"}}"
 t4=$(now); echo "$req" | DB serve > /out/t-serve.jsonl 2>&1; t5=$(now)
-t6=$(now); chroot /jroot /usr/bin/java $DB_FLAGS -jar /out/ddabridge.jar --version > /dev/null 2>&1; t7=$(now)
+t6=$(now); ddab --version > /dev/null 2>&1; t7=$(now)
 ok=1; _driver_is "$B" nvme || ok=0
 grep -c '"ok":true' /out/t-serve.jsonl | grep -q 2 || ok=0
 echo "INFO cycle shell dance            $(elapsed $t0 $t1) s"

@@ -7,7 +7,7 @@
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-groups-match-kernel movewith-nvme0 movewith-nvme1 movewith-e1000e-pair \
     movewith-e1000e-single movewith-ne2k checker-nvme-assignable checker-ne2k-refused-with-linux-hint
-jroot_run /usr/bin/java -jar /out/ddabridge.jar survey --json > /out/c-survey.json 2> /out/c-survey.err
+ddab survey --json > /out/c-survey.json 2> /out/c-survey.err
 rc=$?; [ $rc = 0 ] && pass checker-survey-runs || fail checker-survey-runs "rc=$rc $(head -c 300 /out/c-survey.err)"
 survey_table /out/c-survey.json > /out/c-table.txt
 check_groups_match_kernel checker-groups-match-kernel /out/c-table.txt

@@ -10,7 +10,7 @@ if [ ! -f /out/ddabridge.jar ]; then
     done
     finish
 fi
-jroot_run /usr/bin/java -jar /out/ddabridge.jar survey --json > /out/survey.json 2> /out/survey.err
+ddab survey --json > /out/survey.json 2> /out/survey.err
 rc=$?
 [ $rc -eq 0 ] && pass survey-runs || fail survey-runs "rc=$rc: $(head -c 300 /out/survey.err | tr '\n' ' ')"
 grep -Eq '"ok"[[:space:]]*:[[:space:]]*true' /out/survey.json && pass survey-json-ok ||
