@@ -1,11 +1,11 @@
 # Engine: the multifunction e1000e pair moves as one group; ne2k behind the PCIe-to-PCI bridge is refused
-# (hard guard, also with --force); an NVMe held open is refused (soft guard InUse); the root-disk guard.
+# (hard guard, also with --force); an NVMe held open is refused (soft guard InUse).
 # e2e-timeout: 240
 # e2e-expect: pair-dismount-both pair-mount-both ne2k-refused ne2k-refused-with-force ne2k-untouched
-# e2e-expect: open-nvme-refused busy-second-request root-disk-guard
+# e2e-expect: open-nvme-refused busy-second-request
 . /out/lib.sh; . /out/assign-lib.sh
 need_jar pair-dismount-both pair-mount-both ne2k-refused ne2k-refused-with-force ne2k-untouched open-nvme-refused \
-    busy-second-request root-disk-guard
+    busy-second-request
 e1k=$(pci_find 8086:10d3); pair=
 for b in $e1k; do [ "$(echo "$e1k" | grep -c "^${b%.*}\.")" -eq 2 ] && pair="$pair $b"; done
 set -- $pair; P0=$1; P1=$2
@@ -49,6 +49,4 @@ if chroot /jroot python3 -c 'import fcntl' 2>/dev/null; then
 else
     skip busy-second-request "no python3 in /jroot (covered by unit tests)"
 fi
-# The guest's root is a tmpfs; no PCI disk is mounted and the initramfs has no block filesystem module.
-skip root-disk-guard "no mountable filesystem on a PCI disk in the guest (RootDisk/MountedFilesystem are unit-tested)"
 finish

@@ -2,7 +2,9 @@
 # journaling the step and once right after doing it; `repair` must then leave every function as before.
 # e2e-timeout: 420
 # e2e-expect: crash-dismount-matrix
-. /out/lib.sh; . /out/assign-lib.sh
+. /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
+# repair runs through one serve process (a JVM start costs seconds here); the crashing runs are one-shot.
+serve_start
 need_jar crash-dismount-matrix
 set -- $(pci_find 1b36:0010); B=$1
 SD=/tmp/ddab-crash-d
@@ -16,7 +18,8 @@ while [ $i -lt "$N" ]; do
         spec=$i; [ $ph = journaled ] && spec="$i:journaled"
         DDABRIDGE_CRASH_AFTER_STEP=$spec DB dismount "$B" --json --state-dir $SD > /tmp/cd.json 2> /tmp/cd.err; crc=$?
         mid="$(pci_driver $B)/$(cat $PCI/$B/driver_override)"
-        DB repair --json --state-dir $SD > /tmp/cd-repair.json 2>&1; rrc=$?
+        serve_req "{\"id\":1,\"command\":\"repair\",\"args\":{\"stateDir\":\"$SD\"}}" > /tmp/cd-repair.json
+        grep -q '"ok":true' /tmp/cd-repair.json; rrc=$?
         drivers_snapshot > /tmp/cd-after.txt
         if [ $crc = 137 ] && [ $rrc = 0 ] && cmp -s /tmp/cd-before.txt /tmp/cd-after.txt; then res=ok; else res=BAD; bad=$((bad+1)); fi
         echo "INFO   step $i $ph: engine rc=$crc, at crash $mid, repair rc=$rrc, after repair $(pci_driver $B)/$(cat $PCI/$B/driver_override) -> $res"
@@ -25,4 +28,5 @@ while [ $i -lt "$N" ]; do
     i=$((i+1))
 done
 [ $bad = 0 ] && [ "$N" -gt 0 ] && pass crash-dismount-matrix || fail crash-dismount-matrix "$bad of $((N*2)) cells inconsistent"
+serve_stop
 finish

@@ -2,7 +2,9 @@
 # and `repair` must leave it held on vfio-pci exactly as before the mount. Finally a clean mount.
 # e2e-timeout: 300
 # e2e-expect: crash-mount-matrix crash-mount-final
-. /out/lib.sh; . /out/assign-lib.sh
+. /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
+# repair runs through one serve process (a JVM start costs seconds here); the crashing runs are one-shot.
+serve_start
 need_jar crash-mount-matrix crash-mount-final
 set -- $(pci_find 1b36:0010); B=$1
 SD=/tmp/ddab-crash-m
@@ -18,7 +20,8 @@ while [ $i -lt "$N" ]; do
         spec=$i; [ $ph = journaled ] && spec="$i:journaled"
         DDABRIDGE_CRASH_AFTER_STEP=$spec DB mount "$B" --json --state-dir $SD > /tmp/cm.json 2> /tmp/cm.err; crc=$?
         mid="$(pci_driver $B)/$(cat $PCI/$B/driver_override)"
-        DB repair --json --state-dir $SD > /tmp/cm-repair.json 2>&1; rrc=$?
+        serve_req "{\"id\":1,\"command\":\"repair\",\"args\":{\"stateDir\":\"$SD\"}}" > /tmp/cm-repair.json
+        grep -q '"ok":true' /tmp/cm-repair.json; rrc=$?
         drivers_snapshot > /tmp/cm-after.txt
         if [ $crc = 137 ] && [ $rrc = 0 ] && cmp -s /tmp/cm-held.txt /tmp/cm-after.txt; then res=ok; else res=BAD; bad=$((bad+1)); fi
         echo "INFO   step $i $ph: engine rc=$crc, at crash $mid, repair rc=$rrc, after repair $(pci_driver $B)/$(cat $PCI/$B/driver_override) -> $res"
@@ -31,4 +34,5 @@ DB mount "$B" --json --state-dir $SD > /out/cm-final.json 2>&1
 drivers_snapshot > /tmp/cm-final.txt
 cmp -s /tmp/cm-initial.txt /tmp/cm-final.txt && pass crash-mount-final ||
     fail crash-mount-final "$(diff /tmp/cm-initial.txt /tmp/cm-final.txt | tr '\n' ' ')"
+serve_stop
 finish
