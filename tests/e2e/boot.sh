@@ -91,8 +91,10 @@ parse_topo() {
             iommu)    [ "$rest" = none ] || IOMMU_DEV=$rest ;;
             cmdline)  CMDLINE_EXTRA+=" $rest" ;;
             memory)   MEM=$rest ;;
-            disk)     read -r id size <<<"$rest"
+            disk)     read -r id size fs <<<"$rest"
                       truncate -s "$size" "$WORK/$id.img"
+                      # optional filesystem, made on the host's temp file (busybox has no mkfs)
+                      [ "${fs:-}" = minix ] && mkfs.minix "$WORK/$id.img" > /dev/null
                       DEV_ARGS+=(-drive "file=$WORK/$id.img,if=none,id=$id,format=raw") ;;
             device)   DEV_ARGS+=(-device "$rest") ;;
             qemu)     read -r -a raw <<<"$rest"; DEV_ARGS+=("${raw[@]}") ;;
