@@ -36,12 +36,18 @@ serve_start() {
     SERVE_PID=$!
     exec 3> /tmp/serve.in
 }
-# serve_req JSON -> prints the response line (waits up to 60 s)
+# serve_req JSON -> prints the response line: the first line after the request that carries "ok"
+# (progress events come first). Waits up to 120 s.
 serve_req() {
-    local n i=0; n=$(wc -l < /tmp/serve.out)
+    local n m i=0 line; n=$(wc -l < /tmp/serve.out)
     echo "$1" >&3
-    while [ "$(wc -l < /tmp/serve.out)" -le "$n" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-    tail -n 1 /tmp/serve.out
+    while [ $i -lt 1200 ]; do
+        m=$(wc -l < /tmp/serve.out)   # complete lines only: a long answer may still be being written
+        line=$(head -n "$m" /tmp/serve.out | tail -n +$((n + 1)) | grep -m1 '"ok":')
+        [ -n "$line" ] && { echo "$line"; return 0; }
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
 }
 serve_stop() { exec 3>&-; wait "$SERVE_PID" 2>/dev/null; }
 
