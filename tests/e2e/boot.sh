@@ -46,6 +46,7 @@ e2e_ensure_initramfs
 rm -f "$OUT"/{console.log,guest.log,guest.rc,dmesg.txt,boot.time}
 install -m 0755 "$SCRIPT" "$OUT/guest.sh"
 install -m 0644 "$E2E_DIR/guest/lib.sh" "$OUT/lib.sh"
+for f in "$E2E_DIR"/guest/*-lib.sh; do [ -f "$f" ] && install -m 0644 "$f" "$OUT/${f##*/}"; done
 if [ -f "$DDABRIDGE_JAR" ]; then
     cp "$DDABRIDGE_JAR" "$OUT/ddabridge.jar"
 else

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
         subcommands = {DevicesCommand.class, SurveyCommand.class, DecodeCommand.class, CaptureCommand.class,
-            ServeCommand.class, VersionCommand.class,
+            DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class, ServeCommand.class,
+            VersionCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {

@@ -30,7 +30,9 @@ final class Output {
     }
 
     static void human(String command, Object result, PrintWriter out) {
-        if (result instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof PciDevice)) {
+        if (result instanceof Map<?, ?> map && AssignOutput.handles(command)) {
+            AssignOutput.print(command, map, out);
+        } else if (result instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof PciDevice)) {
             @SuppressWarnings("unchecked")
             List<PciDevice> devices = (List<PciDevice>) list;
             deviceTable(devices, out);

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import com.google.gson.JsonObject;
 
+import org.ddabridge.assign.AssignService;
 import org.ddabridge.check.Survey;
 import org.ddabridge.check.windows.WindowsSurvey;
 import org.ddabridge.common.PnpDevice;
@@ -37,11 +38,20 @@ public final class Engine {
     private final Map<String, Command> commands = new TreeMap<>();
 
     public Engine() {
+        this(AssignService.standard());
+    }
+
+    /** An engine whose assignment commands use {@code assign} (tests inject a simulated driver core). */
+    public Engine(AssignService assign) {
         register("devices", this::devices);
         register("survey", this::survey);
         register("capture", this::capture);
         register("pnp", this::pnp);
         register("version", (args, p) -> version());
+        register("dismount", assign::dismount);
+        register("mount", assign::mount);
+        register("pool", assign::pool);
+        register("repair", assign::repair);
         register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
 

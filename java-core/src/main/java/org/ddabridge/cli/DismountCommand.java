@@ -1,0 +1,44 @@
+package org.ddabridge.cli;
+
+import com.google.gson.JsonObject;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dismount", mixinStandardHelpOptions = true,
+        description = "Move PCI functions (their whole IOMMU group) from their host drivers to vfio-pci, "
+                + "journaled and rolled back on failure. Devices by address, --location-path or --instance-id.")
+final class DismountCommand extends EngineCommand {
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    SelectionOptions selection;
+    @Mixin
+    AssignOptions assign;
+    @Option(names = "--force", description = "Dismount even when the checker says NotAssignable or a soft guard "
+            + "(default-route NIC, open users) objects. Never overrides the hard guards.")
+    boolean force;
+
+    @Override
+    String command() {
+        return "dismount";
+    }
+
+    @Override
+    JsonObject args() {
+        JsonObject a = new JsonObject();
+        common.addTo(a);
+        selection.addTo(a);
+        assign.addTo(a);
+        if (force) {
+            a.addProperty("force", true);
+        }
+        return a;
+    }
+
+    @Override
+    boolean json() {
+        return common.json;
+    }
+}
