@@ -52,6 +52,10 @@ public final class Engine {
         register("mount", assign::mount);
         register("pool", assign::pool);
         register("repair", assign::repair);
+        register("disable", assign::disable);
+        register("enable", assign::enable);
+        register("groups", GroupsCommand::run);
+        register("mmio", MmioCommand::run);
         register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
 
