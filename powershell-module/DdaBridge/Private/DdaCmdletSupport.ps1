@@ -84,7 +84,9 @@ function Format-DdaPlan {
     $lines = [System.Collections.Generic.List[string]]::new()
     $lines.Add("$Action $Target")
     if ($null -eq $Plan) { return $lines -join [Environment]::NewLine }
-    $groups = @($Plan.PSObject.Properties['Groups'] | ForEach-Object Value)
+    # (No ForEach-Object -MemberName here: it honours -WhatIf and would print its own lines.)
+    $property = $Plan.PSObject.Properties['Groups']
+    $groups = if ($property) { @($property.Value) } else { @() }
     foreach ($g in $groups) {
         if (-not $g) { continue }
         $moves = @($g.Moves | ForEach-Object { $_.Address }) -join ', '
@@ -94,7 +96,8 @@ function Format-DdaPlan {
         $lines.Add($text)
         foreach ($guard in @($g.Guards)) { if ($guard) { $lines.Add("  guard $($guard.Code)$(if ($guard.Hard) { ' (hard)' }): $($guard.Message)") } }
     }
-    $steps = @($Plan.PSObject.Properties['Steps'] | ForEach-Object Value)
+    $property = $Plan.PSObject.Properties['Steps']
+    $steps = if ($property) { @($property.Value) } else { @() }
     if ($steps.Count -eq 0 -or ($steps.Count -eq 1 -and $null -eq $steps[0])) {
         $lines.Add('  engine plan: nothing to do')
     } else {
