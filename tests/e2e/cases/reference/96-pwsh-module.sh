@@ -25,7 +25,7 @@ foreach ($pnpdev in $pnpdevs) {
 SEED
 cat > /out/pwsh-module.ps1 <<'PS1'
 $ErrorActionPreference = 'Continue'
-function R([string] $Name, [bool] $Ok, [string] $Detail = '') {
+function Write-E2eResult([string] $Name, [bool] $Ok, [string] $Detail = '') {
     if ($Ok) { "PASS $Name" } else { "FAIL ${Name}: $Detail" }
 }
 function Drv([string] $a) {
@@ -44,17 +44,17 @@ $seedOut = @(. /out/seed.ps1 2>&1)
 foreach ($line in $seedOut) { "SEED $line" }
 $paths = @($seedOut | Where-Object { $_ -is [string] -and $_ -like 'PCIROOT*' })
 $errs = @($seedOut | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
-R psm-seed-script ($paths.Count -eq 2 -and $errs.Count -eq 0) "paths=$($paths -join ',') errors=$($errs -join ' | ')"
+Write-E2eResult psm-seed-script ($paths.Count -eq 2 -and $errs.Count -eq 0) "paths=$($paths -join ',') errors=$($errs -join ' | ')"
 $pool = @(Get-VMHostAssignableDevice)
-R psm-seed-pool ((@($pool | Where-Object { $_.LocationPath -in $paths -and $_.State -eq 'held' }).Count -eq 2)) "pool=$($pool | ForEach-Object { "$($_.Address):$($_.State)" })"
-R psm-seed-sysfs ((@($nvme | Where-Object { (Drv $_) -eq 'vfio-pci' }).Count -eq 2)) "drivers: $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
+Write-E2eResult psm-seed-pool ((@($pool | Where-Object { $_.LocationPath -in $paths -and $_.State -eq 'held' }).Count -eq 2)) "pool=$($pool | ForEach-Object { "$($_.Address):$($_.State)" })"
+Write-E2eResult psm-seed-sysfs ((@($nvme | Where-Object { (Drv $_) -eq 'vfio-pci' }).Count -eq 2)) "drivers: $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
 "INFO seed done after $($sw.Elapsed.TotalSeconds) s"
 
 # 2. The reverse: Mount-VMHostAssignableDevice + Enable-PnpDevice.
 foreach ($lp in $paths) { Mount-VMHostAssignableDevice -LocationPath $lp }
 $afterMount = $nvme | ForEach-Object { "$_=$(Drv $_)" }
 foreach ($d in @(Get-PnpDevice -Class SCSIAdapter)) { Enable-PnpDevice -InstanceId $d.InstanceId -Confirm:$false }
-R psm-reverse-sysfs ((@($nvme | Where-Object { (Drv $_) -eq 'nvme' }).Count -eq 2)) "after mount: $afterMount; after enable: $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
+Write-E2eResult psm-reverse-sysfs ((@($nvme | Where-Object { (Drv $_) -eq 'nvme' }).Count -eq 2)) "after mount: $afterMount; after enable: $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
 $deadline = [datetime]::UtcNow.AddSeconds(20)
 do {
     $blk = @($nvme | Where-Object { @(Get-ChildItem "/sys/bus/pci/devices/$_/nvme/*/nvme*n1" -ErrorAction Ignore).Count })
@@ -62,29 +62,28 @@ do {
     Start-Sleep -Milliseconds 500
 } while ([datetime]::UtcNow -lt $deadline)
 $dev = @(Get-ChildItem /dev -Filter 'nvme*n1' -ErrorAction Ignore)
-R psm-reverse-blockdev ($blk.Count -eq 2 -and $dev.Count -ge 2) "namespaces for $($blk -join ',') /dev: $($dev.Name -join ',')"
+Write-E2eResult psm-reverse-blockdev ($blk.Count -eq 2 -and $dev.Count -ge 2) "namespaces for $($blk -join ',') /dev: $($dev.Name -join ',')"
 "INFO reverse done after $($sw.Elapsed.TotalSeconds) s"
 
 # 3. -WhatIf changes nothing (and shows the engine's plan).
 $before = Snap
-$whatIf = Dismount-DdaHostAssignableDevice -Address $nvme[0] -WhatIf 6>&1 *>&1 | Out-String
+Dismount-DdaHostAssignableDevice -Address $nvme[0] -WhatIf
 $after = Snap
-R psm-whatif-unchanged ($before -eq $after) "before: $before after: $after"
-"INFO whatif: $($whatIf -replace '\s+', ' ')"
+Write-E2eResult psm-whatif-unchanged ($before -eq $after) "before: $before after: $after"
 
 # 4. Pipeline dismount and mount.
 $ops = @(Get-DdaDevice -Class 0108 | Test-DdaDevice | Where-Object Verdict -eq Assignable | Dismount-DdaHostAssignableDevice -Confirm:$false)
-R psm-pipeline-dismount ($ops.Count -eq 2 -and (@($nvme | Where-Object { (Drv $_) -eq 'vfio-pci' }).Count -eq 2)) "ops=$($ops.Count) $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
+Write-E2eResult psm-pipeline-dismount ($ops.Count -eq 2 -and (@($nvme | Where-Object { (Drv $_) -eq 'vfio-pci' }).Count -eq 2)) "ops=$($ops.Count) $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
 $ops = @(Get-DdaHostAssignableDevice | Mount-DdaHostAssignableDevice -Force)
-R psm-pipeline-mount ($ops.Count -eq 2 -and (@($nvme | Where-Object { (Drv $_) -eq 'nvme' }).Count -eq 2)) "ops=$($ops.Count) $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
+Write-E2eResult psm-pipeline-mount ($ops.Count -eq 2 -and (@($nvme | Where-Object { (Drv $_) -eq 'nvme' }).Count -eq 2)) "ops=$($ops.Count) $($nvme | ForEach-Object { "$_=$(Drv $_)" })"
 
 # 5. ErrorRecords.
 Dismount-DdaHostAssignableDevice -Address 0000:0f:1f.7 -Confirm:$false -ErrorVariable e1 -ErrorAction SilentlyContinue
-R psm-error-notfound ($e1.Count -ge 1 -and $e1[0].FullyQualifiedErrorId -eq 'DeviceNotFound,Dismount-DdaHostAssignableDevice' -and $e1[0].CategoryInfo.Category -eq 'ObjectNotFound') "$($e1 | ForEach-Object FullyQualifiedErrorId)"
+Write-E2eResult psm-error-notfound ($e1.Count -ge 1 -and $e1[0].FullyQualifiedErrorId -eq 'DeviceNotFound,Dismount-DdaHostAssignableDevice' -and $e1[0].CategoryInfo.Category -eq 'ObjectNotFound') "$($e1 | ForEach-Object FullyQualifiedErrorId)"
 $ne2k = @(Get-DdaDevice | Where-Object { $_.VendorId -eq '10ec' -and $_.DeviceId -eq '8029' } | ForEach-Object Address)
 $before = Snap
 Dismount-DdaHostAssignableDevice -Address $ne2k[0] -Force -Confirm:$false -ErrorVariable e2 -ErrorAction SilentlyContinue
-R psm-error-refused ($e2.Count -ge 1 -and $e2[0].FullyQualifiedErrorId -eq 'Refused,Dismount-DdaHostAssignableDevice' -and $e2[0].CategoryInfo.Category -eq 'PermissionDenied' -and (Snap) -eq $before) "$($e2 | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.CategoryInfo.Category) $($_.Exception.Message)" })"
+Write-E2eResult psm-error-refused ($e2.Count -ge 1 -and $e2[0].FullyQualifiedErrorId -eq 'Refused,Dismount-DdaHostAssignableDevice' -and $e2[0].CategoryInfo.Category -eq 'PermissionDenied' -and (Snap) -eq $before) "$($e2 | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.CategoryInfo.Category) $($_.Exception.Message)" })"
 
 # 6. A killed serve process is restarted transparently.
 $pid1 = & (Get-Module DdaBridge) { $script:DdaServe.Process.Id }
@@ -92,7 +91,7 @@ Stop-Process -Id $pid1 -Force
 Start-Sleep -Milliseconds 300
 $again = @(Get-DdaDevice -Class 0108)
 $pid2 = & (Get-Module DdaBridge) { $script:DdaServe.Process.Id }
-R psm-serve-restart ($again.Count -eq 2 -and $pid2 -and $pid2 -ne $pid1) "pid1=$pid1 pid2=$pid2 devices=$($again.Count)"
+Write-E2eResult psm-serve-restart ($again.Count -eq 2 -and $pid2 -and $pid2 -ne $pid1) "pid1=$pid1 pid2=$pid2 devices=$($again.Count)"
 "INFO all done after $($sw.Elapsed.TotalSeconds) s"
 PS1
 t0=$(date +%s)
