@@ -35,7 +35,7 @@ OUT=${3:-"$E2E_DIR/out/$TOPO"}
 if [ -z "${3:-}" ]; then rm -rf "$OUT"; fi
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 TIMEOUT=${DDABRIDGE_E2E_TIMEOUT:-240}
-[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ "${DDABRIDGE_E2E_WITH_PWSH:-0}" = 1 ] && TIMEOUT=420   # pwsh is slow
+[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ "${DDABRIDGE_E2E_WITH_PWSH:-0}" = 1 ] && TIMEOUT=1200   # pwsh is slow (the module case alone takes ~6 min under TCG)
 DDABRIDGE_JAR=${DDABRIDGE_JAR:-"$REPO_ROOT/dist/ddabridge.jar"}
 
 e2e_host_tools
