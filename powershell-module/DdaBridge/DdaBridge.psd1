@@ -11,7 +11,18 @@
 
     # Explicit lists, no wildcards: each new Public/<Name>.ps1 adds its name here.
     FunctionsToExport    = @(
+        'Disable-DdaDevice'
+        'Dismount-DdaHostAssignableDevice'
+        'Enable-DdaDevice'
+        'Export-DdaHostImage'
         'Get-DdaDevice'
+        'Get-DdaHostAssignableDevice'
+        'Get-DdaIommuGroup'
+        'Get-DdaMmioRequirement'
+        'Mount-DdaHostAssignableDevice'
+        'Repair-DdaHost'
+        'Test-DdaDevice'
+        'Test-DdaHost'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

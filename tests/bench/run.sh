@@ -9,6 +9,14 @@
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO_ROOT"
+. tests/lib/tools.sh
+
+# PowerShell cmdlet round trips (warm through serve, cold first call) next to a one-shot engine call.
+if pwsh=$(find_pwsh) && [ -f dist/DdaBridge/DdaBridge.psd1 ]; then
+  "$pwsh" -NoProfile -NonInteractive -File tests/bench/Cmdlet.ps1 || echo "cmdlet benchmark failed (figures only)"
+else
+  echo "cmdlet benchmark skipped: no pwsh or no dist/DdaBridge"
+fi
 DUMPS=${DDABRIDGE_PCIUTILS_DATA:-$REPO_ROOT/../shared/data/pciutils-tests}
 WORK=tests/bench/.work
 RUNS=${BENCH_RUNS:-7}

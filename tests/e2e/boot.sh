@@ -35,7 +35,7 @@ OUT=${3:-"$E2E_DIR/out/$TOPO"}
 if [ -z "${3:-}" ]; then rm -rf "$OUT"; fi
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 TIMEOUT=${DDABRIDGE_E2E_TIMEOUT:-240}
-[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ "${DDABRIDGE_E2E_WITH_PWSH:-0}" = 1 ] && TIMEOUT=420   # pwsh is slow
+[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ "${DDABRIDGE_E2E_WITH_PWSH:-0}" = 1 ] && TIMEOUT=1200   # pwsh is slow (the module case alone takes ~6 min under TCG)
 DDABRIDGE_JAR=${DDABRIDGE_JAR:-"$REPO_ROOT/dist/ddabridge.jar"}
 
 e2e_host_tools
@@ -57,6 +57,12 @@ if [ -f "$DDABRIDGE_JAR" ]; then
     [ -f "$CDS_CACHE" ] && cp "$CDS_CACHE" "$OUT/ddabridge.jsa"
 else
     rm -f "$OUT/ddabridge.jar"
+fi
+# The PowerShell module next to the jar (dist/DdaBridge), for the pwsh cases: /out/DdaBridge finds
+# /out/ddabridge.jar as its ../ddabridge.jar.
+rm -rf "$OUT/DdaBridge"
+if [ -d "$(dirname "$DDABRIDGE_JAR")/DdaBridge" ]; then
+    cp -r "$(dirname "$DDABRIDGE_JAR")/DdaBridge" "$OUT/DdaBridge"
 fi
 # pass through a few harness settings to the guest (sourced by guest/lib.sh)
 {

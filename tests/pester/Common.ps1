@@ -99,3 +99,51 @@ function New-DdaTestHostImage {
     Set-DdaTestFile (Join-Path $Root 'etc/hostname') 'fixture-host'
     $Root
 }
+
+function New-DdaTestMutableTree {
+    <#
+    A writable fake sysfs tree for state-changing cmdlets: the QEMU reference host image unpacked
+    into a fresh directory (the engine drives such trees with its simulated kernel; nothing here
+    touches this machine's /sys).
+    #>
+    param([string] $Root)
+    # Outside $TestDrive on purpose: Pester's TestDrive cleanup walks into the tree's sysfs-style
+    # symlink cycles (subsystem -> bus/pci -> devices -> ...) and runs out of memory. Remove the
+    # trees with Remove-DdaTestMutableTree (rm -rf does not follow links).
+    $Root = Join-Path ([System.IO.Path]::GetTempPath()) ("ddabridge-pester-tree-$PID-" + [guid]::NewGuid().ToString('N'))
+    $image = (Resolve-Path (Join-Path $PSScriptRoot '../fixtures/hosts/qemu-reference.tar.gz')).Path
+    New-Item -ItemType Directory -Path $Root -Force | Out-Null
+    # tar complains about two sys/block/*/dev entries it cannot recreate; the tree is complete without them.
+    & tar -xzf $image -C $Root 2>$null
+    if (-not (Test-Path (Join-Path $Root 'sys/bus/pci/devices/0000:01:00.0'))) { throw "could not unpack $image into $Root" }
+    $Root
+}
+
+function Get-DdaTestDriverState {
+    # address=driver|override for every function of a fake tree (to prove what changed).
+    param([Parameter(Mandatory)] [string] $Root)
+    (Get-ChildItem (Join-Path $Root 'sys/bus/pci/devices') | Sort-Object Name | ForEach-Object {
+        $dir = $_.FullName
+        $drv = if (Test-Path "$dir/driver") { Split-Path -Leaf (Get-Item "$dir/driver").Target } else { '' }
+        $ov = if (Test-Path "$dir/driver_override") { (Get-Content "$dir/driver_override" -Raw).Trim() } else { '' }
+        "$($_.Name)=$drv|$ov"
+    }) -join ' '
+}
+
+function Get-DdaTestHostOutput {
+    # What a script block writes to the host (ShouldProcess's "What if:" lines go there, not to a
+    # stream), captured with a transcript.
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $file = [System.IO.Path]::GetTempFileName()
+    Start-Transcript -Path $file -Force | Out-Null
+    try { & $ScriptBlock | Out-Host } finally { Stop-Transcript | Out-Null }
+    $text = Get-Content -Raw $file
+    Remove-Item $file -Force
+    $text
+}
+
+function Remove-DdaTestMutableTree {
+    # The trees New-DdaTestMutableTree made in this process.
+    Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "ddabridge-pester-tree-$PID-*" -Directory -ErrorAction Ignore |
+        ForEach-Object { & rm -rf -- $_.FullName }
+}

@@ -39,12 +39,12 @@ Describe 'DdaBridge module' {
         }
     }
 
-    It 'has comment-based help with examples for <_>' -ForEach @('Get-DdaDevice') {
+    It 'has comment-based help with examples for <_>' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../powershell-module/DdaBridge/DdaBridge.psd1')).FunctionsToExport) {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -Match '^\s*Get-DdaDevice\s*\['
+        $help.Synopsis | Should -Not -Match "^\s*$_\s*\["
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
-        foreach ($parameter in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -ne 'InputObject' }) {
+        foreach ($parameter in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters -and $_ -ne 'InputObject' }) {
             ($help.parameters.parameter | Where-Object name -EQ $parameter).Description | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
         }
     }
@@ -66,5 +66,29 @@ Describe 'DdaBridge module' {
         $table | Should -Not -Match 'reasonable table column width'
         $list = $device | Format-List | Out-String -Width 200
         $list | Should -Match 'BAR0 0xfe000000 size 0x4000 \(memory 64-bit\)'
+    }
+
+    It 'declares SupportsShouldProcess with ConfirmImpact High on <_>' -ForEach @(
+        'Dismount-DdaHostAssignableDevice', 'Mount-DdaHostAssignableDevice', 'Disable-DdaDevice', 'Enable-DdaDevice', 'Repair-DdaHost') {
+        $command = Get-Command $_
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Force'
+        $binding = $command.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+        $binding.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'has a table or list view for every type name it stamps' {
+        $types = & (Get-Module DdaBridge) { $script:DdaTypeName.Values }
+        $xml = [xml] (Get-Content (Join-Path (Split-Path $script:ManifestPath) 'Formats/DdaBridge.Format.ps1xml') -Raw)
+        $viewed = @($xml.Configuration.ViewDefinitions.View | ForEach-Object { $_.ViewSelectedBy.TypeName })
+        foreach ($t in $types | Where-Object { $_ -ne 'DdaBridge.Survey' }) { $viewed | Should -Contain $t -Because "$t needs a view" }
+    }
+
+    It 'registers -Address/-LocationPath completion on the device cmdlets' {
+        foreach ($name in 'Get-DdaDevice', 'Test-DdaDevice', 'Dismount-DdaHostAssignableDevice', 'Mount-DdaHostAssignableDevice') {
+            $line = "$name -LocationPath PCIROOT"
+            $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $completion | Should -Not -BeNullOrEmpty
+        }
     }
 }

@@ -6,22 +6,38 @@
 
 # Type names, defined once (PowerShellForGitHub style).
 Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypeName -Value ([ordered]@{
-        Device = 'DdaBridge.Device'
-        Bar    = 'DdaBridge.Bar'
-        Survey = 'DdaBridge.Survey'
-        Host   = 'DdaBridge.Host'
+        Device           = 'DdaBridge.Device'
+        Bar              = 'DdaBridge.Bar'
+        Survey           = 'DdaBridge.Survey'
+        Host             = 'DdaBridge.Host'
+        HostCheck        = 'DdaBridge.HostCheck'
+        DeviceReport     = 'DdaBridge.DeviceReport'
+        Reason           = 'DdaBridge.Reason'
+        IommuGroup       = 'DdaBridge.IommuGroup'
+        IommuGroupMember = 'DdaBridge.IommuGroupMember'
+        MmioRequirement  = 'DdaBridge.MmioRequirement'
+        AssignableDevice = 'DdaBridge.AssignableDevice'
+        Operation        = 'DdaBridge.Operation'
+        RepairResult     = 'DdaBridge.RepairResult'
+        HostImage        = 'DdaBridge.HostImage'
+        PnpDevice        = 'DdaBridge.PnpDevice'
+        PnpDeviceProperty = 'DdaBridge.PnpDeviceProperty'
     })
 
 # Which type a nested property holds, per parent type. Unlisted nested objects are still
 # converted to PascalCase, but get no type name.
 Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaNestedTypeName -Value @{
-    'DdaBridge.Device' = @{ Bars = 'DdaBridge.Bar' }
-    'DdaBridge.Survey' = @{ Host = 'DdaBridge.Host'; Devices = 'DdaBridge.Device' }
+    'DdaBridge.Device'       = @{ Bars = 'DdaBridge.Bar' }
+    'DdaBridge.Survey'       = @{ Host = 'DdaBridge.Host'; Devices = 'DdaBridge.Device' }
+    'DdaBridge.Host'         = @{ Checks = 'DdaBridge.HostCheck' }
+    'DdaBridge.DeviceReport' = @{ Bars = 'DdaBridge.Bar'; Reasons = 'DdaBridge.Reason' }
+    'DdaBridge.IommuGroup'   = @{ Members = 'DdaBridge.IommuGroupMember' }
 }
 
 # Types that carry a ComputerName property (where the data was read).
 Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypesWithComputerName -Value @(
-    'DdaBridge.Device', 'DdaBridge.Host', 'DdaBridge.Survey'
+    'DdaBridge.Device', 'DdaBridge.Host', 'DdaBridge.Survey', 'DdaBridge.DeviceReport', 'DdaBridge.IommuGroup',
+    'DdaBridge.AssignableDevice', 'DdaBridge.MmioRequirement', 'DdaBridge.Operation', 'DdaBridge.PnpDevice'
 )
 
 function ConvertTo-DdaObject {

@@ -217,7 +217,7 @@ function Stop-DdaEngine {
         [void] [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]] @($serve.LogCopy), 1000)
         try { $serve.LogStream.Dispose() } catch { Write-Debug "DdaBridge: log close: $_" }
         try { $serve.Process.Dispose() } catch { Write-Debug "DdaBridge: process dispose: $_" }
-        if ($serve.LogPath) { Remove-Item -LiteralPath $serve.LogPath -Force -ErrorAction Ignore }
+        if ($serve.LogPath) { Remove-Item -LiteralPath $serve.LogPath -Force -ErrorAction Ignore -WhatIf:$false -Confirm:$false }
     }
 }
 
@@ -241,7 +241,7 @@ function Start-DdaEngine {
     # the PowerShell that made it) are stale: delete them.
     Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter 'ddabridge-serve-*.log' -File -ErrorAction Ignore |
         Where-Object { $_.Name -match '^ddabridge-serve-(\d+)-' -and [int] $Matches[1] -ne $PID -and -not (Get-Process -Id ([int] $Matches[1]) -ErrorAction Ignore) } |
-        Remove-Item -Force -ErrorAction Ignore
+        Remove-Item -Force -ErrorAction Ignore -WhatIf:$false -Confirm:$false
 
     # stderr carries the engine's logs; drain it into a file without running PowerShell code on
     # another thread (an undrained pipe would block the engine once its buffer is full).
@@ -646,8 +646,16 @@ function Invoke-DdaEngine {
     }
 
     $err = $envelope.error
+    $recommended = [string] $err.recommendedAction
+    $details = if ($err.PSObject.Properties['details']) { $err.details } else { $null }
+    if (-not $recommended -and $details -and $details.PSObject.Properties['forceHelps'] -and $details.forceHelps -eq $true) {
+        $recommended = 'Check the reasons in the message; -Force overrides this refusal.'
+    }
     $record = New-DdaErrorRecord -ErrorId ([string] $err.id) -Category ([string] $err.category) `
-        -Message ([string] $err.message) -TargetObject $err.target -RecommendedAction ([string] $err.recommendedAction)
+        -Message ([string] $err.message) -TargetObject $err.target -RecommendedAction $recommended
+    # The engine's structured details (guards, failed step, rollback) stay reachable:
+    # $err.Exception.Data['Details'].
+    if ($null -ne $details) { $record.Exception.Data['Details'] = $details }
     if ($ErrorMode -eq 'Throw') {
         $Cmdlet.ThrowTerminatingError($record)
     } else {

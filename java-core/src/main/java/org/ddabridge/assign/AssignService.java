@@ -459,8 +459,7 @@ public final class AssignService {
                 op.steps.add(s);
                 journal.save(state);
                 crashHook.at(i, CrashHook.Phase.JOURNALED);
-                progress.report(kind.equals("mount") ? "Mounting" : "Dismounting",
-                        steps.isEmpty() ? 100 : i * 100 / steps.size(), describe(ps));
+                progress.report(activity(kind), steps.isEmpty() ? 100 : i * 100 / steps.size(), describe(ps));
                 try {
                     apply(ctx.core(), ps);
                 } catch (IOException | RuntimeException e) {
@@ -490,14 +489,14 @@ public final class AssignService {
                     }
                     pe.group = ds.group;
                     pe.operation = op.id;
-                } else {
+                } else if (kind.equals("mount")) {
                     state.pool.remove(ds.address);
                 }
             }
             op.status = "done";
             op.finished = now;
             journal.save(state);
-            progress.report(kind.equals("mount") ? "Mounting" : "Dismounting", 100, "done");
+            progress.report(activity(kind), 100, "done");
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("operation", op.id);
             r.put("kind", kind);
@@ -801,5 +800,139 @@ public final class AssignService {
             }
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- disable / enable
+
+    /**
+     * The {@code driver_override} value that marks a function disabled (Windows' Disable-PnpDevice): it names
+     * no driver, so neither {@code drivers_probe} nor a rescan binds anything until {@code enable} clears it.
+     */
+    public static final String DISABLED_OVERRIDE = "ddabridge-disabled";
+
+    private static String activity(String kind) {
+        return switch (kind) {
+            case "mount" -> "Mounting";
+            case "disable" -> "Disabling";
+            case "enable" -> "Enabling";
+            default -> "Dismounting";
+        };
+    }
+
+    /**
+     * {@code disable}: the selected functions (only those, not their groups) lose their host driver and stay
+     * without one ({@link #DISABLED_OVERRIDE}). Same guards as dismount for the function itself (hard: bridge,
+     * root disk, mounted filesystems, boot VGA; soft: in use, default-route NIC); functions in the pool are
+     * refused ({@code InPool}: mount them first). Journaled and rolled back like dismount.
+     */
+    public Object disable(Args args, Progress progress) {
+        return disableOrEnable(args, progress, true);
+    }
+
+    /**
+     * {@code enable}: clears the disabled mark and lets the kernel bind the function's natural driver
+     * ({@code drivers_probe}). Functions in the pool are refused ({@code InPool}: mount them first).
+     */
+    public Object enable(Args args, Progress progress) {
+        return disableOrEnable(args, progress, false);
+    }
+
+    private Object disableOrEnable(Args args, Progress progress, boolean disable) {
+        String kind = disable ? "disable" : "enable";
+        args.allow(DISMOUNT_ARGS);
+        boolean force = args.flag("force");
+        boolean whatIf = args.flag("whatIf");
+        Ctx ctx = context(args);
+        HostSnapshot snap = snapshot(ctx);
+        List<PciDevice> selected = selectNamed(args, snap, kind);
+        Journal.State state = new Journal(ctx.stateDir()).load();
+        HostUseScan use = new HostUseScan(ctx.root());
+
+        List<PlannedStep> steps = new ArrayList<>();
+        List<Journal.DeviceState> devices = new ArrayList<>();
+        List<Map<String, Object>> plan = new ArrayList<>();
+        List<Guard> hard = new ArrayList<>();
+        List<Guard> soft = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (PciDevice d : selected) {
+            String a = d.address();
+            if (!seen.add(a)) {
+                continue;
+            }
+            String drv = ctx.core().driver(a);
+            String ov = ctx.core().driverOverride(a);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("address", a);
+            e.put("locationPath", d.locationPath());
+            e.put("instanceId", d.instanceId());
+            e.put("driver", drv.isEmpty() ? null : drv);
+            plan.add(e);
+            if (VFIO_PCI.equals(drv) || VFIO_PCI.equals(ov) || state.pool.containsKey(a)) {
+                hard.add(new Guard("InPool", true, a, a + " is in the assignable-device pool (vfio-pci): mount it first."));
+                e.put("plan", "refused");
+                continue;
+            }
+            if (disable) {
+                GroupPlan g = new GroupPlan();
+                if (isBridge(d, config(snap, d))) {
+                    g.guards.add(new Guard("Bridge", true, a, a + " is a bridge or port: disabling it would cut off "
+                            + "every device behind it."));
+                }
+                hostUseGuards(use, g, d);
+                for (Guard gd : g.guards) {
+                    (gd.hard() ? hard : soft).add(gd);
+                }
+                e.put("guards", g.guards);
+                if (DISABLED_OVERRIDE.equals(ov) && drv.isEmpty()) {
+                    e.put("plan", "alreadyDisabled");
+                    continue;
+                }
+                e.put("plan", "disable");
+                devices.add(deviceState(a, d.iommuGroup(), drv, ov, "", DISABLED_OVERRIDE));
+                steps.add(new PlannedStep("override", a, DISABLED_OVERRIDE));
+                if (!drv.isEmpty()) {
+                    steps.add(new PlannedStep("unbind", a, drv));
+                }
+            } else {
+                if (!DISABLED_OVERRIDE.equals(ov) && !drv.isEmpty()) {
+                    e.put("plan", "alreadyEnabled");
+                    continue;
+                }
+                e.put("plan", "enable");
+                String keepOv = DISABLED_OVERRIDE.equals(ov) ? "" : ov;
+                devices.add(deviceState(a, d.iommuGroup(), drv, ov, "", keepOv));
+                if (!keepOv.equals(ov)) {
+                    steps.add(new PlannedStep("override", a, keepOv));
+                }
+                if (drv.isEmpty()) {
+                    steps.add(new PlannedStep("probe", a, ""));
+                }
+            }
+        }
+        String refusal = !hard.isEmpty() ? hard.get(0).code() : !force && !soft.isEmpty() ? soft.get(0).code() : null;
+        if (whatIf) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("whatIf", true);
+            r.put("kind", kind);
+            r.put("devices", plan);
+            r.put("steps", steps);
+            r.put("wouldRefuse", refusal);
+            r.put("simulated", ctx.core().simulated());
+            r.put("stateDir", ctx.stateDir().toString());
+            return r;
+        }
+        if (refusal != null) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("reason", refusal);
+            details.put("hardGuards", hard);
+            details.put("softGuards", soft);
+            details.put("forceHelps", hard.isEmpty());
+            Guard first = !hard.isEmpty() ? hard.get(0) : soft.get(0);
+            throw new EngineException(ErrorId.Refused, (disable ? "Disable" : "Enable") + " refused: " + first.message()
+                    + (hard.isEmpty() ? " Use force to " + kind + " anyway." : ""), first.address(), details);
+        }
+        Map<String, Object> result = execute(ctx, kind, steps, devices, progress);
+        result.put("plan", plan);
+        return result;
     }
 }

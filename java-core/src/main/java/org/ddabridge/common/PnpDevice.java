@@ -37,6 +37,9 @@ public record PnpDevice(
         String linuxDriver,
         Map<String, Object> properties) {
 
+    /** The driver_override value of a disabled function (same as the assign package's DISABLED_OVERRIDE). */
+    static final String DISABLED_OVERRIDE = "ddabridge-disabled";
+
     /** Maps one function. */
     public static PnpDevice of(PciDevice d) {
         String name = d.deviceName() != null ? d.deviceName()
@@ -65,8 +68,11 @@ public record PnpDevice(
         props.put("DEVPKEY_PciDevice_BaseClass", d.baseClass());
         props.put("DEVPKEY_PciDevice_SubClass", d.subClass());
         props.put("DEVPKEY_PciDevice_ProgIf", Integer.parseInt(d.classCode().substring(4, 6), 16));
+        // driver_override "ddabridge-disabled" is the engine's 'disable' (Disable-PnpDevice): Windows shows
+        // such a device as Error / CM_PROB_DISABLED.
+        boolean disabled = !driven && DISABLED_OVERRIDE.equals(d.driverOverride());
         return new PnpDevice(d.instanceId(), name, pnpClass, service, driven ? "OK" : "Error",
-                driven ? "CM_PROB_NONE" : "CM_PROB_FAILED_INSTALL", true, d.vendorName(), hardwareIds, d.address(),
+                driven ? "CM_PROB_NONE" : disabled ? "CM_PROB_DISABLED" : "CM_PROB_FAILED_INSTALL", true, d.vendorName(), hardwareIds, d.address(),
                 d.driver(), props);
     }
 }

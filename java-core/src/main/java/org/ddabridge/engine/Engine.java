@@ -51,6 +51,10 @@ public final class Engine {
         register("pool", assign::pool);
         register("repair", assign::repair);
         register("vfio-status", org.ddabridge.assign.VfioStatusRequest::run);
+        register("disable", assign::disable);
+        register("enable", assign::enable);
+        register("groups", GroupsCommand::run);
+        register("mmio", MmioCommand::run);
         register("decode", org.ddabridge.dump.DecodeRequest::run);
     }
 

@@ -1,0 +1,48 @@
+package org.ddabridge.engine;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import org.ddabridge.check.Survey;
+import org.ddabridge.check.windows.WindowsSurvey;
+import org.ddabridge.model.PciDevice;
+import org.ddabridge.platform.PlatformBackend;
+import org.ddabridge.platform.windows.WindowsPlatform;
+import org.ddabridge.util.Json;
+
+/**
+ * The checker's survey as JSON, the same document the {@code survey} command returns. Commands built on the
+ * survey ({@code groups}, {@code mmio}) read this public shape rather than the checker's classes, so they do
+ * not depend on how the checker is organised inside.
+ */
+final class SurveyJson {
+    private SurveyJson() {
+    }
+
+    static JsonObject of(Args args, UnaryOperator<List<PciDevice>> select) {
+        PlatformBackend backend = Engine.backend(args);
+        Object report = backend instanceof WindowsPlatform windows ? WindowsSurvey.of(windows, select)
+                : Survey.ofHost(backend, select).toJson();
+        JsonElement tree = report instanceof JsonElement e ? e : Json.compact().toJsonTree(report);
+        return tree.getAsJsonObject();
+    }
+
+    static JsonArray devices(JsonObject survey) {
+        JsonElement d = survey.get("devices");
+        return d != null && d.isJsonArray() ? d.getAsJsonArray() : new JsonArray();
+    }
+
+    static String str(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? null : e.getAsString();
+    }
+
+    static long num(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? 0 : e.getAsLong();
+    }
+}

@@ -1,0 +1,24 @@
+@{
+    RootModule           = 'DdaBridge.HyperVCompat.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3f0c7a5e-6a1b-4d8e-9c55-2f1f0b7d4a21'
+    Author               = 'DdaBridge contributors'
+    CompanyName          = 'DdaBridge'
+    Copyright            = '(c) DdaBridge contributors. MIT License.'
+    Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice and Get-/Dismount-/Mount-VMHostAssignableDevice backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
+    PowerShellVersion    = '7.2'
+    CompatiblePSEditions = @('Core')
+    FunctionsToExport    = @(
+        'Disable-PnpDevice'
+        'Dismount-VMHostAssignableDevice'
+        'Enable-PnpDevice'
+        'Get-PnpDevice'
+        'Get-PnpDeviceProperty'
+        'Get-VMHostAssignableDevice'
+        'Mount-VMHostAssignableDevice'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{ PSData = @{ Tags = @('Hyper-V', 'DDA', 'VFIO', 'Linux', 'PnpDevice') } }
+}

@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: MIT
+#
+# Plumbing shared by the public cmdlets (and by the opt-in DdaBridge.HyperVCompat module):
+# device identities from parameters and the pipeline, -Root resolution, and the one way every
+# state-changing cmdlet runs: ask the engine for its plan (whatIf), show it through
+# ShouldProcess, then send the request once (never retried) per device, with progress.
+# No rules live here: the engine decides what happens; this only carries its answers.
+
+$script:DdaIdentityKeys = 'Address', 'LocationPath', 'InstanceId'
+
+function Resolve-DdaRoot {
+    # -Root as a full provider path (the engine runs in another working directory), or $null.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([System.Management.Automation.PSCmdlet] $Cmdlet, [string] $Root)
+    if ([string]::IsNullOrWhiteSpace($Root)) { return $null }
+    $Cmdlet.GetUnresolvedProviderPathFromPSPath($Root)
+}
+
+function Get-DdaIdentity {
+    <#
+    .SYNOPSIS
+        The device lookups of one process-block call: (key, value) pairs.
+    .DESCRIPTION
+        Identities given on the command line are all used. For a piped object only its strongest
+        identity counts (Address, else LocationPath, else InstanceId): a DdaBridge.Device binds
+        all three, and they name the same device. A plain string piped in is an address.
+    #>
+    [CmdletBinding()]
+    param(
+        [string[]] $CommandLineKeys,
+        [System.Collections.IDictionary] $Values,
+        [object] $InputObject
+    )
+    $lookups = [System.Collections.Generic.List[object]]::new()
+    foreach ($key in $script:DdaIdentityKeys) {
+        if ($key -notin $CommandLineKeys) { continue }
+        foreach ($value in @($Values[$key])) { if (-not [string]::IsNullOrWhiteSpace($value)) { $lookups.Add(@($key, $value.Trim())) } }
+    }
+    if ($InputObject -is [string] -and $CommandLineKeys -notcontains 'Address') {
+        if (-not [string]::IsNullOrWhiteSpace($InputObject)) { $lookups.Add(@('Address', $InputObject.Trim())) }
+        return , $lookups
+    }
+    foreach ($key in $script:DdaIdentityKeys) {
+        if ($key -in $CommandLineKeys) { continue }
+        $present = @($Values[$key] | Where-Object { -not [string]::IsNullOrWhiteSpace($_) })
+        if ($present.Count) {
+            foreach ($value in $present) { $lookups.Add(@($key, ([string] $value).Trim())) }
+            break
+        }
+    }
+    , $lookups
+}
+
+function ConvertTo-DdaRequestKey {
+    # Address -> address, LocationPath -> locationPath (the engine's argument names).
+    param([string] $Key)
+    [char]::ToLowerInvariant($Key[0]) + $Key.Substring(1)
+}
+
+function Format-DdaPlanStep {
+    # One engine plan step as a line of text (presentation only; the engine made the plan).
+    param($Step)
+    $a = $Step.Address; $v = [string] $Step.Value
+    switch ($Step.Action) {
+        'modprobe' { "load the $v kernel module" }
+        'override' { if ($v) { "${a}: driver_override = $v" } else { "${a}: clear driver_override" } }
+        'unbind' { "${a}: unbind from $v" }
+        'probe' { "${a}: drivers_probe -> $(if ($v) { $v } else { "the kernel's choice" })" }
+        'bind' { "${a}: bind to $v" }
+        'vfioCheck' { "IOMMU group ${v}: VFIO must report the group viable" }
+        default { "$($Step.Action) $a $v".Trim() }
+    }
+}
+
+function Format-DdaPlan {
+    <#
+    .SYNOPSIS
+        The engine's whatIf answer as text for ShouldProcess (What if: / Confirm).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [string] $Action, [Parameter(Mandatory)] [string] $Target, $Plan)
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add("$Action $Target")
+    if ($null -eq $Plan) { return $lines -join [Environment]::NewLine }
+    # (No ForEach-Object -MemberName here: it honours -WhatIf and would print its own lines.)
+    $property = $Plan.PSObject.Properties['Groups']
+    $groups = if ($property) { @($property.Value) } else { @() }
+    foreach ($g in $groups) {
+        if (-not $g) { continue }
+        $moves = @($g.Moves | ForEach-Object { $_.Address }) -join ', '
+        $stays = @($g.Stays | ForEach-Object { $_.Address }) -join ', '
+        $text = "  IOMMU group $($g.Group): moves $moves"
+        if ($stays) { $text += "; stays $stays" }
+        $lines.Add($text)
+        foreach ($guard in @($g.Guards)) { if ($guard) { $lines.Add("  guard $($guard.Code)$(if ($guard.Hard) { ' (hard)' }): $($guard.Message)") } }
+    }
+    $property = $Plan.PSObject.Properties['Steps']
+    $steps = if ($property) { @($property.Value) } else { @() }
+    if ($steps.Count -eq 0 -or ($steps.Count -eq 1 -and $null -eq $steps[0])) {
+        $lines.Add('  engine plan: nothing to do')
+    } else {
+        $lines.Add('  engine plan:')
+        $i = 1
+        foreach ($s in $steps) { if ($s) { $lines.Add(('    {0}. {1}' -f $i++, (Format-DdaPlanStep $s))) } }
+    }
+    $refuse = $Plan.PSObject.Properties['WouldRefuse']
+    if ($refuse -and $refuse.Value) { $lines.Add("  the engine would refuse: $($refuse.Value)") }
+    if ($Plan.PSObject.Properties['Simulated'] -and $Plan.Simulated) { $lines.Add('  (simulated: host image given with -Root)') }
+    $lines -join [Environment]::NewLine
+}
+
+function Invoke-DdaStateChange {
+    <#
+    .SYNOPSIS
+        Runs one state-changing engine command for each device lookup, with ShouldProcess,
+        -WhatIf showing the engine's own plan, progress over the devices and per-device
+        non-terminating errors.
+    .PARAMETER Cmdlet
+        The public cmdlet's $PSCmdlet (its ConfirmImpact, -WhatIf and -Confirm apply).
+    .PARAMETER Lookups
+        (key, value) pairs from Get-DdaIdentity. An empty list means one request without a
+        device (repair).
+    .PARAMETER Force
+        Passed to the engine as force (soft guards); also suppresses confirmation.
+    .OUTPUTS
+        The engine results, typed with -TypeName (only with -PassThru semantics decided by
+        the caller: results are returned, the caller outputs them or not).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [string] $Action,
+        [Parameter(Mandatory)] [AllowEmptyCollection()] [System.Collections.Generic.List[object]] $Lookups,
+        [System.Collections.IDictionary] $BaseArguments = @{},
+        [switch] $Force,
+        [switch] $NoDevice,
+        [string] $TypeName = 'DdaBridge.Operation',
+        [string] $Root,
+        # The caller's $WhatIfPreference, $ConfirmPreference, ConfirmImpact and -Confirm value
+        # ($null when -Confirm was not given): this helper may run in another module's scope.
+        [bool] $WhatIfActive,
+        [string] $ConfirmPreferenceValue = 'High',
+        [System.Management.Automation.ConfirmImpact] $Impact = 'High',
+        [object] $ConfirmSwitch
+    )
+
+    # A list, not an array from an if-expression: PowerShell would unroll a single (key, value) pair.
+    $items = [System.Collections.Generic.List[object]]::new()
+    if ($NoDevice) { $items.Add($null) } else { $items.AddRange($Lookups) }
+    $total = $items.Count
+    $index = 0
+    $progressId = 0x0DDB
+    $confirmExplicit = $null -ne $ConfirmSwitch -and [bool] $ConfirmSwitch
+    $confirmOff = $null -ne $ConfirmSwitch -and -not [bool] $ConfirmSwitch
+    # -Force skips the prompt unless -Confirm was asked for explicitly (PowerShellForGitHub pattern).
+    $skipPrompt = -not $WhatIfActive -and -not $confirmExplicit -and ($Force -or $confirmOff)
+    $wouldConfirm = $confirmExplicit -or (-not $skipPrompt -and $ConfirmPreferenceValue -ne 'None' -and
+        [int] $Impact -ge [int][System.Management.Automation.ConfirmImpact] $ConfirmPreferenceValue)
+    try {
+        foreach ($item in $items) {
+            $index++
+            $request = [ordered]@{}
+            foreach ($k in $BaseArguments.Keys) { $request[$k] = $BaseArguments[$k] }
+            $target = if ($item) { '{0} {1}' -f $item[0], $item[1] } else { if ($Root) { "host image $Root" } else { 'this host' } }
+            if ($item) { $request[(ConvertTo-DdaRequestKey $item[0])] = $item[1] }
+            if ($Force) { $request.force = $true }
+            if ($total -gt 1) {
+                Write-Progress -Id $progressId -Activity "$Action ($Command)" -Status $target -PercentComplete ([int] (($index - 1) * 100 / $total))
+            }
+
+            # The engine's plan, shown by -WhatIf and in the confirmation prompt.
+            $description = "$Action $target"
+            if ($WhatIfActive -or $wouldConfirm) {
+                $planRequest = [ordered]@{}
+                foreach ($k in $request.Keys) { $planRequest[$k] = $request[$k] }
+                $planRequest.whatIf = $true
+                $plan = Invoke-DdaEngine -Command $Command -Arguments $planRequest -Cmdlet $Cmdlet -ErrorMode Write
+                if ($null -eq $plan) { continue }    # the engine refused to plan (not found, ...): error written
+                $description = Format-DdaPlan -Action $Action -Target $target -Plan $plan
+            }
+            if (-not $skipPrompt -and -not $Cmdlet.ShouldProcess($description, "$Action ${target}?", $Action)) { continue }
+
+            $result = Invoke-DdaEngine -Command $Command -Arguments $request -Cmdlet $Cmdlet -ErrorMode Write -NoRetry
+            if ($null -ne $result) {
+                ConvertTo-DdaObject -InputObject $result -TypeName $TypeName -ComputerName $(if ($Root) { $null } else { [Environment]::MachineName }) -Root $Root
+            }
+        }
+    } finally {
+        if ($total -gt 1) { Write-Progress -Id $progressId -Activity "$Action ($Command)" -Completed }
+    }
+}
+
+function Copy-DdaErrorRecord {
+    # An ErrorRecord caught from a private helper, re-issued for the public cmdlet (so that its
+    # FullyQualifiedErrorId ends in the public cmdlet's name, not the helper's).
+    param([Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $Record)
+    $id = ($Record.FullyQualifiedErrorId -split ',')[0]
+    $copy = [System.Management.Automation.ErrorRecord]::new($Record.Exception, $id, $Record.CategoryInfo.Category, $Record.TargetObject)
+    if ($Record.ErrorDetails) { $copy.ErrorDetails = $Record.ErrorDetails }
+    $copy
+}

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: MIT
+
+function Enable-DdaDevice {
+    <#
+    .SYNOPSIS
+        Enables disabled PCI devices: clears the disabled mark and lets the kernel bind their driver.
+
+    .DESCRIPTION
+        The Linux meaning of Windows' Enable-PnpDevice: the engine clears driver_override and runs
+        drivers_probe, so the kernel binds the device's natural driver. A device in the pool is
+        refused (mount it first).
+
+        Every device is one engine request, sent once (state changes are never retried): a
+        device the engine refuses or cannot find gives a non-terminating error (ErrorId
+        Refused / DeviceNotFound / Busy / IoFailure, with the engine's details in
+        $error[0].Exception.Data['Details']) and the next device is still processed. Several
+        devices show progress. -WhatIf prints the engine's own plan (the exact sysfs steps, in
+        order) and changes nothing; the confirmation prompt shows the same plan.
+
+        On a live host the engine refuses to write /sys unless DDABRIDGE_ALLOW_LIVE_MUTATION=1 is
+        set (or the kernel command line has the QEMU test guest's marker). With -Root the steps
+        run against a fake sysfs tree (a simulated kernel), for trying things out and for tests.
+
+    .PARAMETER Address
+        PCI address(es), e.g. 0000:01:00.0.
+
+    .PARAMETER LocationPath
+        Windows location path(s), e.g. PCIROOT(0)#PCI(0200)#PCI(0000), as Hyper-V takes them.
+
+    .PARAMETER InstanceId
+        PnP instance id(s).
+
+    .PARAMETER Force
+        Do not ask for confirmation.
+
+    .PARAMETER Root
+        A host image directory (fake sysfs tree) to change instead of the live machine.
+
+    .PARAMETER PassThru
+        Accepted for symmetry with Hyper-V; the operation result is always returned.
+
+    .INPUTS
+        DdaBridge.Device, DdaBridge.DeviceReport, DdaBridge.AssignableDevice (by property name).
+
+    .OUTPUTS
+        DdaBridge.Operation (Operation, Kind, Status, Devices, Steps, DurationMs)
+
+    .EXAMPLE
+        Enable-DdaDevice 0000:01:00.0
+
+        Enables one device (after a prompt).
+
+    .EXAMPLE
+        Get-DdaDevice | Where-Object { -not $_.Driver } | Enable-DdaDevice -WhatIf
+
+        Shows what enabling every driverless device would do.
+
+    .EXAMPLE
+        Enable-DdaDevice -LocationPath 'PCIROOT(0)#PCI(0200)#PCI(0000)' -Force
+
+        Enables a device without a prompt.
+
+    .LINK
+        about_DdaBridge
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', PositionalBinding = $false)]
+    [OutputType('DdaBridge.Operation')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Bdf')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Address,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $LocationPath,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('DeviceInstanceId', 'PNPDeviceID')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $InstanceId,
+
+        [switch] $Force,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [AllowNull()] [AllowEmptyString()]
+        [string] $Root,
+
+        [switch] $PassThru,
+
+        [Parameter(ValueFromPipeline, DontShow)]
+        [object] $InputObject
+    )
+
+    begin {
+        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
+        $lookups = [System.Collections.Generic.List[object]]::new()
+        $roots = [System.Collections.Generic.List[string]]::new()
+    }
+
+    process {
+        $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
+        $found = Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject
+        if ($PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject -and $found.Count -eq 0 -and $commandLine.Count -eq 0) {
+            $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
+                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+            return
+        }
+        foreach ($l in $found) {
+            # Once per device, whatever the pipeline repeats (a command-line identity binds once).
+            if (-not ($lookups | Where-Object { $_[0] -eq $l[0] -and $_[1] -eq $l[1] })) { $lookups.Add($l); $roots.Add($Root) }
+        }
+    }
+
+    end {
+        if ($lookups.Count -eq 0) {
+            $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
+                        -Message 'Enable-DdaDevice needs a device: -Address, -LocationPath, -InstanceId or pipeline input.'))
+            return
+        }
+        # Devices are grouped by host image so that progress counts every device once.
+        $byRoot = [ordered]@{}
+        for ($i = 0; $i -lt $lookups.Count; $i++) {
+            $key = [string] $roots[$i]
+            if (-not $byRoot.Contains($key)) { $byRoot[$key] = [System.Collections.Generic.List[object]]::new() }
+            $byRoot[$key].Add($lookups[$i])
+        }
+        foreach ($key in $byRoot.Keys) {
+            $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $key
+            $base = [ordered]@{}
+            if ($rootPath) { $base.root = $rootPath }
+            Invoke-DdaStateChange -Cmdlet $PSCmdlet -Command enable -Action 'Enable' -Lookups $byRoot[$key] -BaseArguments $base `
+                -Force:$Force -Root $rootPath -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference `
+                -Impact High -ConfirmSwitch $(if ($PSBoundParameters.ContainsKey('Confirm')) { [bool] $PSBoundParameters['Confirm'] } else { $null })
+        }
+    }
+}
+
+foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
+    Register-ArgumentCompleter -CommandName Enable-DdaDevice -ParameterName $ddaCompletedParameter -ScriptBlock {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+    }
+}
+Remove-Variable -Name ddaCompletedParameter

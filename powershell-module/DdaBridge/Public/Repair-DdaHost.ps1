@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+
+function Repair-DdaHost {
+    <#
+    .SYNOPSIS
+        Finishes an interrupted device change: brings every device of it back to its state before.
+
+    .DESCRIPTION
+        When a dismount, mount, disable or enable was interrupted (power loss, the engine killed)
+        the engine's journal says so, and further changes are refused (Refused, reason
+        RepairNeeded). Repair-DdaHost asks the engine to undo that operation from the journal:
+        every function touched is brought back to the driver and driver_override it had before,
+        last function first, looking at the live state (so it is right whichever step was
+        interrupted). Nothing to repair is not an error. -WhatIf shows what the journal holds.
+
+    .PARAMETER Root
+        Repair a fake sysfs tree instead of the live machine.
+
+    .PARAMETER Force
+        Do not ask for confirmation.
+
+    .OUTPUTS
+        DdaBridge.RepairResult (Repaired, Operation, Kind, Status, Actions, Devices, Drift)
+
+    .EXAMPLE
+        Repair-DdaHost -WhatIf
+
+        Shows whether a repair is needed and what the interrupted operation was.
+
+    .EXAMPLE
+        Repair-DdaHost -Force
+
+        Repairs without a prompt.
+
+    .EXAMPLE
+        Get-DdaHostAssignableDevice 3>&1; Repair-DdaHost
+
+        The pool's warning tells when a repair is needed; then repair.
+
+    .LINK
+        Get-DdaHostAssignableDevice
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType('DdaBridge.RepairResult')]
+    param(
+        [ValidateNotNullOrEmpty()]
+        [string] $Root,
+
+        [switch] $Force
+    )
+
+    $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+    $base = [ordered]@{}
+    if ($rootPath) { $base.root = $rootPath }
+    if ($WhatIfPreference) {
+        # The engine's view of the journal, as the What if: text.
+        $plan = Invoke-DdaEngine -Command repair -Arguments ($base + @{ whatIf = $true }) -Cmdlet $PSCmdlet -ErrorMode Write
+        if ($null -eq $plan) { return }
+        $text = if ($plan.Needed) {
+            "Repair: undo $($plan.Operation.Kind) $($plan.Operation.Id) (status $($plan.Operation.Status)), restoring " +
+            (@($plan.Operation.Devices | ForEach-Object { "$($_.Address) -> $(if ($_.BeforeDriver) { $_.BeforeDriver } else { 'no driver' })" }) -join ', ')
+        } else { 'Repair: nothing to repair (the last operation finished).' }
+        if (@($plan.Drift).Count) { $text += [Environment]::NewLine + '  drift: ' + (@($plan.Drift) -join '; ') }
+        [void] $PSCmdlet.ShouldProcess($text, 'Repair?', 'Repair')
+        return
+    }
+    if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
+    $target = if ($rootPath) { "host image $rootPath" } else { 'this host' }
+    if (-not $PSCmdlet.ShouldProcess($target, 'Repair (undo an interrupted device change)')) { return }
+    $result = Invoke-DdaEngine -Command repair -Arguments $base -Cmdlet $PSCmdlet -ErrorMode Write -NoRetry
+    if ($null -ne $result) { ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.RepairResult }
+}

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+
+function Test-DdaHost {
+    <#
+    .SYNOPSIS
+        Tests whether this machine (or a host image) can pass PCIe devices through to VMs.
+
+    .DESCRIPTION
+        Test-DdaHost runs the engine's host checks (the "host" part of the survey): IOMMU present
+        and enabled, interrupt remapping, VFIO available, nested virtualization, IOMMU mode. It
+        returns one DdaBridge.Host object whose IovSupport is $true when no check failed and
+        whose IovSupportReasons lists why not, like (Get-VMHost).IovSupport and
+        IovSupportReasons on Hyper-V. The individual checks are in its Checks property
+        (DdaBridge.HostCheck: Id, Status pass/warn/fail/unknown, Message, Evidence, Remediation).
+
+        It only reads.
+
+    .PARAMETER Root
+        Test this host image instead of the live machine: a directory treated as / or a .tar.gz
+        capture (Export-DdaHostImage).
+
+    .PARAMETER Quiet
+        Return only $true or $false (IovSupport).
+
+    .OUTPUTS
+        DdaBridge.Host, or System.Boolean with -Quiet.
+
+    .EXAMPLE
+        Test-DdaHost
+
+        Shows whether this host supports device assignment and why not.
+
+    .EXAMPLE
+        (Test-DdaHost).Checks | Where-Object Status -ne pass | Format-List
+
+        Lists the checks that did not pass, with their evidence and remediation.
+
+    .EXAMPLE
+        Test-DdaHost -Root ./captures/server1.tar.gz -Quiet
+
+        $true when the captured server supports device assignment.
+
+    .LINK
+        Test-DdaDevice
+    .LINK
+        about_DdaBridge
+    #>
+    [CmdletBinding()]
+    [OutputType('DdaBridge.Host', [bool])]
+    param(
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [AllowNull()] [AllowEmptyString()]
+        [string] $Root,
+
+        [switch] $Quiet
+    )
+
+    process {
+        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+        $request = [ordered]@{}
+        if ($rootPath) { $request.root = $rootPath }
+        $survey = Invoke-DdaEngine -Command survey -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
+        if ($null -eq $survey) { return }
+        $hostInfo = ConvertTo-DdaObject -InputObject $survey.Host -TypeName $script:DdaTypeName.Host `
+            -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
+        $failed = @($hostInfo.Checks | Where-Object { $_.Status -eq 'fail' })
+        $hostInfo | Add-Member -NotePropertyName IovSupport -NotePropertyValue ($failed.Count -eq 0) -Force
+        $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([string[]] @($failed | ForEach-Object Message)) -Force
+        if ($Quiet) { return $hostInfo.IovSupport }
+        $hostInfo
+    }
+}
