@@ -8,11 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import org.ddabridge.check.Survey;
-import org.ddabridge.check.windows.WindowsSurvey;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.platform.PlatformBackend;
-import org.ddabridge.platform.windows.WindowsPlatform;
-import org.ddabridge.util.Json;
 
 /**
  * The checker's survey as JSON, the same document the {@code survey} command returns. Commands built on the
@@ -24,11 +20,7 @@ final class SurveyJson {
     }
 
     static JsonObject of(Args args, UnaryOperator<List<PciDevice>> select) {
-        PlatformBackend backend = Engine.backend(args);
-        Object report = backend instanceof WindowsPlatform windows ? WindowsSurvey.of(windows, select)
-                : Survey.ofHost(backend, select).toJson();
-        JsonElement tree = report instanceof JsonElement e ? e : Json.compact().toJsonTree(report);
-        return tree.getAsJsonObject();
+        return Survey.ofHost(Engine.backend(args), select).toJson();
     }
 
     static JsonArray devices(JsonObject survey) {
