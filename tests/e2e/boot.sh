@@ -13,11 +13,10 @@
 #
 # Environment:
 #   DDABRIDGE_JAR               engine jar (default <repo>/dist/ddabridge.jar), copied to /out/ddabridge.jar
-#   DDABRIDGE_E2E_TIMEOUT       whole boot, seconds (240; 420 with DDABRIDGE_E2E_WITH_PWSH=1)
+#   DDABRIDGE_E2E_TIMEOUT       whole boot, seconds (240, or the topology's `timeout`)
 #   DDABRIDGE_E2E_CASE_TIMEOUT  per case in guest/run-cases.sh, seconds (90)
 #   DDABRIDGE_E2E_MEM / _SMP    guest RAM (topology's, else 1536M) / vCPUs (2)
 #   DDABRIDGE_E2E_PWSH          auto|0: share ~/.dotnet/tools read-only (pwsh in the chroot)
-#   DDABRIDGE_E2E_WITH_PWSH=1   run the pwsh cases (slow under TCG; SKIP otherwise)
 #   DDABRIDGE_E2E_CACHE         kernel/initramfs cache (~/.cache/ddabridge-e2e)
 #   DDABRIDGE_E2E_VERBOSE=1     stream the serial console to stderr
 set -euo pipefail
@@ -35,7 +34,6 @@ OUT=${3:-"$E2E_DIR/out/$TOPO"}
 if [ -z "${3:-}" ]; then rm -rf "$OUT"; fi
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 TIMEOUT=${DDABRIDGE_E2E_TIMEOUT:-240}
-[ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ "${DDABRIDGE_E2E_WITH_PWSH:-0}" = 1 ] && TIMEOUT=1200   # pwsh is slow (the module case alone takes ~6 min under TCG)
 DDABRIDGE_JAR=${DDABRIDGE_JAR:-"$REPO_ROOT/dist/ddabridge.jar"}
 
 e2e_host_tools
@@ -69,7 +67,6 @@ fi
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"
     echo "E2E_JAR_PATH='$DDABRIDGE_JAR'"
     echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
-    echo "E2E_WITH_PWSH=${DDABRIDGE_E2E_WITH_PWSH:-0}"
 } > "$OUT/env.sh"
 
 # --- topology -> qemu arguments ------------------------------------------------------------

@@ -2,7 +2,7 @@
 # the Hyper-V seed script unchanged through DdaBridge.HyperVCompat (both NVMe into the pool), the
 # reverse (Mount-VMHostAssignableDevice + Enable-PnpDevice), -WhatIf, pipeline dismount/mount,
 # ErrorRecords (missing device, refused ne2k), a killed serve process restarted.
-# Opt-in with the other pwsh case (DDABRIDGE_E2E_WITH_PWSH=1).
+# A boot of its own (topology reference-pwsh): pwsh under TCG takes minutes.
 # e2e-expect: psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev
 # e2e-expect: psm-whatif-unchanged psm-pipeline-dismount psm-pipeline-mount psm-error-notfound
 # e2e-expect: psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev
@@ -10,7 +10,6 @@
 . /out/lib.sh
 NAMES="psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev psm-whatif-unchanged
  psm-pipeline-dismount psm-pipeline-mount psm-error-notfound psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev"
-if [ "${E2E_WITH_PWSH:-0}" != 1 ]; then for n in $NAMES; do skip $n "opt-in: DDABRIDGE_E2E_WITH_PWSH=1"; done; finish; fi
 if ! have_pwsh || [ ! -f /out/DdaBridge/DdaBridge.psd1 ] || [ ! -f /out/ddabridge.jar ]; then
     for n in $NAMES; do fail $n "needs pwsh, /out/DdaBridge and /out/ddabridge.jar"; done; finish
 fi
