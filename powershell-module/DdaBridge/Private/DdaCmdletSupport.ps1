@@ -202,3 +202,102 @@ function Copy-DdaErrorRecord {
     if ($Record.ErrorDetails) { $copy.ErrorDetails = $Record.ErrorDetails }
     $copy
 }
+
+# ---- the shared body of the device state-change cmdlets (Dismount/Mount-DdaHostAssignableDevice,
+# ---- Disable/Enable-DdaDevice): collect identities from the command line and the pipeline, then run
+# ---- one engine request per device through Invoke-DdaStateChange.
+
+function New-DdaSelection {
+    <#
+    .SYNOPSIS
+        Starts collecting device identities (call from the cmdlet's begin block).
+    #>
+    param([Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters)
+    [pscustomobject]@{
+        CommandLine = @($BoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
+        Lookups     = [System.Collections.Generic.List[object]]::new()
+        Roots       = [System.Collections.Generic.List[string]]::new()
+    }
+}
+
+function Add-DdaSelection {
+    <#
+    .SYNOPSIS
+        Adds the identities of one pipeline object or of the command line (call from the process block);
+        each device is kept once, whatever the pipeline repeats.
+    #>
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [object] $Selection,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters,
+        [Parameter(Mandatory)] [hashtable] $Values,
+        [AllowNull()] [object] $InputObject,
+        [AllowNull()] [AllowEmptyString()] [string] $Root
+    )
+    $found = Get-DdaIdentity -CommandLineKeys $Selection.CommandLine -Values $Values -InputObject $InputObject
+    if ($BoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject -and $found.Count -eq 0 -and
+        $Selection.CommandLine.Count -eq 0) {
+        $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
+                    -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+        return
+    }
+    foreach ($l in $found) {
+        if (-not ($Selection.Lookups | Where-Object { $_[0] -eq $l[0] -and $_[1] -eq $l[1] })) {
+            $Selection.Lookups.Add($l)
+            $Selection.Roots.Add($Root)
+        }
+    }
+}
+
+function Complete-DdaStateChange {
+    <#
+    .SYNOPSIS
+        Runs the collected devices through the engine command (call from the end block). Devices are
+        grouped by host image so that progress counts every device once.
+    #>
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [object] $Selection,
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [string] $Action,
+        [switch] $Force,
+        [bool] $WhatIfActive,
+        $ConfirmPreferenceValue,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
+    )
+    if ($Selection.Lookups.Count -eq 0) {
+        $name = $Cmdlet.MyInvocation.MyCommand.Name
+        $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
+                    -Message "$name needs a device: -Address, -LocationPath, -InstanceId or pipeline input."))
+        return
+    }
+    $byRoot = [ordered]@{}
+    for ($i = 0; $i -lt $Selection.Lookups.Count; $i++) {
+        $key = [string] $Selection.Roots[$i]
+        if (-not $byRoot.Contains($key)) { $byRoot[$key] = [System.Collections.Generic.List[object]]::new() }
+        $byRoot[$key].Add($Selection.Lookups[$i])
+    }
+    $confirmSwitch = if ($BoundParameters.ContainsKey('Confirm')) { [bool] $BoundParameters['Confirm'] } else { $null }
+    foreach ($key in $byRoot.Keys) {
+        $rootPath = Resolve-DdaRoot -Cmdlet $Cmdlet -Root $key
+        $base = [ordered]@{}
+        if ($rootPath) { $base.root = $rootPath }
+        Invoke-DdaStateChange -Cmdlet $Cmdlet -Command $Command -Action $Action -Lookups $byRoot[$key] -BaseArguments $base `
+            -Force:$Force -Root $rootPath -WhatIfActive $WhatIfActive -ConfirmPreferenceValue $ConfirmPreferenceValue `
+            -Impact High -ConfirmSwitch $confirmSwitch
+    }
+}
+
+function Register-DdaDeviceCompleter {
+    <#
+    .SYNOPSIS
+        Tab completion of -Address, -LocationPath and -InstanceId from the live device list.
+    #>
+    param([Parameter(Mandatory)] [string] $CommandName)
+    foreach ($parameter in 'Address', 'LocationPath', 'InstanceId') {
+        Register-ArgumentCompleter -CommandName $CommandName -ParameterName $parameter -ScriptBlock {
+            param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+            Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+        }
+    }
+}

@@ -106,53 +106,18 @@ function Dismount-DdaHostAssignableDevice {
     )
 
     begin {
-        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        $lookups = [System.Collections.Generic.List[object]]::new()
-        $roots = [System.Collections.Generic.List[string]]::new()
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
     }
 
     process {
-        $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
-        $found = Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject
-        if ($PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject -and $found.Count -eq 0 -and $commandLine.Count -eq 0) {
-            $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
-            return
-        }
-        foreach ($l in $found) {
-            # Once per device, whatever the pipeline repeats (a command-line identity binds once).
-            if (-not ($lookups | Where-Object { $_[0] -eq $l[0] -and $_[1] -eq $l[1] })) { $lookups.Add($l); $roots.Add($Root) }
-        }
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -Root $Root `
+            -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
-        if ($lookups.Count -eq 0) {
-            $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
-                        -Message 'Dismount-DdaHostAssignableDevice needs a device: -Address, -LocationPath, -InstanceId or pipeline input.'))
-            return
-        }
-        # Devices are grouped by host image so that progress counts every device once.
-        $byRoot = [ordered]@{}
-        for ($i = 0; $i -lt $lookups.Count; $i++) {
-            $key = [string] $roots[$i]
-            if (-not $byRoot.Contains($key)) { $byRoot[$key] = [System.Collections.Generic.List[object]]::new() }
-            $byRoot[$key].Add($lookups[$i])
-        }
-        foreach ($key in $byRoot.Keys) {
-            $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $key
-            $base = [ordered]@{}
-            if ($rootPath) { $base.root = $rootPath }
-            Invoke-DdaStateChange -Cmdlet $PSCmdlet -Command dismount -Action 'Dismount' -Lookups $byRoot[$key] -BaseArguments $base `
-                -Force:$Force -Root $rootPath -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference `
-                -Impact High -ConfirmSwitch $(if ($PSBoundParameters.ContainsKey('Confirm')) { [bool] $PSBoundParameters['Confirm'] } else { $null })
-        }
+        Complete-DdaStateChange -Cmdlet $PSCmdlet -Selection $selection -Command dismount -Action 'Dismount' -Force:$Force `
+            -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
     }
 }
 
-foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
-    Register-ArgumentCompleter -CommandName Dismount-DdaHostAssignableDevice -ParameterName $ddaCompletedParameter -ScriptBlock {
-        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-    }
-}
-Remove-Variable -Name ddaCompletedParameter
+Register-DdaDeviceCompleter -CommandName Dismount-DdaHostAssignableDevice

@@ -183,10 +183,4 @@ function Get-DdaDevice {
 
 # Completers are registered from module scope so that they can call the module's private
 # functions (a scriptblock in an [ArgumentCompleter()] attribute runs outside the module).
-foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
-    Register-ArgumentCompleter -CommandName Get-DdaDevice -ParameterName $ddaCompletedParameter -ScriptBlock {
-        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-    }
-}
-Remove-Variable -Name ddaCompletedParameter
+Register-DdaDeviceCompleter -CommandName Get-DdaDevice

@@ -120,10 +120,4 @@ function Get-DdaIommuGroup {
     }
 }
 
-foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
-    Register-ArgumentCompleter -CommandName Get-DdaIommuGroup -ParameterName $ddaCompletedParameter -ScriptBlock {
-        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-    }
-}
-Remove-Variable -Name ddaCompletedParameter
+Register-DdaDeviceCompleter -CommandName Get-DdaIommuGroup

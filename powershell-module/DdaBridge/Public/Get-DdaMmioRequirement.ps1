@@ -123,10 +123,4 @@ function Get-DdaMmioRequirement {
     }
 }
 
-foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
-    Register-ArgumentCompleter -CommandName Get-DdaMmioRequirement -ParameterName $ddaCompletedParameter -ScriptBlock {
-        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-    }
-}
-Remove-Variable -Name ddaCompletedParameter
+Register-DdaDeviceCompleter -CommandName Get-DdaMmioRequirement

@@ -143,10 +143,4 @@ function Test-DdaDevice {
     }
 }
 
-foreach ($ddaCompletedParameter in 'Address', 'LocationPath', 'InstanceId') {
-    Register-ArgumentCompleter -CommandName Test-DdaDevice -ParameterName $ddaCompletedParameter -ScriptBlock {
-        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-    }
-}
-Remove-Variable -Name ddaCompletedParameter
+Register-DdaDeviceCompleter -CommandName Test-DdaDevice
