@@ -20,6 +20,8 @@ import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.PlatformBackend;
 import org.ddabridge.platform.Platforms;
+import org.ddabridge.platform.windows.NativeWindowsHostControl;
+import org.ddabridge.platform.windows.WindowsActions;
 import org.ddabridge.util.HostRoot;
 
 /**
@@ -56,6 +58,24 @@ public final class Engine {
         register("groups", GroupsCommand::run);
         register("mmio", MmioCommand::run);
         register("decode", org.ddabridge.dump.DecodeRequest::run);
+        Command vmOnWindows = (args, p) -> {
+            throw new EngineException(ErrorId.NotSupported, "Adding a device to a VM is Hyper-V's job; on Linux, "
+                    + "'dismount' hands the device's IOMMU group to vfio-pci for QEMU/libvirt to use.", null);
+        };
+        register("vm-add", vmOnWindows);
+        register("vm-remove", vmOnWindows);
+        if (Platforms.thisMachineIsWindows()) {
+            useWindowsActions(new WindowsActions(new NativeWindowsHostControl(), Platforms.forThisMachine()));
+        }
+    }
+
+    /** On a Hyper-V host (or in tests with a simulated one): dismount/mount/vm-add/vm-remove go to Hyper-V. */
+    public Engine useWindowsActions(WindowsActions windows) {
+        register("dismount", windows::dismount);
+        register("mount", windows::mount);
+        register("vm-add", windows::vmAdd);
+        register("vm-remove", windows::vmRemove);
+        return this;
     }
 
     /** Adds a command (later features register theirs here). */

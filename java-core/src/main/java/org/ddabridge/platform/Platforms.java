@@ -38,6 +38,11 @@ public final class Platforms {
         return root != null && root.toLowerCase(Locale.ROOT).endsWith(JsonDeviceSource.SUFFIX);
     }
 
+    /** True when this process runs on Windows (the Hyper-V backend and actions apply). */
+    public static boolean thisMachineIsWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    }
+
     /** The backend for the machine this process runs on. */
     public static PlatformBackend forThisMachine() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);

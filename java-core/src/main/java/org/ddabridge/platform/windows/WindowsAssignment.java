@@ -75,6 +75,38 @@ public final class WindowsAssignment {
         return plan;
     }
 
+    /** Taking the device from the host into the pool (Disable-PnpDevice + Dismount-VMHostAssignableDevice). */
+    public List<Step> planDismount(Request r) {
+        boolean inPool = host.pool().contains(r.locationPath());
+        WindowsHostControl.NodeState node = host.nodeState(r.instanceId());
+        return List.of(
+                new Step("disable", r.instanceId(), "CM_Disable_DevNode: the host driver lets go",
+                        inPool || node == WindowsHostControl.NodeState.DISABLED),
+                new Step("dismount", r.locationPath(), "DismountAssignableDevice" + (r.force() ? " (force)" : ""),
+                        inPool));
+    }
+
+    /** Giving a pooled device back to the host (Mount-VMHostAssignableDevice + Enable-PnpDevice). */
+    public List<Step> planMount(Request r) {
+        boolean inPool = host.pool().contains(r.locationPath());
+        return List.of(
+                new Step("mount", r.locationPath(), "MountAssignableDevice", !inPool),
+                new Step("enable", r.instanceId(), "CM_Enable_DevNode: the host driver loads again",
+                        !inPool && host.nodeState(r.instanceId()) != WindowsHostControl.NodeState.DISABLED));
+    }
+
+    /** Dismounts into the pool; {@code whatIf} only plans. */
+    public Outcome dismount(Request r, boolean whatIf) {
+        List<Step> plan = planDismount(r);
+        return whatIf ? new Outcome("whatIf", plan, List.of(), null) : execute(r, plan, null);
+    }
+
+    /** Mounts back to the host; {@code whatIf} only plans. */
+    public Outcome mount(Request r, boolean whatIf) {
+        List<Step> plan = planMount(r);
+        return whatIf ? new Outcome("whatIf", plan, List.of(), null) : execute(r, plan, null);
+    }
+
     /** VM settings to change, or null when the VM already fits. */
     WindowsHostControl.VmSettings vmChanges(Request r, WindowsHostControl.VmSettings now) {
         String stop = "TurnOff".equals(now.automaticStopAction()) ? null : "TurnOff";
