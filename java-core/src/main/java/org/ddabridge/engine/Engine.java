@@ -145,7 +145,9 @@ public final class Engine {
     private Object pnp(Args args, Progress progress) {
         args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
         DeviceSelector selector = DeviceSelector.from(args);
-        return selector.select(backend(args).snapshot().devices()).stream().map(PnpDevice::of).toList();
+        // The survey supplies the PCI properties Microsoft's survey script reads (device type, ACS, …).
+        return Survey.ofHost(backend(args), selector::select).reports().stream()
+                .map(r -> PnpDevice.of(r.device(), r)).toList();
     }
 
     private Object capture(Args args, Progress progress) {

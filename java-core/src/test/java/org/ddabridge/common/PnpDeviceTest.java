@@ -53,4 +53,25 @@ class PnpDeviceTest {
         assertEquals("Error", bridge.status());
         assertEquals("CM_PROB_FAILED_INSTALL", bridge.problem());
     }
+
+    @Test
+    void pnpCommandAddsThePciPropertiesMicrosoftsSurveyReads() {
+        com.google.gson.JsonObject args = new com.google.gson.JsonObject();
+        args.addProperty("root", IMAGE.toString());
+        @SuppressWarnings("unchecked")
+        List<PnpDevice> all = (List<PnpDevice>) new org.ddabridge.engine.Engine().execute("pnp", args,
+                org.ddabridge.engine.Progress.NONE);
+        Map<String, PnpDevice> by = all.stream().collect(Collectors.toMap(PnpDevice::address, Function.identity()));
+        // NVMe: a PCIe endpoint with MSI-X behind a root port with ACS (pciprop.h values).
+        Map<String, Object> nvme = by.get("0000:01:00.0").properties();
+        assertEquals(2, nvme.get("DEVPKEY_PciDevice_DeviceType"));
+        assertEquals(0x6, nvme.get("DEVPKEY_PciDevice_InterruptSupport"));
+        assertEquals(3, nvme.get("DEVPKEY_PciDevice_AcsCompatibleUpHierarchy"));
+        assertEquals(0, nvme.get("DEVPKEY_PciDevice_RequiresReservedMemoryRegion"));
+        // ne2k_pci: conventional PCI behind a PCIe-to-PCI bridge, INTx only, no ACS on that path.
+        Map<String, Object> ne2k = by.get("0000:06:01.0").properties();
+        assertEquals(0, ne2k.get("DEVPKEY_PciDevice_DeviceType"));
+        assertEquals(0x1, ne2k.get("DEVPKEY_PciDevice_InterruptSupport"));
+        assertEquals(0, ne2k.get("DEVPKEY_PciDevice_AcsCompatibleUpHierarchy"));
+    }
 }
