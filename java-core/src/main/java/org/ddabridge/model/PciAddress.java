@@ -25,6 +25,17 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         if (text == null) {
             return Optional.empty();
         }
+        // The canonical sysfs form "dddd:bb:dd.f" is parsed without a regex: the checker parses addresses
+        // of every function many times.
+        if (text.length() == 12 && text.charAt(4) == ':' && text.charAt(7) == ':' && text.charAt(10) == '.') {
+            int domain = hex(text, 0, 4);
+            int bus = hex(text, 5, 7);
+            int device = hex(text, 8, 10);
+            int function = hex(text, 11, 12);
+            if (domain >= 0 && bus >= 0 && device >= 0 && device <= 0x1f && function >= 0 && function <= 7) {
+                return Optional.of(new PciAddress(domain, bus, device, function));
+            }
+        }
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();
@@ -36,6 +47,18 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         int domain = m.group(1) == null ? 0 : (int) Long.parseLong(m.group(1), 16);
         return Optional.of(new PciAddress(domain, Integer.parseInt(m.group(2), 16), device,
                 Integer.parseInt(m.group(4))));
+    }
+
+    private static int hex(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v << 4 | d;
+        }
+        return v;
     }
 
     /** Device and function as Windows' {@code PCI(ddff)} hop writes them: {@code 0200}. */
