@@ -58,6 +58,17 @@ function ConvertTo-DdaRequestKey {
     [char]::ToLowerInvariant($Key[0]) + $Key.Substring(1)
 }
 
+function Add-DdaLookupArgument {
+    # Adds (key, value) lookups from Get-DdaIdentity to an engine request as lists per argument:
+    # address = [...], locationPath = [...], instanceId = [...]. -Unique names each device once (sums).
+    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Request, [object[]] $Lookups, [switch] $Unique)
+    foreach ($group in ($Lookups | Group-Object { $_[0] })) {
+        $values = @($group.Group | ForEach-Object { $_[1] })
+        if ($Unique) { $values = @($values | Select-Object -Unique) }
+        $Request[(ConvertTo-DdaRequestKey $group.Name)] = [string[]] $values
+    }
+}
+
 function Format-DdaPlanStep {
     # One engine plan step as a line of text (presentation only; the engine made the plan).
     param($Step)

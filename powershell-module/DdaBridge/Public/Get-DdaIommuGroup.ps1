@@ -111,9 +111,7 @@ function Get-DdaIommuGroup {
         $request = [ordered]@{}
         if ($rootPath) { $request.root = $rootPath }
         if ($Number) { $request.group = [string[]] @($Number | ForEach-Object { [string] $_ }) }
-        foreach ($group in ($lookups | Group-Object { $_[0] })) {
-            $request[(ConvertTo-DdaRequestKey $group.Name)] = [string[]] @($group.Group | ForEach-Object { $_[1] })
-        }
+        Add-DdaLookupArgument -Request $request -Lookups $lookups
         $groups = Invoke-DdaEngine -Command groups -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
         ConvertTo-DdaObject -InputObject $groups -TypeName $script:DdaTypeName.IommuGroup `
             -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath

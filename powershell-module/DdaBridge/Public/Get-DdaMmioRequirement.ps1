@@ -100,9 +100,7 @@ function Get-DdaMmioRequirement {
         }
         $request = [ordered]@{}
         if ($rootPath) { $request.root = $rootPath }
-        foreach ($group in ($lookups | Group-Object { $_[0] })) {
-            $request[(ConvertTo-DdaRequestKey $group.Name)] = [string[]] @($group.Group | ForEach-Object { $_[1] } | Select-Object -Unique)
-        }
+        Add-DdaLookupArgument -Request $request -Lookups $lookups -Unique
         $result = Invoke-DdaEngine -Command mmio -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
         if ($null -eq $result) { return }
         $o = ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.MmioRequirement `

@@ -114,9 +114,7 @@ function Test-DdaDevice {
         # them does not exist, ask per device so that each missing one is its own error.
         $request = [ordered]@{}
         foreach ($k in $base.Keys) { $request[$k] = $base[$k] }
-        foreach ($group in ($lookups | Group-Object { $_[0] })) {
-            $request[(ConvertTo-DdaRequestKey $group.Name)] = [string[]] @($group.Group | ForEach-Object { $_[1] })
-        }
+        Add-DdaLookupArgument -Request $request -Lookups $lookups
         $surveys = @()
         try {
             # No -Cmdlet: a terminating error of Invoke-DdaEngine's own is catchable here.
