@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,14 +133,7 @@ public final class SimulatedDriverCore implements DriverCore {
     }
 
     List<String> addresses() {
-        List<String> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.pciDevices())) {
-            ds.forEach(p -> out.add(p.getFileName().toString()));
-        } catch (IOException e) {
-            return List.of();
-        }
-        out.sort(null);
-        return out;
+        return SysFiles.listNames(root.pciDevices());
     }
 
     @Override

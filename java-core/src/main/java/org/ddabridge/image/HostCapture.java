@@ -4,11 +4,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -167,16 +165,7 @@ public final class HostCapture {
     }
 
     private List<String> list(String rel) {
-        List<String> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(rel))) {
-            for (Path p : ds) {
-                out.add(p.getFileName().toString());
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        out.sort(null);
-        return out;
+        return SysFiles.listNames(root.resolve(rel));
     }
 
     private String resolveRel(String rel) throws IOException {

@@ -60,6 +60,20 @@ public final class SysFiles {
         }
     }
 
+    /** The entry names of a directory, sorted; empty when it is absent or unreadable. */
+    public static List<String> listNames(Path dir) {
+        List<String> out = new java.util.ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        } catch (IOException | SecurityException e) {
+            return List.of();
+        }
+        out.sort(null);
+        return out;
+    }
+
     public static boolean exists(Path file) {
         return Files.exists(file, LinkOption.NOFOLLOW_LINKS);
     }

@@ -117,7 +117,7 @@ public final class HostUseReader {
         if (pci != null) {
             out.add(pci);
         }
-        for (String slave : LinuxHostFacts.names(link.resolve("slaves"))) {
+        for (String slave : SysFiles.listNames(link.resolve("slaves"))) {
             out.addAll(blockDeviceFunctions(root, slave, depth + 1));
         }
         return out;
@@ -128,13 +128,13 @@ public final class HostUseReader {
         if (Files.exists(root.sys("block/" + name))) {
             return name;
         }
-        for (String disk : LinuxHostFacts.names(root.sys("block"))) {
+        for (String disk : SysFiles.listNames(root.sys("block"))) {
             if (name.startsWith(disk) && Files.exists(root.sys("block/" + disk + "/" + name))) {
                 return disk;
             }
         }
         // Partition directory not in the image: sda1 / nvme0n1p1 / mmcblk0p1 name their disk by prefix.
-        for (String disk : LinuxHostFacts.names(root.sys("block"))) {
+        for (String disk : SysFiles.listNames(root.sys("block"))) {
             if (name.startsWith(disk) && name.substring(disk.length()).matches("p?[0-9]+")) {
                 return disk;
             }
@@ -143,7 +143,7 @@ public final class HostUseReader {
     }
 
     private static String dmByName(HostRoot root, String mapperName) {
-        for (String disk : LinuxHostFacts.names(root.sys("block"))) {
+        for (String disk : SysFiles.listNames(root.sys("block"))) {
             if (disk.startsWith("dm-")
                     && mapperName.equals(SysFiles.readString(root.sys("block/" + disk + "/dm/name")))) {
                 return disk;
@@ -162,12 +162,12 @@ public final class HostUseReader {
             return List.of(pci);
         }
         Map<String, Boolean> lower = new LinkedHashMap<>();
-        for (String entry : LinuxHostFacts.names(link)) {
+        for (String entry : SysFiles.listNames(link)) {
             if (entry.startsWith("lower_")) {
                 lower.put(entry.substring(6), true);
             }
         }
-        for (String port : LinuxHostFacts.names(link.resolve("brif"))) {
+        for (String port : SysFiles.listNames(link.resolve("brif"))) {
             lower.put(port, true);
         }
         List<String> out = new ArrayList<>();

@@ -1,7 +1,5 @@
 package org.ddabridge.driver.linux;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +18,8 @@ public final class LinuxHostFacts {
         String hostname = SysFiles.readString(root.proc("sys/kernel/hostname"));
         String kernel = SysFiles.readString(root.proc("sys/kernel/osrelease"));
         String cmdline = SysFiles.readString(root.proc("cmdline"));
-        List<String> units = names(root.sys("class/iommu"));
-        int groups = names(root.sys("kernel/iommu_groups")).size();
+        List<String> units = SysFiles.listNames(root.sys("class/iommu"));
+        int groups = SysFiles.listNames(root.sys("kernel/iommu_groups")).size();
         List<String> tables = new ArrayList<>();
         for (String t : List.of("DMAR", "IVRS")) {
             if (Files.exists(root.sys("firmware/acpi/tables/" + t))) {
@@ -46,17 +44,4 @@ public final class LinuxHostFacts {
         return false;
     }
 
-    /** Sorted entry names of a directory, empty when absent. */
-    static List<String> names(Path dir) {
-        List<String> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                out.add(p.getFileName().toString());
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        out.sort(null);
-        return out;
-    }
 }

@@ -20,7 +20,7 @@ public final class LinuxIommuFacts {
     public static IommuFacts read(HostRoot root) {
         byte[] dmar = AcpiDmar.query(root);
         AcpiDmar.Table table = AcpiDmar.parse(dmar);
-        List<String> groups = LinuxHostFacts.names(root.sys("kernel/iommu_groups"));
+        List<String> groups = SysFiles.listNames(root.sys("kernel/iommu_groups"));
         TreeSet<String> types = new TreeSet<>();
         for (String g : groups) {
             String t = SysFiles.readString(root.sys("kernel/iommu_groups/" + g + "/type"));
@@ -38,7 +38,7 @@ public final class LinuxIommuFacts {
         List<String> cpuinfo = SysFiles.readLines(root.proc("cpuinfo"));
         return new IommuFacts(true, table.present() || dmar.length > 0, table.flags(),
                 SysFiles.exists(root.sys("firmware/acpi/tables/IVRS")),
-                LinuxHostFacts.names(root.sys("class/iommu")), groups.size(), List.copyOf(types),
+                SysFiles.listNames(root.sys("class/iommu")), groups.size(), List.copyOf(types),
                 KernelCmdline.query(root), !log.isEmpty(), logLines, KernelLog.irqRemappingEnabled(logLines),
                 !interrupts.isEmpty(), ProcInterrupts.countRemapped(interrupts), parseBool(unsafe), loaded,
                 findModule(root, release), LinuxHostFacts.parseHypervisorFlag(cpuinfo), root.isLive(),
