@@ -1,7 +1,6 @@
 package org.ddabridge.driver.linux;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
