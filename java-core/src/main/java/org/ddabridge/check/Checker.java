@@ -9,13 +9,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.ddabridge.check.PciTopology.Node;
+
 import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.util.IoPool;
 import org.ddabridge.pci.DecodedFunction;
-
+import org.ddabridge.survey.WindowsFacts;
+import org.ddabridge.util.IoPool;
 /**
  * Runs every device rule on every function and the host checks on the host: the survey's verdicts.
  * Pure: all input comes in as data, so the same code judges a live Linux host, a host image, an lspci dump

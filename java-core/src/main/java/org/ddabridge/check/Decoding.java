@@ -3,12 +3,13 @@ package org.ddabridge.check;
 import org.ddabridge.pci.ConfigDecoder;
 import org.ddabridge.pci.DecodedFunction;
 
+
 /** The one place the checker turns config bytes into a {@link DecodedFunction}. */
-final class Decoding {
+public final class Decoding {
     private Decoding() {
     }
 
-    static DecodedFunction decode(String address, byte[] config) {
+    public static DecodedFunction decode(String address, byte[] config) {
         return ConfigDecoder.decode(address, config == null ? new byte[0] : config);
     }
 }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.ddabridge.model.HostUse;
-
 /**
  * Everything a device rule may look at: the function's {@link DeviceFacts}, the facts of every other
  * function (for group mates), and what the host itself depends on. Platform-neutral: the same rules judge

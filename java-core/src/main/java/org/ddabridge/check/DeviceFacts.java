@@ -4,13 +4,14 @@ import java.util.List;
 
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.PciDevice;
-
+import org.ddabridge.model.windows.WindowsPciFacts;
+import org.ddabridge.survey.WindowsFacts;
 /**
  * The platform-neutral view of one PCI function that every device rule reads, and nothing else. Each fact
  * carries the {@link Evidence} it was read from: on Linux a config-space offset ({@code config:<bdf>}), a
  * sysfs file or the DMAR table; on Windows the {@code DEVPKEY_PciDevice_*} property (or CfgMgr32 / WMI
  * source) and its value. Linux builds it from the decoded configuration space and the topology
- * ({@link LinuxFacts}); Windows from {@code WindowsPciFacts} ({@code org.ddabridge.check.windows.WindowsFacts}).
+ * ({@link LinuxFacts}); Windows from {@code WindowsPciFacts} ({@code org.ddabridge.survey.WindowsFacts}).
  *
  * <p>A fact that a platform cannot observe is {@code null} (reset, group) or says so in its own terms
  * ({@link Signal#UNKNOWN}, {@link AcsStatus#NOT_APPLICABLE}); rules then stay silent.

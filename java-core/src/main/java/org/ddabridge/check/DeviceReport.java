@@ -3,7 +3,6 @@ package org.ddabridge.check;
 import java.util.List;
 
 import org.ddabridge.model.PciDevice;
-
 /**
  * The survey's finding for one function.
  *

@@ -3,9 +3,8 @@ package org.ddabridge.check;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.driver.linux.KernelCmdline;
 import org.ddabridge.model.IommuFacts;
-
+import org.ddabridge.model.KernelCmdline;
 /** The host-wide checks, judged from {@link IommuFacts}. Offline dumps get {@code unknown} everywhere. */
 public final class HostChecks {
     public static final String IOMMU_PRESENT = "IommuPresent";

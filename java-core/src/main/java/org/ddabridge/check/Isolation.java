@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.ddabridge.check.PciTopology.Node;
+
 import org.ddabridge.pci.AcsBits;
 import org.ddabridge.pci.Summaries;
-
 /**
  * The kernel's notion of "this function isolates peer-to-peer traffic" ({@code pci_acs_enabled} with the
  * flags {@code pci_device_group} requires: Source Validation, Request Redirect, Completion Redirect,

@@ -16,9 +16,9 @@ import org.ddabridge.check.DeviceFacts.Reset;
 import org.ddabridge.check.DeviceFacts.Signal;
 import org.ddabridge.check.DeviceFacts.Type;
 import org.ddabridge.check.PciTopology.Node;
+
 import org.ddabridge.model.Bar;
 import org.ddabridge.pci.DecodedFunction;
-
 /**
  * Builds {@link DeviceFacts} from what Linux (or an lspci dump) offers: the decoded configuration space of
  * every function, the PCI tree, the kernel's ACS reasoning ({@link Isolation}), live and predicted IOMMU

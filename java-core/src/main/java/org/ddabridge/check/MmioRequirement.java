@@ -3,7 +3,6 @@ package org.ddabridge.check;
 import java.util.List;
 
 import org.ddabridge.model.Bar;
-
 /**
  * The guest MMIO space a device's memory BARs need. 32-bit BARs must sit below 4 GiB (Hyper-V's low MMIO
  * gap, QEMU's 32-bit PCI hole); 64-bit BARs can go above (Hyper-V's high MMIO gap, QEMU's 64-bit hole).

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.ddabridge.check.DeviceFacts.Memory;
-import org.ddabridge.model.Bar;
 
+import org.ddabridge.model.Bar;
 /**
  * The MMIO gap space the device needs in a VM (Microsoft's survey: the device's memory rounded up to MiB),
  * and the VM settings that provide it.

@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.DecodedFunction;
-
 /**
  * The PCI tree the rules reason about: every function with its decoded config space and its upstream
  * bridge. Built from the live parent links, or (for lspci dumps) from bridge bus numbers.

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.ddabridge.util.Json;
-
 /** Human rendering of dismount, mount, pool and repair results (the JSON envelope is the contract). */
 final class AssignOutput {
     private static final Set<String> COMMANDS = Set.of("dismount", "mount", "pool", "repair");

@@ -6,17 +6,16 @@ import java.util.Map;
 
 import com.google.gson.JsonObject;
 
-import org.ddabridge.engine.Engine;
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.ErrorId;
-import org.ddabridge.engine.Progress;
-import org.ddabridge.pci.DecodedFunction;
-import org.ddabridge.pci.StandardCapabilities;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.engine.Engine;
+import org.ddabridge.pci.DecodedFunction;
+import org.ddabridge.pci.StandardCapabilities;
 /** {@code decode [FILE] [--root R] [--json]}: decode config space from an lspci dump or a host image. */
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Decode PCI config space (header, capabilities, extended capabilities) from an "

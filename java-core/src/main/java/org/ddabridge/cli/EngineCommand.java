@@ -4,14 +4,13 @@ import java.util.concurrent.Callable;
 
 import com.google.gson.JsonObject;
 
-import org.ddabridge.engine.Engine;
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.Envelope;
-import org.ddabridge.engine.ErrorId;
-import org.ddabridge.engine.Progress;
-
 import picocli.CommandLine;
 
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.engine.Engine;
+import org.ddabridge.util.Json;
 /** Base of one-shot commands: build the request args, run them through the {@link Engine}, print. */
 abstract class EngineCommand implements Callable<Integer> {
     @CommandLine.Spec

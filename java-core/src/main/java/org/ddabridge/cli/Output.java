@@ -6,24 +6,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import picocli.CommandLine;
+
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
 import org.ddabridge.check.CheckStatus;
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.HostCheck;
 import org.ddabridge.check.Reason;
 import org.ddabridge.check.ReasonCode;
 import org.ddabridge.check.Severity;
-import org.ddabridge.check.SurveyReport;
 import org.ddabridge.check.Verdict;
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.Envelope;
-import org.ddabridge.engine.ErrorId;
-import org.ddabridge.engine.Progress;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.PciDevice;
+import org.ddabridge.survey.SurveyReport;
 import org.ddabridge.util.Json;
-
-import picocli.CommandLine;
-
 /** Human-readable rendering of results and errors (JSON goes through {@link Envelope}). */
 final class Output {
     private Output() {

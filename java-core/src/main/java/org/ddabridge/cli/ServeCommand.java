@@ -17,15 +17,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
-import org.ddabridge.engine.Engine;
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.Envelope;
-import org.ddabridge.engine.ErrorId;
-import org.ddabridge.engine.Progress;
-import org.ddabridge.util.Json;
-
 import picocli.CommandLine.Command;
 
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.engine.Engine;
+import org.ddabridge.util.Json;
 /**
  * {@code serve}: JSON Lines over stdin/stdout. One request per line,
  * {@code {"id":…,"command":"devices","args":{…}}}; one response line per request (the envelope plus

@@ -12,18 +12,23 @@ import java.util.TreeMap;
 
 import com.google.gson.JsonObject;
 
-import org.ddabridge.assign.AssignService;
-import org.ddabridge.check.Survey;
-import org.ddabridge.common.PnpDevice;
-import org.ddabridge.image.HostCapture;
+import org.ddabridge.api.Args;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.assign.linux.AssignService;
+import org.ddabridge.assign.windows.WindowsActions;
+import org.ddabridge.capture.HostCapture;
+import org.ddabridge.cli.Envelope;
+import org.ddabridge.driver.windows.NativeWindowsHostControl;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
-import org.ddabridge.platform.PlatformBackend;
 import org.ddabridge.platform.Platforms;
-import org.ddabridge.platform.windows.NativeWindowsHostControl;
-import org.ddabridge.platform.windows.WindowsActions;
+import org.ddabridge.platform.spi.PlatformBackend;
+import org.ddabridge.survey.DeviceSelector;
+import org.ddabridge.survey.PnpDevice;
+import org.ddabridge.survey.Survey;
 import org.ddabridge.util.HostRoot;
-
 /**
  * Executes requests: {@code command} + {@code args} in, a result object out (or an {@link EngineException}).
  * The CLI's one-shot commands and {@code serve} both go through here, so they cannot disagree.
@@ -52,12 +57,12 @@ public final class Engine {
         register("mount", assign::mount);
         register("pool", assign::pool);
         register("repair", assign::repair);
-        register("vfio-status", org.ddabridge.assign.VfioStatusRequest::run);
+        register("vfio-status", org.ddabridge.engine.VfioStatusRequest::run);
         register("disable", assign::disable);
         register("enable", assign::enable);
         register("groups", GroupsCommand::run);
         register("mmio", MmioCommand::run);
-        register("decode", org.ddabridge.dump.DecodeRequest::run);
+        register("decode", org.ddabridge.engine.DecodeRequest::run);
         Command vmOnWindows = (args, p) -> {
             throw new EngineException(ErrorId.NotSupported, "Adding a device to a VM is Hyper-V's job; on Linux, "
                     + "'dismount' hands the device's IOMMU group to vfio-pci for QEMU/libvirt to use.", null);

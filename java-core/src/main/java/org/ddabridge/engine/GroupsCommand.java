@@ -11,6 +11,11 @@ import java.util.TreeMap;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import org.ddabridge.api.Args;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.survey.DeviceSelector;
 /**
  * {@code groups}: IOMMU groups with their members, the group the checker predicts from the PCI topology,
  * and whether VFIO would accept the group now ({@code viable}: every member is on vfio-pci or pci-stub, has

@@ -10,8 +10,12 @@ import java.util.Set;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import org.ddabridge.api.Args;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
 import org.ddabridge.check.MmioRequirement;
-
+import org.ddabridge.survey.DeviceSelector;
 /**
  * {@code mmio}: the guest MMIO space a SET of devices needs when they go to the same VM, from the checker's
  * per-device figures ({@code mmio.belowFourGiB}/{@code aboveFourGiB} of the survey), with the settings that

@@ -7,9 +7,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import org.ddabridge.check.Survey;
+import org.ddabridge.api.Args;
 import org.ddabridge.model.PciDevice;
-
+import org.ddabridge.survey.Survey;
 /**
  * The checker's survey as JSON, the same document the {@code survey} command returns. Commands built on the
  * survey ({@code groups}, {@code mmio}) read this public shape rather than the checker's classes, so they do

@@ -12,10 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.ErrorId;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
 import org.ddabridge.util.HostRoot;
-
 /**
  * Opens what {@code --root} names: a host-image directory, or a {@code .tar.gz} / {@code .tar} made by
  * {@code capture}, which is unpacked once into a temporary directory (kept for the process's life, so a

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.ddabridge.survey.Survey;
 /**
  * What the host itself uses PCI functions for: the boot display, the disks behind mounted file systems
  * and the network interfaces of the default route. Survey rules report these as reasons; the assignment

@@ -5,7 +5,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.ddabridge.util.Hex;
-
 /**
  * A PCI function address {@code domain:bus:device.function}, always printed in the full
  * {@code 0000:01:00.0} form sysfs uses.

@@ -3,15 +3,15 @@ package org.ddabridge.platform;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.ErrorId;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.driver.windows.CfgMgrDeviceSource;
+import org.ddabridge.driver.windows.JsonDeviceSource;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.platform.linux.LinuxPlatform;
-import org.ddabridge.platform.windows.CfgMgrDeviceSource;
-import org.ddabridge.platform.windows.JsonDeviceSource;
+import org.ddabridge.platform.spi.PlatformBackend;
 import org.ddabridge.platform.windows.WindowsPlatform;
 import org.ddabridge.util.HostRoot;
-
 /** The one place that picks the platform backend. */
 public final class Platforms {
     private Platforms() {

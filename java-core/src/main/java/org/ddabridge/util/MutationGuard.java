@@ -5,9 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.ErrorId;
-
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
 /**
  * The one check every write to a sysfs tree goes through.
  *

@@ -7,14 +7,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import org.ddabridge.check.windows.WindowsFacts;
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.HostUse;
-import org.ddabridge.platform.windows.MemoryRange;
-import org.ddabridge.platform.windows.WindowsPciFacts;
+import org.ddabridge.model.windows.MemoryRange;
+import org.ddabridge.model.windows.WindowsPciFacts;
+import org.ddabridge.survey.WindowsFacts;
 import org.ddabridge.testing.DmarBytes;
 import org.ddabridge.testing.TestConfigSpace;
-
 /**
  * One rule set, two platforms: the same device described once by Linux (decoded configuration space,
  * topology, DMAR) and once by Windows (DEVPKEY_PciDevice_* properties, allocated resources) gets the same

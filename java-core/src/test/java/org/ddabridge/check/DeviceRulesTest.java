@@ -14,7 +14,6 @@ import org.ddabridge.model.Bar;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.testing.DmarBytes;
 import org.ddabridge.testing.TestConfigSpace;
-
 /** One or more cases per device rule, on hand-made configuration spaces. */
 class DeviceRulesTest {
     static final String RP = "0000:00:1c.0";

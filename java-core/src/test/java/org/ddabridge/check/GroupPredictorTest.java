@@ -8,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import org.ddabridge.testing.TestConfigSpace;
-
 /** Grouping corner cases of pci_device_group on small hand-made trees. */
 class GroupPredictorTest {
     static byte[] rootPort(int sec, boolean acs) {

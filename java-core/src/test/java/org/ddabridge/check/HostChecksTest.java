@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import org.ddabridge.model.IommuFacts;
-
 /** Host check statuses for typical hosts. */
 class HostChecksTest {
     static Map<String, HostCheck> run(IommuFacts f) {

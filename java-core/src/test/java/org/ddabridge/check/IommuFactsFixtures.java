@@ -3,7 +3,6 @@ package org.ddabridge.check;
 import java.util.List;
 
 import org.ddabridge.model.IommuFacts;
-
 /** IommuFacts values for tests. */
 final class IommuFactsFixtures {
     private IommuFactsFixtures() {

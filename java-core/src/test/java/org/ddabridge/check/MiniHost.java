@@ -12,7 +12,6 @@ import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
-
 /** A hand-made topology fed straight to the {@link Checker} (no sysfs), for per-rule tests. */
 final class MiniHost {
     private final List<PciDevice> devices = new ArrayList<>();

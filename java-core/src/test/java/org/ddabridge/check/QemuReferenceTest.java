@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.ddabridge.platform.linux.LinuxPlatform;
+import org.ddabridge.survey.Survey;
+import org.ddabridge.survey.SurveyReport;
 import org.ddabridge.testing.FakeSysfs;
 import org.ddabridge.testing.QemuReferenceHost;
-
 /**
  * The checker on a fake tree reproducing the QEMU guest of research/qemu-e2e.md: predicted IOMMU groups
  * must equal the groups the real kernel formed there, and verdicts follow the rules.

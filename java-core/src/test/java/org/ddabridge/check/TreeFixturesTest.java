@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.survey.Survey;
+import org.ddabridge.survey.SurveyReport;
 /**
  * Whole machines from pciutils' test dumps, surveyed offline ({@code survey --dump}). Every expected
  * group and verdict below was worked out by hand from the dumps' {@code lspci -vvv} text and the kernel's

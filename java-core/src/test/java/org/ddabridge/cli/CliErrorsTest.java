@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import org.ddabridge.testing.FakeHosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.ddabridge.testing.FakeHosts;
 /** One-shot commands: the JSON envelope and exit code for good and bad input. */
 class CliErrorsTest {
     record Run(int exit, String out, String err) {

@@ -14,11 +14,11 @@ import java.util.List;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import org.ddabridge.engine.Engine;
-import org.ddabridge.testing.FakeHosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.ddabridge.engine.Engine;
+import org.ddabridge.testing.FakeHosts;
 /** The JSON Lines protocol of {@code serve}. */
 class ServeTest {
     static List<JsonObject> serve(String... lines) throws Exception {

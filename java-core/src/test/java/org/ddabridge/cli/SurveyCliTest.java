@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.ddabridge.testing.QemuReferenceHost;
-
 /** {@code survey} through the command line: text rendering, JSON envelope, --dump and its errors. */
 class SurveyCliTest {
     @TempDir

@@ -12,9 +12,12 @@ import java.util.Map;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import org.ddabridge.util.Json;
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.util.Json;
 /** {@code groups} and {@code mmio} on the host images captured in the QEMU guest. */
 class GroupsAndMmioTest {
     private static final String IMAGE = Path.of(System.getProperty("ddabridge.repo", ".."),

@@ -11,16 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.ErrorId;
-import org.ddabridge.engine.Progress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.capture.HostCapture;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.linux.LinuxPlatform;
 import org.ddabridge.testing.FakeSysfs;
 import org.ddabridge.util.HostRoot;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 class HostImageTest {
     @Test
     void captureThenOpenArchiveGivesTheSameDevices(@TempDir Path tree, @TempDir Path out) {

@@ -15,9 +15,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
-import org.ddabridge.dump.LspciDump;
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.driver.dump.LspciDump;
 /**
  * Fuzzes {@link ConfigDecoder#decode} with mutated config spaces: bit flips, rewritten capability
  * pointers and headers, truncation to random lengths (including below the 64-byte header). Seeds are

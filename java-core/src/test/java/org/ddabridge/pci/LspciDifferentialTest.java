@@ -26,12 +26,12 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.environment.EnvironmentUtils;
-import org.ddabridge.dump.LspciDump;
-import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import org.ddabridge.driver.dump.LspciDump;
+import org.ddabridge.model.PciAddress;
 /**
  * Differential test: for every dump of pciutils' test suite, the decoder must agree with the real
  * {@code lspci -vvv -nn -F <dump>} on every field in {@link #ROWS}. The dumps are read from the shared

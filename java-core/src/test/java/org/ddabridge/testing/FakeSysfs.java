@@ -10,7 +10,6 @@ import java.util.List;
 
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.util.HostRoot;
-
 /**
  * Builds a fake host tree the way the kernel lays out sysfs: functions under
  * {@code sys/devices/pciDDDD:BB/...}, relative symlinks from {@code sys/bus/pci/devices}, {@code driver}

@@ -1,5 +1,7 @@
 package org.ddabridge.testing;
 
+import org.ddabridge.pci.ConfigSpaceBuilder;
+
 /**
  * Builds configuration-space images for tests: a header plus a capability chain from 0x40 and an
  * extended chain from 0x100, in the layouts the PCI/PCIe specifications define. (The decoder branch has

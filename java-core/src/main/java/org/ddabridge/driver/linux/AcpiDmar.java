@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /**
  * The Intel VT-d ACPI table {@code sys/firmware/acpi/tables/DMAR}: host address width, flags and the
  * remapping structures, of which the checker needs the DRHD units and the RMRR reserved regions with

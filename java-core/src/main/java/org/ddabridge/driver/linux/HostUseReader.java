@@ -16,7 +16,6 @@ import org.ddabridge.model.HostUse;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /**
  * Finds the PCI functions the host itself depends on: disks behind mounted file systems
  * ({@code proc/mounts} + {@code sys/block} links, through device-mapper slaves), interfaces of the

@@ -3,10 +3,9 @@ package org.ddabridge.driver.linux;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.image.HostCapture;
+import org.ddabridge.capture.HostCapture;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /**
  * The kernel log as evidence for IOMMU checks: {@link Dmesg} on the live host, the image's
  * {@code dmesg.txt} otherwise.

@@ -7,7 +7,6 @@ import java.util.List;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /** Reads host-wide facts from {@code proc} and {@code sys}. */
 public final class LinuxHostFacts {
     private LinuxHostFacts() {

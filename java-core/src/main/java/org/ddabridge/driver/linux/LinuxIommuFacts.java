@@ -9,9 +9,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.ddabridge.model.IommuFacts;
+import org.ddabridge.model.KernelCmdline;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /** Gathers the host-wide IOMMU / interrupt remapping / VFIO evidence from sysfs, procfs and the kernel log. */
 public final class LinuxIommuFacts {
     private LinuxIommuFacts() {

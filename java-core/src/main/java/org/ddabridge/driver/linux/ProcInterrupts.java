@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /** {@code proc/interrupts}: whether interrupts go through the IOMMU's remapping table ({@code IR-} chips). */
 public final class ProcInterrupts {
     private ProcInterrupts() {

@@ -3,7 +3,6 @@ package org.ddabridge.driver.linux;
 import java.util.List;
 
 import org.ddabridge.model.PciAddress;
-
 /**
  * What {@link SysfsPci#query} read for one function, unparsed apart from the identity fields.
  * Empty strings mean "the file was absent".

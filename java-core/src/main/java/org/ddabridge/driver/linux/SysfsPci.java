@@ -16,7 +16,6 @@ import org.ddabridge.model.PciAddress;
 import org.ddabridge.util.Hex;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
-
 /**
  * Reads PCI functions from {@code sys/bus/pci/devices} and parses what it read.
  *

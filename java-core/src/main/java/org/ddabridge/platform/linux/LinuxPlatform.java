@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.ddabridge.common.WindowsIdentity;
 import org.ddabridge.driver.linux.LinuxHostFacts;
 import org.ddabridge.driver.linux.PciIds;
 import org.ddabridge.driver.linux.RawPciFunction;
@@ -15,11 +14,11 @@ import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.platform.PlatformBackend;
+import org.ddabridge.model.WindowsIdentity;
+import org.ddabridge.platform.spi.PlatformBackend;
 import org.ddabridge.util.Hex;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.IoPool;
-
 /** Linux: PCI functions from sysfs, names from pci.ids, host facts from sysfs/procfs. */
 public final class LinuxPlatform implements PlatformBackend {
     private final HostRoot root;

@@ -13,13 +13,17 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ddabridge.driver.windows.DevPropKeys;
+import org.ddabridge.driver.windows.DeviceProperties;
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
+import org.ddabridge.model.windows.HostProperties;
+import org.ddabridge.model.windows.MemoryRange;
+import org.ddabridge.model.windows.WindowsPciFacts;
 import org.ddabridge.util.Hex;
-
 /**
  * Property bags to the engine's model (pure Java; unit-tested on Linux). One {@link PciDevice} and one
  * {@link WindowsPciFacts} per PCI device node that has an address.

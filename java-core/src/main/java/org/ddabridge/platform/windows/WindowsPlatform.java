@@ -1,7 +1,9 @@
 package org.ddabridge.platform.windows;
 
+import org.ddabridge.driver.windows.WindowsDeviceSource;
 import org.ddabridge.model.HostSnapshot;
-import org.ddabridge.platform.PlatformBackend;
+import org.ddabridge.platform.spi.PlatformBackend;
+
 
 /**
  * Windows: property bags from a {@link WindowsDeviceSource} (live CfgMgr32 + WMI, or a recorded fixture),

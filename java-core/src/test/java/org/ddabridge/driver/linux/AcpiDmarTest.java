@@ -10,7 +10,6 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import org.ddabridge.testing.DmarBytes;
-
 /** Fixtures: hand-built DMAR tables (VT-d spec chapter 8 layout). */
 class AcpiDmarTest {
     @Test

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
+import org.ddabridge.model.KernelCmdline;
 import org.ddabridge.platform.linux.LinuxPlatform;
 import org.ddabridge.testing.FakeSysfs;
 import org.ddabridge.testing.TestConfigSpace;
-
 /** Parsing of the host-wide sources (fixtures as text) and reading them from fake trees. */
 class HostSourcesTest {
     @TempDir

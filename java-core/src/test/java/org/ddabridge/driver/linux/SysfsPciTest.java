@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.ddabridge.model.Bar;
-import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.model.Bar;
+import org.ddabridge.model.PciAddress;
 class SysfsPciTest {
     private static PciAddress addr(String s) {
         return PciAddress.parse(s).orElseThrow();

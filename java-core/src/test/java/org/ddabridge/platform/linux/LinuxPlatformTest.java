@@ -10,13 +10,13 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.testing.FakeHosts;
 import org.ddabridge.testing.FakeSysfs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 class LinuxPlatformTest {
     @Test
     void enumeratesEveryFunctionWithIdentityDriverGroupAndTopology(@TempDir Path dir) {

@@ -14,12 +14,12 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.ddabridge.model.PciDevice;
-import org.ddabridge.util.HostRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import org.ddabridge.model.PciDevice;
+import org.ddabridge.util.HostRoot;
 /** Reads this machine's real /sys (read-only) and checks invariants against the files themselves. */
 @EnabledOnOs(OS.LINUX)
 class LiveMachineTest {

@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.ddabridge.model.PciDevice;
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.driver.windows.DeviceProperties;
+import org.ddabridge.driver.windows.JsonDeviceSource;
+import org.ddabridge.model.PciDevice;
+import org.ddabridge.model.windows.WindowsPciFacts;
 /** Property bags -> model, pure Java. */
 class WindowsMapperTest {
     static Path fixture(String name) {

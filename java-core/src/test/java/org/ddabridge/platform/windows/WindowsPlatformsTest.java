@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.ddabridge.engine.EngineException;
-import org.ddabridge.engine.ErrorId;
-import org.ddabridge.platform.Platforms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.platform.Platforms;
 /** {@code --root *.windows.json} selects the Windows mapping. */
 class WindowsPlatformsTest {
     @Test

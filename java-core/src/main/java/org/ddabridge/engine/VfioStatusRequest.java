@@ -1,0 +1,54 @@
+package org.ddabridge.engine;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.ddabridge.api.Args;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.driver.linux.VfioGroups;
+import org.ddabridge.util.Hex;
+import org.ddabridge.util.HostRoot;
+/**
+ * {@code vfio-status}: asks the kernel whether an IOMMU group is viable for VFIO right now
+ * ({@code VFIO_GROUP_GET_STATUS} on {@code /dev/vfio/<group>}). Read-only; changes nothing. Answers
+ * "would a VM start with this group?" after a dismount, and gives tests the kernel's own verdict.
+ */
+public final class VfioStatusRequest {
+    private VfioStatusRequest() {
+    }
+
+    public static Object run(Args args, Progress progress) {
+        args.allow(Set.of("group", "root"));
+        String group = args.required("group");
+        Integer n = Hex.parseDecimal(group, null);
+        if (n == null || n < 0) {
+            throw new EngineException(ErrorId.InvalidArgument, "'" + group + "' is not an IOMMU group number.", group);
+        }
+        HostRoot root = Engine.hostRoot(args);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("group", n);
+        if (!Files.isDirectory(root.sys("kernel/iommu_groups/" + n))) {
+            throw new EngineException(ErrorId.DeviceNotFound, "IOMMU group " + n + " does not exist.", group);
+        }
+        String node = root.resolve("dev/vfio/" + n).toString();
+        boolean exists = Files.exists(root.resolve("dev/vfio/" + n));
+        out.put("node", node);
+        out.put("exists", exists);
+        if (!exists) {
+            // No node: no function of the group is bound to vfio-pci, so VFIO cannot use it.
+            out.put("viable", false);
+            out.put("flags", null);
+            out.put("error", "no " + node + ": no function of the group is bound to vfio-pci");
+            return out;
+        }
+        VfioGroups.Status s = VfioGroups.status(node);
+        out.put("viable", s.viable());
+        out.put("flags", s.flags() < 0 ? null : s.flags());
+        out.put("error", s.flags() < 0 ? s.error() : null);
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package org.ddabridge.survey;
+
+import java.util.List;
+import java.util.Map;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+
+import org.ddabridge.check.DeviceReport;
+import org.ddabridge.check.HostCheck;
+import org.ddabridge.model.HostFacts;
+import org.ddabridge.util.IoPool;
+import org.ddabridge.util.Json;
+/**
+ * The {@code survey} result. Serialises (through the shared Gson) as
+ * {@code {"host":{…facts…, "checks":[…]}, "devices":[{…device fields…, "verdict", "reasons",
+ * "predictedIommuGroup", "mustMoveWith", "mmio"}], "summary":{verdict: count}}}: the device fields stay
+ * flat, exactly as {@code devices} prints them. The typed parts are kept (transient) for text output.
+ */
+public final class SurveyReport {
+    private final JsonObject host;
+    private final List<JsonObject> devices;
+    private final Map<String, Integer> summary;
+    private final transient HostFacts hostFacts;
+    private final transient List<HostCheck> checks;
+    private final transient List<DeviceReport> reports;
+
+    public SurveyReport(HostFacts hostFacts, List<HostCheck> checks, List<DeviceReport> reports,
+            Map<String, Integer> summary) {
+        Gson gson = Json.compact();
+        this.hostFacts = hostFacts;
+        this.checks = List.copyOf(checks);
+        this.reports = List.copyOf(reports);
+        this.summary = summary;
+        this.host = gson.toJsonTree(hostFacts).getAsJsonObject();
+        this.host.add("checks", gson.toJsonTree(checks));
+        this.devices = org.ddabridge.util.IoPool.map(this.reports, r -> deviceJson(gson, r));
+    }
+
+    /** A device's fields, flat, followed by the report's. */
+    private static JsonObject deviceJson(Gson gson, DeviceReport r) {
+        JsonObject o = gson.toJsonTree(r.device()).getAsJsonObject();
+        o.addProperty("verdict", r.verdict().name());
+        o.add("reasons", gson.toJsonTree(r.reasons()));
+        o.add("predictedIommuGroup", gson.toJsonTree(r.predictedIommuGroup()));
+        o.add("mustMoveWith", gson.toJsonTree(r.mustMoveWith()));
+        o.add("mmio", r.mmio() == null ? com.google.gson.JsonNull.INSTANCE : gson.toJsonTree(r.mmio()));
+        return o;
+    }
+
+    public HostFacts hostFacts() {
+        return hostFacts;
+    }
+
+    public List<HostCheck> checks() {
+        return checks;
+    }
+
+    public List<DeviceReport> reports() {
+        return reports;
+    }
+
+    public Map<String, Integer> summary() {
+        return summary;
+    }
+
+    /** The JSON form (what the envelope carries). */
+    public JsonObject toJson() {
+        return Json.compact().toJsonTree(this).getAsJsonObject();
+    }
+}
