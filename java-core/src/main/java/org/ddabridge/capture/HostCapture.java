@@ -18,6 +18,7 @@ import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;
 import org.ddabridge.driver.linux.Dmesg;
+import org.ddabridge.driver.linux.KernelLog;
 import org.ddabridge.driver.linux.SysfsPci;
 import org.ddabridge.image.Tar;
 import org.ddabridge.model.PciAddress;
@@ -47,7 +48,6 @@ public final class HostCapture {
             "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
             "sys/module/vfio/parameters/enable_unsafe_noiommu_mode");
     /** Name of the kernel log inside an image. */
-    public static final String DMESG_FILE = "dmesg.txt";
     /** Name of the image's description. */
     public static final String METADATA_FILE = "ddabridge-image.json";
 
@@ -149,9 +149,9 @@ public final class HostCapture {
             addFile(f);
         }
         progress.report("Capturing host image", 95, "kernel log");
-        String dmesg = root.isLive() ? Dmesg.readLive() : SysFiles.readString(root.resolve(DMESG_FILE));
+        String dmesg = root.isLive() ? Dmesg.readLive() : SysFiles.readString(root.resolve(KernelLog.DMESG_FILE));
         if (!dmesg.isEmpty()) {
-            put(DMESG_FILE, dmesg.getBytes(StandardCharsets.UTF_8));
+            put(KernelLog.DMESG_FILE, dmesg.getBytes(StandardCharsets.UTF_8));
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("schemaVersion", 1);

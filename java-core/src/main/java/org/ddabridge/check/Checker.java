@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.ddabridge.model.DmarTable;
 import org.ddabridge.check.PciTopology.Node;
 
-import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
 import org.ddabridge.model.PciDevice;
@@ -45,7 +45,7 @@ public final class Checker {
 
     /** What the checker is given on Linux. {@code parents}: address -> upstream bridge (absent = root bus). */
     public record Input(List<PciDevice> devices, Map<String, byte[]> configs, Map<String, String> parents,
-            IommuFacts iommu, HostUse hostUse, AcpiDmar.Table dmar) {
+            IommuFacts iommu, HostUse hostUse, DmarTable dmar) {
     }
 
     /** The checker's result. */
@@ -135,21 +135,21 @@ public final class Checker {
      * Functions named by RMRR device scopes: the path is walked from the start bus through bridges'
      * secondary bus numbers; a sub-hierarchy scope covers everything below the bridge it names.
      */
-    static Map<String, String> reservedMemory(PciTopology topo, AcpiDmar.Table dmar) {
+    static Map<String, String> reservedMemory(PciTopology topo, DmarTable dmar) {
         Map<String, String> out = new TreeMap<>();
         if (dmar == null) {
             return out;
         }
-        for (AcpiDmar.Rmrr r : dmar.rmrrs()) {
+        for (DmarTable.Rmrr r : dmar.rmrrs()) {
             String region = String.format("RMRR 0x%x-0x%x", r.base(), r.limit());
-            for (AcpiDmar.DeviceScope s : r.scopes()) {
+            for (DmarTable.DeviceScope s : r.scopes()) {
                 Node n = resolve(topo, r.segment(), s);
                 if (n == null) {
                     continue;
                 }
                 String desc = region + " scope " + s.describe();
                 out.putIfAbsent(n.address(), desc);
-                if (s.type() == AcpiDmar.DeviceScope.PCI_SUB_HIERARCHY) {
+                if (s.type() == DmarTable.DeviceScope.PCI_SUB_HIERARCHY) {
                     for (Node below : topo.below(n)) {
                         out.putIfAbsent(below.address(), desc);
                     }
@@ -159,7 +159,7 @@ public final class Checker {
         return out;
     }
 
-    static Node resolve(PciTopology topo, int segment, AcpiDmar.DeviceScope s) {
+    static Node resolve(PciTopology topo, int segment, DmarTable.DeviceScope s) {
         int bus = s.startBus();
         Node cur = null;
         for (int[] hop : s.path()) {

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 
 import picocli.CommandLine;
 
+import org.ddabridge.api.Envelope;
 import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import picocli.CommandLine;
 
+import org.ddabridge.api.Envelope;
 import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;

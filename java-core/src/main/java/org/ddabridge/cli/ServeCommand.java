@@ -19,6 +19,7 @@ import com.google.gson.JsonParser;
 
 import picocli.CommandLine.Command;
 
+import org.ddabridge.api.Envelope;
 import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;

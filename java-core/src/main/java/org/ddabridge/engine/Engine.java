@@ -19,7 +19,7 @@ import org.ddabridge.api.Progress;
 import org.ddabridge.assign.linux.AssignService;
 import org.ddabridge.assign.windows.WindowsActions;
 import org.ddabridge.capture.HostCapture;
-import org.ddabridge.cli.Envelope;
+import org.ddabridge.api.Envelope;
 import org.ddabridge.driver.windows.NativeWindowsHostControl;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;

@@ -5,18 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.ddabridge.util.HostRoot;
-import org.ddabridge.util.SysFiles;
-/** The kernel command line ({@code proc/cmdline}) and the IOMMU options on it. */
+/** The kernel command line ({@code proc/cmdline}, read by {@code driver.linux.LinuxIommuFacts}) and the IOMMU options on it. */
 public final class KernelCmdline {
     private final List<String> words;
 
     private KernelCmdline(List<String> words) {
         this.words = words;
-    }
-
-    public static String query(HostRoot root) {
-        return SysFiles.readString(root.proc("cmdline"));
     }
 
     public static KernelCmdline parse(String cmdline) {

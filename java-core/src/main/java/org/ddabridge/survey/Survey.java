@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import org.ddabridge.model.DmarTable;
 import org.ddabridge.api.EngineException;
 import org.ddabridge.check.Checker;
 import org.ddabridge.check.Decoding;
@@ -51,7 +52,7 @@ public final class Survey {
         HostSnapshot snap = backend.snapshot();
         IommuFacts iommu = IommuFacts.unknown();
         HostUse use = HostUse.unknown();
-        AcpiDmar.Table dmar = null;
+        DmarTable dmar = null;
         if (backend instanceof LinuxPlatform linux) {
             iommu = LinuxIommuFacts.read(linux.root());
             use = HostUseReader.read(linux.root(), snap.devices());

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.ddabridge.model.DmarTable;
 import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.HostUse;
@@ -19,7 +20,7 @@ final class MiniHost {
     private final Map<String, String> parents = new HashMap<>();
     private IommuFacts iommu = IommuFacts.unknown();
     private HostUse use = HostUse.unknown();
-    private AcpiDmar.Table dmar;
+    private DmarTable dmar;
 
     MiniHost add(String address, String parent, byte[] config) {
         return add(address, parent, config, List.of(), List.of(), null);

@@ -5,6 +5,11 @@ import java.util.List;
 
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
+import org.ddabridge.model.DmarTable;
+import org.ddabridge.model.DmarTable.DeviceScope;
+import org.ddabridge.model.DmarTable.Drhd;
+import org.ddabridge.model.DmarTable.Rmrr;
+
 /**
  * The Intel VT-d ACPI table {@code sys/firmware/acpi/tables/DMAR}: host address width, flags and the
  * remapping structures, of which the checker needs the DRHD units and the RMRR reserved regions with
@@ -13,16 +18,12 @@ import org.ddabridge.util.SysFiles;
  * <p>Layout (VT-d specification, chapter 8): a 36-byte ACPI header, host address width (1 byte), flags
  * (1 byte: bit 0 interrupt remapping supported, bit 1 x2APIC opt-out, bit 2 DMA control opt-in), 10
  * reserved bytes, then structures of {@code u16 type, u16 length}. Parsing never throws: a truncated or
- * malformed structure ends the walk and is listed in {@link Table#findings()}.
+ * malformed structure ends the walk and is listed in {@link DmarTable#findings()}.
  */
 public final class AcpiDmar {
     /** Structure types. */
     static final int DRHD = 0;
     static final int RMRR = 1;
-    /** Flags bit 0: the platform supports interrupt remapping. */
-    public static final int FLAG_INTR_REMAP = 0x01;
-    public static final int FLAG_X2APIC_OPT_OUT = 0x02;
-    public static final int FLAG_DMA_CTRL_PLATFORM_OPT_IN = 0x04;
 
     private static final int HEADER = 36;
     private static final int FIRST_STRUCTURE = 48;
@@ -35,14 +36,14 @@ public final class AcpiDmar {
         return SysFiles.readBytes(root.sys("firmware/acpi/tables/DMAR"));
     }
 
-    /** Parses a DMAR table; {@link Table#present()} is false for an empty or non-DMAR input. */
-    public static Table parse(byte[] b) {
+    /** Parses a DMAR table; {@link DmarTable#present()} is false for an empty or non-DMAR input. */
+    public static DmarTable parse(byte[] b) {
         List<String> findings = new ArrayList<>();
         if (b.length < FIRST_STRUCTURE || b[0] != 'D' || b[1] != 'M' || b[2] != 'A' || b[3] != 'R') {
             if (b.length > 0) {
                 findings.add("not a DMAR table or shorter than 48 bytes (" + b.length + ")");
             }
-            return new Table(false, 0, -1, List.of(), List.of(), findings);
+            return new DmarTable(false, 0, -1, List.of(), List.of(), findings);
         }
         long declared = u32(b, 4);
         int end = (int) Math.min(b.length, declared);
@@ -74,7 +75,7 @@ public final class AcpiDmar {
             }
             off += len;
         }
-        return new Table(true, haw, flags, List.copyOf(drhds), List.copyOf(rmrrs), List.copyOf(findings));
+        return new DmarTable(true, haw, flags, List.copyOf(drhds), List.copyOf(rmrrs), List.copyOf(findings));
     }
 
     private static List<DeviceScope> scopes(byte[] b, int from, int to, List<String> findings) {
@@ -109,46 +110,5 @@ public final class AcpiDmar {
 
     private static long u64(byte[] b, int off) {
         return u32(b, off) | u32(b, off + 4) << 32;
-    }
-
-    /**
-     * A parsed DMAR table.
-     *
-     * @param present           a DMAR table was there
-     * @param hostAddressWidth  DMA physical address width in bits
-     * @param flags             the flags byte, -1 when absent
-     */
-    public record Table(boolean present, int hostAddressWidth, int flags, List<Drhd> drhds, List<Rmrr> rmrrs,
-            List<String> findings) {
-        /** Flags bit 0. */
-        public boolean interruptRemappingSupported() {
-            return flags >= 0 && (flags & FLAG_INTR_REMAP) != 0;
-        }
-    }
-
-    /** A remapping hardware unit; {@code includeAll} covers every device of the segment not named elsewhere. */
-    public record Drhd(int segment, long registerBase, boolean includeAll, List<DeviceScope> scopes) {
-    }
-
-    /** A reserved memory region the firmware keeps using for DMA on behalf of the scoped devices. */
-    public record Rmrr(int segment, long base, long limit, List<DeviceScope> scopes) {
-    }
-
-    /**
-     * A device scope: {@code type} 1 PCI endpoint, 2 PCI sub-hierarchy, 3 IOAPIC, 4 HPET, 5 ACPI namespace;
-     * the path is (device, function) pairs walked from {@code startBus} through bridges.
-     */
-    public record DeviceScope(int type, int enumerationId, int startBus, List<int[]> path) {
-        public static final int PCI_ENDPOINT = 1;
-        public static final int PCI_SUB_HIERARCHY = 2;
-
-        /** {@code 00:14.0/00.0}-style rendering for evidence. */
-        public String describe() {
-            StringBuilder sb = new StringBuilder(String.format("bus %02x", startBus));
-            for (int[] p : path) {
-                sb.append(String.format(" -> %02x.%x", p[0], p[1]));
-            }
-            return sb.toString();
-        }
     }
 }

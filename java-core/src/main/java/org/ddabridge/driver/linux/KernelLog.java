@@ -3,7 +3,6 @@ package org.ddabridge.driver.linux;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.capture.HostCapture;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
 /**
@@ -11,12 +10,14 @@ import org.ddabridge.util.SysFiles;
  * {@code dmesg.txt} otherwise.
  */
 public final class KernelLog {
+    /** Where a host image keeps the kernel log (written by {@code capture}, read here). */
+    public static final String DMESG_FILE = "dmesg.txt";
     private KernelLog() {
     }
 
     /** The log text, {@code ""} when unavailable (no permission, no file). */
     public static String query(HostRoot root) {
-        return root.isLive() ? Dmesg.readLive() : SysFiles.readString(root.resolve(HostCapture.DMESG_FILE));
+        return root.isLive() ? Dmesg.readLive() : SysFiles.readString(root.resolve(DMESG_FILE));
     }
 
     /** The IOMMU-related lines with the timestamp prefix removed (DMAR, AMD-Vi, iommu:, VFIO). */

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import org.ddabridge.model.DmarTable;
 import org.ddabridge.model.IommuFacts;
-import org.ddabridge.model.KernelCmdline;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
 /** Gathers the host-wide IOMMU / interrupt remapping / VFIO evidence from sysfs, procfs and the kernel log. */
@@ -19,7 +19,7 @@ public final class LinuxIommuFacts {
 
     public static IommuFacts read(HostRoot root) {
         byte[] dmar = AcpiDmar.query(root);
-        AcpiDmar.Table table = AcpiDmar.parse(dmar);
+        DmarTable table = AcpiDmar.parse(dmar);
         List<String> groups = SysFiles.listNames(root.sys("kernel/iommu_groups"));
         TreeSet<String> types = new TreeSet<>();
         for (String g : groups) {
@@ -39,7 +39,7 @@ public final class LinuxIommuFacts {
         return new IommuFacts(true, table.present() || dmar.length > 0, table.flags(),
                 SysFiles.exists(root.sys("firmware/acpi/tables/IVRS")),
                 SysFiles.listNames(root.sys("class/iommu")), groups.size(), List.copyOf(types),
-                KernelCmdline.query(root), !log.isEmpty(), logLines, KernelLog.irqRemappingEnabled(logLines),
+                SysFiles.readString(root.proc("cmdline")), !log.isEmpty(), logLines, KernelLog.irqRemappingEnabled(logLines),
                 !interrupts.isEmpty(), ProcInterrupts.countRemapped(interrupts), parseBool(unsafe), loaded,
                 findModule(root, release), LinuxHostFacts.parseHypervisorFlag(cpuinfo), root.isLive(),
                 (SysFiles.readString(root.sys("class/dmi/id/sys_vendor")) + " "

@@ -9,6 +9,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.model.DmarTable;
 import org.ddabridge.testing.DmarBytes;
 /** Fixtures: hand-built DMAR tables (VT-d spec chapter 8 layout). */
 class AcpiDmarTest {
@@ -18,7 +19,7 @@ class AcpiDmarTest {
                 .rmrr(0x7c000000L, 0x7c7fffffL, 1, 0, 0x14, 0) // USB controller 00:14.0
                 .rmrr(0x7d000000L, 0x7dffffffL, 2, 0, 0x1c, 4, 0, 0) // sub-hierarchy below 1c.4 -> 00.0
                 .build();
-        AcpiDmar.Table d = AcpiDmar.parse(t);
+        DmarTable d = AcpiDmar.parse(t);
         assertTrue(d.present());
         assertEquals(39, d.hostAddressWidth());
         assertEquals(0x05, d.flags());
@@ -27,13 +28,13 @@ class AcpiDmarTest {
         assertTrue(d.drhds().get(0).includeAll());
         assertEquals(0xfed90000L, d.drhds().get(0).registerBase());
         assertEquals(2, d.rmrrs().size());
-        AcpiDmar.Rmrr usb = d.rmrrs().get(0);
+        DmarTable.Rmrr usb = d.rmrrs().get(0);
         assertEquals(0x7c000000L, usb.base());
         assertEquals(0x7c7fffffL, usb.limit());
         assertEquals(1, usb.scopes().get(0).type());
         assertArrayEquals(new int[] {0x14, 0}, usb.scopes().get(0).path().get(0));
-        AcpiDmar.DeviceScope sub = d.rmrrs().get(1).scopes().get(0);
-        assertEquals(AcpiDmar.DeviceScope.PCI_SUB_HIERARCHY, sub.type());
+        DmarTable.DeviceScope sub = d.rmrrs().get(1).scopes().get(0);
+        assertEquals(DmarTable.DeviceScope.PCI_SUB_HIERARCHY, sub.type());
         assertEquals(2, sub.path().size());
         assertEquals("bus 00 -> 1c.4 -> 00.0", sub.describe());
         assertTrue(d.findings().isEmpty());
@@ -41,7 +42,7 @@ class AcpiDmarTest {
 
     @Test
     void flagsWithoutInterruptRemapping() {
-        AcpiDmar.Table d = AcpiDmar.parse(new DmarBytes(0x00).build());
+        DmarTable d = AcpiDmar.parse(new DmarBytes(0x00).build());
         assertFalse(d.interruptRemappingSupported());
         assertTrue(d.rmrrs().isEmpty());
     }
@@ -60,7 +61,7 @@ class AcpiDmarTest {
     void truncatedStructureEndsTheWalkWithAFinding() {
         byte[] t = new DmarBytes(1).drhdIncludeAll(0xfed90000L).rmrr(0x1000, 0x1fff, 1, 0, 0x14, 0).build();
         byte[] cut = Arrays.copyOf(t, t.length - 4);
-        AcpiDmar.Table d = AcpiDmar.parse(cut);
+        DmarTable d = AcpiDmar.parse(cut);
         assertTrue(d.present());
         assertEquals(1, d.drhds().size());
         assertEquals(0, d.rmrrs().size());

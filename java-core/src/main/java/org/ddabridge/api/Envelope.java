@@ -1,4 +1,4 @@
-package org.ddabridge.cli;
+package org.ddabridge.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
