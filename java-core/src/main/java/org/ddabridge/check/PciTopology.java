@@ -101,27 +101,6 @@ public final class PciTopology {
         return new PciTopology(Collections.unmodifiableMap(nodes));
     }
 
-    /**
-     * Upstream bridges from bus numbers: a function's parent is the bridge in its domain whose secondary
-     * bus is the function's bus (what an lspci dump offers instead of sysfs links).
-     */
-    public static Map<String, String> parentsFromBridges(List<PciAddress> addresses, Map<String, DecodedFunction> dec) {
-        Map<String, String> bySecondary = new LinkedHashMap<>();
-        for (PciAddress a : addresses) {
-            DecodedFunction f = dec.get(a.toString());
-            if (f != null && f.bridge() != null && f.bridge().secondaryBus() > a.bus()) {
-                bySecondary.putIfAbsent(a.domain() + "/" + f.bridge().secondaryBus(), a.toString());
-            }
-        }
-        Map<String, String> parents = new LinkedHashMap<>();
-        for (PciAddress a : addresses) {
-            String p = bySecondary.get(a.domain() + "/" + a.bus());
-            if (p != null && !p.equals(a.toString())) {
-                parents.put(a.toString(), p);
-            }
-        }
-        return parents;
-    }
 
     public Optional<Node> get(String address) {
         return Optional.ofNullable(nodes.get(address));

@@ -41,6 +41,8 @@ public final class ReasonCode {
     public static final String HOST_BOOT_DISPLAY = "HostBootDisplay";
     public static final String HOST_STORAGE = "HostStorage";
     public static final String HOST_NETWORK = "HostNetwork";
+    /** Block devices stacked on the device, or processes holding its device nodes open. */
+    public static final String HOST_DEVICE_IN_USE = "HostDeviceInUse";
     // MMIO.
     public static final String MMIO_REQUIREMENT = "MmioRequirement";
     public static final String MMIO_ABOVE_DEFAULT = "MmioAboveHyperVDefault";

@@ -1,9 +1,5 @@
 package org.ddabridge.engine;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +16,6 @@ import org.ddabridge.assign.linux.AssignService;
 import org.ddabridge.assign.windows.WindowsActions;
 import org.ddabridge.capture.HostCapture;
 import org.ddabridge.api.Envelope;
-import org.ddabridge.driver.windows.NativeWindowsHostControl;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.Platforms;
@@ -69,9 +64,7 @@ public final class Engine {
         };
         register("vm-add", vmOnWindows);
         register("vm-remove", vmOnWindows);
-        if (Platforms.thisMachineIsWindows()) {
-            useWindowsActions(new WindowsActions(new NativeWindowsHostControl(), Platforms.forThisMachine()));
-        }
+        Platforms.hyperVControl().ifPresent(c -> useWindowsActions(new WindowsActions(c, Platforms.forThisMachine())));
     }
 
     /** On a Hyper-V host (or in tests with a simulated one): dismount/mount/vm-add/vm-remove go to Hyper-V. */
@@ -135,13 +128,7 @@ public final class Engine {
             if (args.string("root") != null) {
                 throw new EngineException(ErrorId.InvalidArgument, "Give either 'dump' or 'root', not both.", "dump");
             }
-            String text;
-            try {
-                text = Files.readString(Path.of(dump), StandardCharsets.ISO_8859_1);
-            } catch (IOException | InvalidPathException e) {
-                throw new EngineException(ErrorId.HostImageNotFound, "Cannot read the dump '" + dump + "': " + e, dump);
-            }
-            return Survey.ofDump(text, "dump:" + dump, selector::select);
+            return Survey.ofHost(Platforms.forDump(dump), selector::select);
         }
         return Survey.ofHost(backend(args), selector::select);
     }

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.HostCheck;
 import org.ddabridge.model.HostFacts;
+import org.ddabridge.model.HostUse;
 import org.ddabridge.util.IoPool;
 import org.ddabridge.util.Json;
 /**
@@ -24,10 +25,12 @@ public final class SurveyReport {
     private final transient HostFacts hostFacts;
     private final transient List<HostCheck> checks;
     private final transient List<DeviceReport> reports;
+    private final transient HostUse hostUse;
 
     public SurveyReport(HostFacts hostFacts, List<HostCheck> checks, List<DeviceReport> reports,
-            Map<String, Integer> summary) {
+            Map<String, Integer> summary, HostUse hostUse) {
         Gson gson = Json.compact();
+        this.hostUse = hostUse;
         this.hostFacts = hostFacts;
         this.checks = List.copyOf(checks);
         this.reports = List.copyOf(reports);
@@ -58,6 +61,21 @@ public final class SurveyReport {
 
     public List<DeviceReport> reports() {
         return reports;
+    }
+
+    /** The host-use facts the survey judged (unknown for dumps and Windows). */
+    public HostUse hostUse() {
+        return hostUse;
+    }
+
+    /** The report of one function, or null when it was not reported. */
+    public DeviceReport report(String address) {
+        for (DeviceReport r : reports) {
+            if (r.device().address().equals(address)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     public Map<String, Integer> summary() {

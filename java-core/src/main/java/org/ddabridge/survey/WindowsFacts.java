@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.ddabridge.model.windows.WindowsHost;
 import org.ddabridge.check.DeviceFacts.AcsPath;
 import org.ddabridge.check.DeviceFacts.AcsStatus;
 import org.ddabridge.check.DeviceFacts.Disabled;
@@ -43,7 +44,7 @@ public final class WindowsFacts {
     }
 
     /** Facts for every mapped function, in the snapshot's (address) order. */
-    public static List<DeviceFacts> of(WindowsMapper.Result mapped) {
+    public static List<DeviceFacts> of(WindowsHost mapped) {
         List<DeviceFacts> out = new ArrayList<>();
         for (PciDevice d : mapped.snapshot().devices()) {
             out.add(of(d, mapped.facts().get(d.address())));

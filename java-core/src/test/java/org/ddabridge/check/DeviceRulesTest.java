@@ -180,7 +180,7 @@ class DeviceRulesTest {
     @Test
     void hostUseReasons() {
         byte[] ep = TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).build();
-        HostUse use = new HostUse(Set.of(DEV), Map.of(DEV, List.of("/")), Map.of(DEV, List.of("eno1")), true);
+        HostUse use = new HostUse(Set.of(DEV), Map.of(DEV, List.of("/")), Set.of(DEV), Map.of(), Map.of(), Map.of(DEV, List.of("eno1")), true);
         DeviceReport d = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, ep).hostUse(use).run().get(DEV);
         assertEquals(Severity.ERROR, reason(d, ReasonCode.HOST_STORAGE).severity());
         assertEquals(Severity.ERROR, reason(d, ReasonCode.HOST_NETWORK).severity());
@@ -190,7 +190,7 @@ class DeviceRulesTest {
     @Test
     void groupWithAHostCriticalDevice() {
         byte[] f = TestConfigSpace.endpoint(0x1234, 1, 0x020000).multifunction().pcie(0, true).msi().build();
-        HostUse use = new HostUse(Set.of(), Map.of(), Map.of("0000:01:00.1", List.of("eth0")), true);
+        HostUse use = new HostUse(Set.of(), Map.of(), Set.of(), Map.of(), Map.of(), Map.of("0000:01:00.1", List.of("eth0")), true);
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, f)
                 .add("0000:01:00.1", RP, f).hostUse(use).run();
         Reason r = reason(m.get(DEV), ReasonCode.IOMMU_GROUP_HOST_CRITICAL);

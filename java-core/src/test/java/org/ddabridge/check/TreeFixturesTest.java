@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.platform.dump.DumpPlatform;
 import org.ddabridge.survey.Survey;
 import org.ddabridge.survey.SurveyReport;
 /**
@@ -33,7 +34,7 @@ class TreeFixturesTest {
 
     static Map<String, DeviceReport> survey(String name) throws IOException {
         String text = Files.readString(data(name), StandardCharsets.ISO_8859_1);
-        SurveyReport r = Survey.ofDump(text, name, l -> l);
+        SurveyReport r = Survey.ofHost(new DumpPlatform(text, name), l -> l);
         Map<String, DeviceReport> m = new TreeMap<>();
         for (DeviceReport d : r.reports()) {
             m.put(d.device().address(), d);

@@ -2,20 +2,19 @@ package org.ddabridge.assign.linux;
 
 import java.util.List;
 
-import org.ddabridge.check.Reason;
-import org.ddabridge.check.Verdict;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.util.HostRoot;
+import org.ddabridge.survey.SurveyReport;
+
 /**
- * Asks the compatibility checker whether a function may be assigned. {@code dismount} refuses a
- * NotAssignable function with these reasons unless {@code force} is given (force never overrides the
- * hard guards, which are not the policy's business).
+ * Whether a function may be assigned. {@code dismount} refuses a NotAssignable function with these reasons
+ * unless {@code force} is given (force never overrides the hard guards, which are not the policy's
+ * business). Production: {@link SurveyPolicy} (the survey's own verdict); tests inject simpler ones.
  */
 @FunctionalInterface
 public interface AssignabilityPolicy {
-    /** The checker's word on one function. */
-    Verdict evaluate(PciDevice device, HostSnapshot snapshot, HostRoot root);
+    /** The verdict on one function, given the request's snapshot and the survey made of it. */
+    Verdict evaluate(PciDevice device, HostSnapshot snapshot, SurveyReport survey);
 
     /** {@code assignable} false = NotAssignable; {@code reasons} say why (or warn when assignable). */
     record Verdict(boolean assignable, String status, List<Reason> reasons) {

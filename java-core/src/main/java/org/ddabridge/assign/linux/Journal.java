@@ -72,6 +72,16 @@ public final class Journal {
         public List<DeviceState> devices = new ArrayList<>();
         public List<Step> steps = new ArrayList<>();
         public String failure;
+
+        /** The one test for "this operation did not finish": it was interrupted or its rollback failed. */
+        public boolean needsRepair() {
+            return "running".equals(status) || "rollbackFailed".equals(status);
+        }
+    }
+
+    /** True when the state's last operation must be repaired before anything else runs. */
+    public static boolean needsRepair(State state) {
+        return state.operation != null && state.operation.needsRepair();
     }
 
     /** A function's driver state before and (intended) after the operation. */
@@ -82,6 +92,18 @@ public final class Journal {
         public String beforeOverride;
         public String afterDriver;
         public String afterOverride;
+
+        public static DeviceState of(String address, Integer group, String beforeDriver, String beforeOverride,
+                String afterDriver, String afterOverride) {
+            DeviceState ds = new DeviceState();
+            ds.address = address;
+            ds.group = group;
+            ds.beforeDriver = beforeDriver;
+            ds.beforeOverride = beforeOverride;
+            ds.afterDriver = afterDriver;
+            ds.afterOverride = afterOverride;
+            return ds;
+        }
     }
 
     /** One journaled step: {@code pending} is written (and synced) before it runs, {@code done} after. */

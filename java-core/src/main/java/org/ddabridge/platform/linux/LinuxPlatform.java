@@ -16,6 +16,11 @@ import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.model.WindowsIdentity;
 import org.ddabridge.platform.spi.PlatformBackend;
+import org.ddabridge.platform.spi.HostFactsVisitor;
+import org.ddabridge.platform.spi.PciHostFacts;
+import org.ddabridge.driver.linux.AcpiDmar;
+import org.ddabridge.driver.linux.HostUseReader;
+import org.ddabridge.driver.linux.LinuxIommuFacts;
 import org.ddabridge.util.Hex;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.IoPool;
@@ -34,6 +39,13 @@ public final class LinuxPlatform implements PlatformBackend {
 
     public HostRoot root() {
         return root;
+    }
+
+    /** The kernel's IOMMU evidence, the host's own use of its devices and the DMAR table, read now. */
+    @Override
+    public <R> R facts(HostSnapshot snapshot, HostFactsVisitor<R> visitor) {
+        return visitor.pciHost(new PciHostFacts(snapshot, LinuxIommuFacts.read(root),
+                HostUseReader.read(root, snapshot.devices()), AcpiDmar.parse(AcpiDmar.query(root))));
     }
 
     @Override

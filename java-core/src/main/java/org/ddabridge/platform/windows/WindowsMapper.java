@@ -21,6 +21,7 @@ import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.model.windows.HostProperties;
+import org.ddabridge.model.windows.WindowsHost;
 import org.ddabridge.model.windows.MemoryRange;
 import org.ddabridge.model.windows.WindowsPciFacts;
 import org.ddabridge.util.Hex;
@@ -49,10 +50,6 @@ public final class WindowsMapper {
     private static final Pattern LOCATION_INFO =
             Pattern.compile(".*?bus (\\d+), device (\\d+), function (\\d+).*", Pattern.CASE_INSENSITIVE);
 
-    /** The mapped host: the platform-neutral snapshot and the Windows facts by address. */
-    public record Result(HostSnapshot snapshot, Map<String, WindowsPciFacts> facts, HostProperties host,
-            List<String> skipped) {
-    }
 
     /** Parsed hardware id parts (lower-case hex; "0000"/"00" when absent). */
     public record HardwareId(String vendorId, String deviceId, String subsystemVendorId, String subsystemId,
@@ -63,7 +60,7 @@ public final class WindowsMapper {
     }
 
     /** Maps every bag; nodes without a usable address are listed in {@code skipped}. */
-    public static Result map(List<DeviceProperties> bags, HostProperties host) {
+    public static WindowsHost map(List<DeviceProperties> bags, HostProperties host) {
         Map<String, String> addressById = new HashMap<>();
         Map<String, DeviceProperties> byAddress = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
@@ -86,7 +83,7 @@ public final class WindowsMapper {
         devices.sort(Comparator.comparing(PciDevice::pciAddress));
         HostFacts hf = new HostFacts(host.hostname(), "windows", host.osVersion(), null, List.of(), 0, List.of(),
                 false, host.source());
-        return new Result(new HostSnapshot(hf, List.copyOf(devices), Map.of()), facts, host, List.copyOf(skipped));
+        return new WindowsHost(new HostSnapshot(hf, List.copyOf(devices), Map.of()), facts, host, List.copyOf(skipped));
     }
 
     /** The function's address from BusNumber/Address, else LocationInfo. */

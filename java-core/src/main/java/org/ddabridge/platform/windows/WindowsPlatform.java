@@ -1,8 +1,10 @@
 package org.ddabridge.platform.windows;
 
+import org.ddabridge.model.windows.WindowsHost;
 import org.ddabridge.driver.windows.WindowsDeviceSource;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.platform.spi.PlatformBackend;
+import org.ddabridge.platform.spi.HostFactsVisitor;
 
 
 /**
@@ -12,7 +14,7 @@ import org.ddabridge.platform.spi.PlatformBackend;
  */
 public final class WindowsPlatform implements PlatformBackend {
     private final WindowsDeviceSource source;
-    private WindowsMapper.Result mapped;
+    private WindowsHost mapped;
 
     public WindowsPlatform(WindowsDeviceSource source) {
         this.source = source;
@@ -24,11 +26,16 @@ public final class WindowsPlatform implements PlatformBackend {
     }
 
     /** Reads (once) and maps: snapshot plus Windows facts. */
-    public synchronized WindowsMapper.Result mapped() {
+    public synchronized WindowsHost mapped() {
         if (mapped == null) {
             mapped = WindowsMapper.map(source.devices(), source.host());
         }
         return mapped;
+    }
+
+    @Override
+    public <R> R facts(HostSnapshot snapshot, HostFactsVisitor<R> visitor) {
+        return visitor.windowsHost(mapped());
     }
 
     @Override

@@ -3,15 +3,16 @@ package org.ddabridge.assign.linux;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.ddabridge.assign.linux.CheckerPolicy;
-import org.ddabridge.check.Reason;
-import org.ddabridge.check.Verdict;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.util.HostRoot;
+import org.ddabridge.pci.ConfigDecoder;
+import org.ddabridge.pci.DecodedFunction;
+import org.ddabridge.pci.PciClass;
+import org.ddabridge.survey.SurveyReport;
+
 /**
  * A minimal policy without the compatibility checker (unit tests of the assignment logic use it; production
- * uses {@link CheckerPolicy}): the SurveyDDA rules that need nothing but config space and the group.
+ * uses {@link SurveyPolicy}): the SurveyDDA rules that need nothing but config space and the group.
  * <ul>
  *   <li>{@code ConventionalPci}: no PCI Express capability ("Old-style PCI device");</li>
  *   <li>{@code LineInterruptsOnly}: neither MSI nor MSI-X;</li>
@@ -20,15 +21,16 @@ import org.ddabridge.util.HostRoot;
  */
 public final class BasicAssignabilityPolicy implements AssignabilityPolicy {
     @Override
-    public Verdict evaluate(PciDevice d, HostSnapshot snap, HostRoot root) {
+    public Verdict evaluate(PciDevice d, HostSnapshot snap, SurveyReport survey) {
         byte[] c = snap.configSpaces().getOrDefault(d.address(), new byte[0]);
         List<Reason> reasons = new ArrayList<>();
         if (c.length >= 64) {
-            if (ConfigBits.pcieType(c) < 0) {
+            DecodedFunction f = ConfigDecoder.decode(d.address(), c);
+            if (f.pcie() == null) {
                 reasons.add(new Reason("ConventionalPci",
                         "Conventional PCI device (no PCI Express capability): not assignable."));
             }
-            if (!ConfigBits.hasMsi(c)) {
+            if (f.msi() == null && f.msix() == null) {
                 reasons.add(new Reason("LineInterruptsOnly",
                         "All of the interrupts are line-based (no MSI or MSI-X): no assignment can work."));
             }
@@ -36,7 +38,7 @@ public final class BasicAssignabilityPolicy implements AssignabilityPolicy {
         if (d.iommuGroup() != null) {
             for (PciDevice o : snap.devices()) {
                 if (!o.address().equals(d.address()) && d.iommuGroup().equals(o.iommuGroup())
-                        && ConfigBits.isPciePort(snap.configSpaces().getOrDefault(o.address(), new byte[0]))) {
+                        && PciClass.isPciePort(o.address(), snap.configSpaces().getOrDefault(o.address(), new byte[0]))) {
                     reasons.add(new Reason("GroupNotIsolated", "IOMMU group " + d.iommuGroup()
                             + " also holds the PCIe port " + o.address()
                             + ": no ACS isolation upstream, traffic may reach other devices."));

@@ -16,6 +16,11 @@ import org.ddabridge.util.HostRoot;
  * from sys/bus/pci/devices, driver and iommu_group links) for assignment tests.
  */
 final class FakeHost {
+    // Capability ids and PCIe port types (PCI spec), written by hand so the fake is independent of the decoder.
+    private static final int CAP_MSIX = 0x11;
+    private static final int CAP_PCIE = 0x10;
+    private static final int PCIE_ROOT_PORT = 4;
+    private static final int PCIE_TO_PCI_BRIDGE = 7;
     final Path root;
 
     FakeHost(Path root) {
@@ -49,12 +54,12 @@ final class FakeHost {
         c[0x0e] = (byte) (headerType | (multifunction ? 0x80 : 0));
         int next = 0;
         if (msix) {
-            c[0x40] = ConfigBits.CAP_MSIX;
+            c[0x40] = CAP_MSIX;
             c[0x41] = 0;
             next = 0x40;
         }
         if (pcieType >= 0) {
-            c[0x80] = ConfigBits.CAP_PCIE;
+            c[0x80] = CAP_PCIE;
             c[0x81] = (byte) next;
             c[0x82] = (byte) ((pcieType << 4) | 2);
             next = 0x80;
@@ -200,7 +205,7 @@ final class FakeHost {
 
     /** Builds the reference-like host. vfio-pci is not loaded (no drivers/vfio-pci) unless asked. */
     FakeHost reference(boolean vfioLoaded) {
-        byte[] port = config(0x1b36, 0x000c, 0x060400, 1, ConfigBits.PCIE_ROOT_PORT, true, false);
+        byte[] port = config(0x1b36, 0x000c, 0x060400, 1, PCIE_ROOT_PORT, true, false);
         for (String[] rp : new String[][] {{"0000:00:02.0", "2"}, {"0000:00:03.0", "3"}, {"0000:00:04.0", "4"},
             {"0000:00:05.0", "5"}, {"0000:00:06.0", "6"}}) {
             device(rp[0], List.of(), port, 0x060400, "pcieport", Integer.parseInt(rp[1]));
@@ -220,7 +225,7 @@ final class FakeHost {
         mkdirs(root.relativize(routed.resolve("net/eth0")).toString());
         defaultRoute("eth0");
         device(PCI_BRIDGE, List.of("0000:00:06.0"), config(0x1b36, 0x000e, 0x060400, 1,
-                ConfigBits.PCIE_TO_PCI_BRIDGE, false, false), 0x060400, "", 14);
+                PCIE_TO_PCI_BRIDGE, false, false), 0x060400, "", 14);
         byte[] ne2k = config(0x10ec, 0x8029, 0x020000, 0, -1, false, false);
         device(NE2K_1, List.of("0000:00:06.0", PCI_BRIDGE), ne2k, 0x020000, "ne2k-pci", 14);
         device(NE2K_2, List.of("0000:00:06.0", PCI_BRIDGE), ne2k, 0x020000, "ne2k-pci", 14);

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.ddabridge.driver.linux.HostUseReader;
 import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.cli.Main;
@@ -80,7 +81,7 @@ class GuardAndCoreTest {
                 + "fe800000000000000000000000000001 00000400 00000001 00000000 00000003 ens4",
                 "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
                 + "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200 lo");
-        assertEquals(java.util.Set.of("ens3", "ens4"), HostUseScan.parseDefaultRoutes(v4, v6));
+        assertEquals(java.util.Set.of("ens3", "ens4"), HostUseReader.parseDefaultRoutes(v4, v6));
     }
 
     @Test
@@ -92,9 +93,9 @@ class GuardAndCoreTest {
         h.mkdirs("sys/class/net/br0");
         Files.createSymbolicLink(eth.resolve("upper_br0"), Path.of("../br0"));
         h.mkdirs("sys/bus/pci/devices/" + FakeHost.E1000E_0 + "/net/eth1");
-        HostUseScan scan = new HostUseScan(h.hostRoot());
-        assertEquals(List.of("eth1"), scan.interfaces(FakeHost.E1000E_0));
-        assertEquals(List.of("br0"), scan.defaultRoutesVia("eth1"));
+        var snap = new org.ddabridge.platform.linux.LinuxPlatform(h.hostRoot()).snapshot();
+        var use = HostUseReader.read(h.hostRoot(), snap.devices());
+        assertEquals(List.of("br0"), use.defaultRoute().get(FakeHost.E1000E_0));
     }
 
     @Test

@@ -69,10 +69,10 @@ class HostSourcesTest {
                 "/dev/nvme0n1p2 / ext4 rw,relatime 0 0", "/dev/mapper/vg-home /home\\040dir xfs rw 0 0"));
         assertEquals(2, m.size());
         assertEquals("/home dir", m.get(1).mountPoint());
-        assertEquals(List.of("br0"), HostUseReader.parseDefaultRouteInterfaces(List.of(
+        assertEquals(java.util.Set.of("br0"), HostUseReader.parseDefaultRoutes(List.of(
                 "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
                 "br0\t00000000\t0101A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0",
-                "br0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0")));
+                "br0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0"), List.of()));
         assertEquals("0000:02:00.0", HostUseReader.lastPciFunction(
                 "../../devices/pci0000:00/0000:00:1c.0/0000:02:00.0/nvme/nvme0/nvme0n1"));
         assertNull(HostUseReader.lastPciFunction("../../devices/virtual/net/br0"));

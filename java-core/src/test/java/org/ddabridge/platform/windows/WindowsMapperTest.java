@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.ddabridge.model.windows.WindowsHost;
 import org.ddabridge.driver.windows.DeviceProperties;
 import org.ddabridge.driver.windows.JsonDeviceSource;
 import org.ddabridge.model.PciDevice;
@@ -50,7 +51,7 @@ class WindowsMapperTest {
     @Test
     void workstationMapsIdsParentsAndBars() {
         JsonDeviceSource src = JsonDeviceSource.open(fixture("workstation-pch-gpu.windows.json"));
-        WindowsMapper.Result r = WindowsMapper.map(src.devices(), src.host());
+        WindowsHost r = WindowsMapper.map(src.devices(), src.host());
         assertEquals(4, r.snapshot().devices().size());
         assertEquals("windows", r.snapshot().host().platform());
         PciDevice gpu = r.snapshot().devices().stream().filter(d -> d.address().equals("0000:03:00.0")).findFirst()

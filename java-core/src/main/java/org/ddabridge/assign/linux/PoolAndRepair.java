@@ -1,0 +1,142 @@
+package org.ddabridge.assign.linux;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.api.Progress;
+import org.ddabridge.model.HostSnapshot;
+import org.ddabridge.model.PciDevice;
+import org.ddabridge.util.MutationGuard;
+
+/** {@code pool} (what is held, joined with the journal) and {@code repair} (undo an interrupted operation). */
+final class PoolAndRepair {
+    private static final String VFIO_PCI = StepRunner.VFIO_PCI;
+
+    private PoolAndRepair() {
+    }
+
+    /** Undoes an interrupted operation from the journal; reports pool drift either way. */
+    static Object repair(RequestContext ctx, boolean whatIf, Progress progress) {
+        Journal journal = ctx.journal();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("stateDir", ctx.stateDir().toString());
+        r.put("simulated", ctx.core().simulated());
+        if (whatIf) {
+            Journal.State state = journal.load();
+            r.put("whatIf", true);
+            r.put("needed", Journal.needsRepair(state));
+            r.put("operation", state.operation);
+            r.put("drift", drift(ctx, state));
+            return r;
+        }
+        MutationGuard.checkRoot(ctx.root());
+        try (HostLock lock = HostLock.acquire(ctx.stateDir())) {
+            Journal.State state = journal.load();
+            Journal.Operation op = state.operation;
+            if (!Journal.needsRepair(state)) {
+                r.put("repaired", false);
+                r.put("message", "Nothing to repair: the last operation finished"
+                        + (op == null ? " (there is none)." : " (" + op.kind + " " + op.id + ": " + op.status + ")."));
+                r.put("drift", drift(ctx, state));
+                return r;
+            }
+            progress.report("Repairing", 0, op.kind + " " + op.id);
+            int before = op.steps.size();
+            List<Journal.Step> undo = PlanExecutor.restoreBefore(ctx.core(), journal, state, op);
+            boolean ok = undo.stream().noneMatch(s -> "failed".equals(s.state));
+            op.status = ok ? "repaired" : "rollbackFailed";
+            op.finished = Instant.now().toString();
+            journal.save(state);
+            progress.report("Repairing", 100, op.status);
+            r.put("repaired", ok);
+            r.put("operation", op.id);
+            r.put("kind", op.kind);
+            r.put("status", op.status);
+            r.put("interruptedAt", op.steps.subList(0, before).stream()
+                    .filter(s -> !"done".equals(s.state)).findFirst().orElse(null));
+            r.put("actions", undo);
+            List<Map<String, Object>> ds = new ArrayList<>();
+            for (Journal.DeviceState d : op.devices) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("address", d.address);
+                m.put("driver", ctx.core().driver(d.address));
+                m.put("expected", PlanExecutor.nz(d.beforeDriver));
+                ds.add(m);
+            }
+            r.put("devices", ds);
+            r.put("drift", drift(ctx, state));
+            if (!ok) {
+                throw new EngineException(ErrorId.IoFailure, "Repair of " + op.kind + " " + op.id
+                        + " could not restore every function; see details.", op.id, r);
+            }
+            return r;
+        }
+    }
+
+    /** Functions bound to vfio-pci, joined with what the journal remembers about them. */
+    static Object pool(RequestContext ctx) {
+        HostSnapshot snap = ctx.snapshot();
+        Journal.State state = ctx.journal().load();
+        List<Map<String, Object>> held = new ArrayList<>();
+        for (PciDevice d : snap.devices()) {
+            Journal.PoolEntry pe = state.pool.get(d.address());
+            if (!VFIO_PCI.equals(d.driver()) && pe == null) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("address", d.address());
+            m.put("locationPath", d.locationPath());
+            m.put("instanceId", d.instanceId());
+            m.put("vendorId", d.vendorId());
+            m.put("deviceId", d.deviceId());
+            m.put("className", d.className());
+            m.put("driver", d.driver());
+            m.put("group", d.iommuGroup());
+            m.put("managed", pe != null);
+            m.put("originalDriver", pe == null ? null : pe.originalDriver);
+            m.put("since", pe == null ? null : pe.since);
+            m.put("operation", pe == null ? null : pe.operation);
+            m.put("state", VFIO_PCI.equals(d.driver()) ? (pe != null ? "held" : "heldOutside")
+                    : "drifted (now " + (d.driver() == null ? "no driver" : d.driver()) + ")");
+            held.add(m);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("devices", held);
+        Journal.Operation op = state.operation;
+        r.put("repairNeeded", Journal.needsRepair(state));
+        r.put("lastOperation", op == null ? null : Map.of("id", op.id, "kind", op.kind, "status", op.status));
+        r.put("stateDir", ctx.stateDir().toString());
+        return r;
+    }
+
+    /** The VFIO state of a group after a dismount. */
+    static Map<String, Object> groupResult(RequestContext ctx, Integer group) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("group", group);
+        if (group != null) {
+            DriverCore.GroupStatus s = ctx.core().groupStatus(group);
+            m.put("node", "/dev/vfio/" + group);
+            m.put("present", s.present());
+            m.put("viable", s.viable());
+            m.put("flags", s.flags());
+            m.put("detail", s.detail());
+        }
+        return m;
+    }
+
+    private static List<String> drift(RequestContext ctx, Journal.State state) {
+        List<String> out = new ArrayList<>();
+        for (Journal.PoolEntry pe : state.pool.values()) {
+            String d = ctx.core().driver(pe.address);
+            if (!VFIO_PCI.equals(d)) {
+                out.add(pe.address + " is in the pool but bound to " + (d.isEmpty() ? "no driver" : d));
+            }
+        }
+        return out;
+    }
+}

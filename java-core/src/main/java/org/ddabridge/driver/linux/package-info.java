@@ -1,0 +1,4 @@
+/**
+ * Linux data sources, one class each: sysfs PCI functions, DMAR, kernel command line and log, interrupts, mounts/routes/open files (host use), pci.ids, modprobe, the VFIO group ioctl (JNA). Reading only, parsing separated and unit-tested. May import: image, pci, model, util, api.
+ */
+package org.ddabridge.driver.linux;

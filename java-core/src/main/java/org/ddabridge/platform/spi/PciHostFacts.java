@@ -1,0 +1,14 @@
+package org.ddabridge.platform.spi;
+
+import org.ddabridge.model.DmarTable;
+import org.ddabridge.model.HostSnapshot;
+import org.ddabridge.model.HostUse;
+import org.ddabridge.model.IommuFacts;
+
+/**
+ * Everything the checker reads about a PCI host: the snapshot (functions and config spaces; parents in
+ * {@code PciDevice.parent}), the kernel's IOMMU evidence, the host's own use of its devices, and the
+ * DMAR table (null when there is none to read). An lspci dump has unknown IOMMU facts and host use.
+ */
+public record PciHostFacts(HostSnapshot snapshot, IommuFacts iommu, HostUse hostUse, DmarTable dmar) {
+}
