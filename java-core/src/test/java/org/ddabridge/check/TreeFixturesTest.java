@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class TreeFixturesTest {
     static Path data(String name) {
-        return Path.of(System.getProperty("ddabridge.repo", "."), "..", "shared", "data", "pciutils-tests", name);
+        return Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures", "lspci", name);
     }
 
     static Map<String, DeviceReport> survey(String name) throws IOException {
