@@ -44,7 +44,7 @@ class LspciDifferentialTest {
     /** Files in tests/fixtures/lspci (the README excluded); update with the fixtures. */
     static final int DUMPS = 41;
     /** What a row's lspci side returns when lspci printed the field but the row's regex did not match it. */
-    static final String NO_MATCH = "<regex found nothing in lspci's text>";
+    static final String NO_MATCH = "<row regex matched nothing>";
 
     /** lspci's port-type wording -> ours. */
     private static final Map<String, String> PORT_TYPES = Map.of(
