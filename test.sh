@@ -59,6 +59,7 @@ pester() {
 
 suite "JUnit" junit
 junit_skipped=$(junit_not_run)
+junit_count=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log 2>/dev/null | tail -1 | sed 's/^\[[A-Z]*\] //')
 if [ -f tests/pester/Invoke-Pester.ps1 ]; then suite "Pester" pester; fi
 if [ -x tests/e2e/run.sh ] && [ "${DDABRIDGE_SKIP_E2E:-0}" != 1 ]; then
   suite "QEMU e2e" env DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" DDABRIDGE_E2E_REQUIRE_JAR=1 tests/e2e/run.sh
@@ -73,6 +74,7 @@ for i in "${!names[@]}"; do
   [ "${outcomes[$i]}" = passed ] || failed=1
 done
 echo
+echo "JUnit: ${junit_count:-no count line (see /tmp/ddabridge-junit.log)}"
 if [ -n "$junit_skipped" ]; then
   echo "JUnit tests not run (skipped, $(printf '%s\n' "$junit_skipped" | wc -l)):"
   printf '%s\n' "$junit_skipped" | sed 's/^/  /'
