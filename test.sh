@@ -21,11 +21,34 @@ suite() {
   names+=("$name ($((SECONDS - start)) s)")
 }
 
+SUREFIRE_REPORTS=java-core/target/surefire-reports
 junit() {
+  rm -rf "$SUREFIRE_REPORTS"   # no stale reports in the not-run list below
   mvn_debian test | tee /tmp/ddabridge-junit.log | grep -E 'Tests run:|FAIL|ERROR\]' 
   local rc=${PIPESTATUS[0]}
   grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log | tail -1
   return "$rc"
+}
+
+# JUnit tests Surefire reported as skipped: disabled on this OS (a whole class is one entry) or an
+# assumption not met. One line each: class[.method] (reason).
+junit_not_run() {
+  local f
+  for f in "$SUREFIRE_REPORTS"/TEST-*.xml; do
+    [ -f "$f" ] || continue
+    awk '
+      function attr(s, k) {
+        if (!match(s, " " k "=\"[^\"]*\"")) return ""
+        s = substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 4)
+        gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s)
+        return s
+      }
+      /<testcase / { name = attr($0, "name"); cls = attr($0, "classname") }
+      /<skipped/ {
+        msg = attr($0, "message")
+        printf "%s%s%s\n", cls, (name == cls || name == "" ? "" : "." name), (msg == "" ? "" : " (" msg ")")
+      }' "$f"
+  done
 }
 
 pester() {
@@ -35,6 +58,8 @@ pester() {
 }
 
 suite "JUnit" junit
+junit_skipped=$(junit_not_run)
+junit_count=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log 2>/dev/null | tail -1 | sed 's/^\[[A-Z]*\] //')
 if [ -f tests/pester/Invoke-Pester.ps1 ]; then suite "Pester" pester; fi
 if [ -x tests/e2e/run.sh ] && [ "${DDABRIDGE_SKIP_E2E:-0}" != 1 ]; then
   suite "QEMU e2e" env DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" DDABRIDGE_E2E_REQUIRE_JAR=1 tests/e2e/run.sh
@@ -48,4 +73,12 @@ for i in "${!names[@]}"; do
   printf '  %-28s %s\n' "${names[$i]}" "${outcomes[$i]}"
   [ "${outcomes[$i]}" = passed ] || failed=1
 done
+echo
+echo "JUnit: ${junit_count:-no count line (see /tmp/ddabridge-junit.log)}"
+if [ -n "$junit_skipped" ]; then
+  echo "JUnit tests not run (skipped, $(printf '%s\n' "$junit_skipped" | wc -l)):"
+  printf '%s\n' "$junit_skipped" | sed 's/^/  /'
+else
+  echo "JUnit tests not run: none"
+fi
 exit $failed

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (figures, never asserts): survey of a synthetic 4,224-function host image
-# (4 domains x 32 root ports x 32 NIC functions, real config spaces from pciutils' test dumps),
+# (4 domains x 32 root ports x 32 NIC functions, real config spaces from pciutils' test dumps in
+# tests/fixtures/lspci),
 # against lspci reading the same tree in the same run.
 #   lspci -vvv -A linux-sysfs -O sysfs.path=<image>/sys/bus/pci
 #   ddabridge survey --root <image> --json         (cold: a new JVM each time, via dist/ddabridge)
@@ -17,10 +18,13 @@ if pwsh=$(find_pwsh) && [ -f dist/DdaBridge/DdaBridge.psd1 ]; then
 else
   echo "cmdlet benchmark skipped: no pwsh or no dist/DdaBridge"
 fi
-DUMPS=${DDABRIDGE_PCIUTILS_DATA:-$REPO_ROOT/../shared/data/pciutils-tests}
+# The synthetic host's config spaces come from the repository's copy of pciutils' dumps.
+DUMPS=$REPO_ROOT/tests/fixtures/lspci
 WORK=tests/bench/.work
 RUNS=${BENCH_RUNS:-7}
-if [ ! -d "$DUMPS" ]; then echo "benchmark skipped: no pciutils dumps at $DUMPS"; exit 0; fi
+for f in cap-aer-root cap-pcie-2; do
+  [ -f "$DUMPS/$f" ] || { echo "benchmark FAILED: $DUMPS/$f missing (see tests/fixtures/lspci/README.md)"; exit 1; }
+done
 command -v lspci >/dev/null || { echo "benchmark needs lspci (pciutils)"; exit 1; }
 
 image=$WORK/synthetic-4224

@@ -29,7 +29,7 @@ import org.ddabridge.survey.SurveyReport;
  */
 class TreeFixturesTest {
     static Path data(String name) {
-        return Path.of(System.getProperty("ddabridge.repo", "."), "..", "shared", "data", "pciutils-tests", name);
+        return Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures", "lspci", name);
     }
 
     static Map<String, DeviceReport> survey(String name) throws IOException {

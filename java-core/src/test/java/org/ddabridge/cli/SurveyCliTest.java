@@ -28,7 +28,7 @@ class SurveyCliTest {
     }
 
     static Path dump(String name) {
-        return Path.of(System.getProperty("ddabridge.repo", "."), "..", "shared", "data", "pciutils-tests", name);
+        return Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures", "lspci", name);
     }
 
     @Test

@@ -21,16 +21,19 @@ import org.ddabridge.driver.dump.LspciDump;
 /**
  * Fuzzes {@link ConfigDecoder#decode} with mutated config spaces: bit flips, rewritten capability
  * pointers and headers, truncation to random lengths (including below the 64-byte header). Seeds are
- * the pciutils dump corpus when present (see {@link LspciDifferentialTest#dataDir()}) plus hand-made
- * spaces from {@link ConfigSpaceBuilder}, so the test also runs without the shared folder.
+ * every function of the pciutils dump corpus in the repository (see {@link LspciDifferentialTest#corpus()},
+ * which fails when dumps are missing) plus hand-made spaces from {@link ConfigSpaceBuilder}.
  */
 class ConfigDecoderFuzzTest {
+    /** Two hand-made spaces plus the 172 functions of the {@link LspciDifferentialTest#DUMPS} dumps. */
+    static final int CORPUS = 2 + 172;
     private static final long SEED = Long.getLong("ddabridge.fuzz.seed", 0x5eed_dda_b1d9eL);
     private static final int ITERATIONS = Integer.getInteger("ddabridge.fuzz.iterations", 120_000);
 
     @Test
     void mutatedConfigSpacesNeverThrowOrHang() throws IOException {
         List<byte[]> seeds = seeds();
+        assertEquals(CORPUS, seeds.size(), "fuzz corpus size");
         Random rnd = new Random(SEED);
         System.out.printf("fuzz: seed=0x%x iterations=%d corpus=%d%n", SEED, ITERATIONS, seeds.size());
         long start = System.nanoTime();
@@ -133,16 +136,8 @@ class ConfigDecoderFuzzTest {
                 .build());
         out.add(ConfigSpaceBuilder.bridge(0x8086, 0x3a40, 0, 1, 5).pcie(0x40, 2, 4, false).acs(0x100, 0x1f, 0x1f)
                 .build());
-        Path dir = LspciDifferentialTest.dataDir();
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.list(dir)) {
-                for (Path p : files.filter(Files::isRegularFile).toList()) {
-                    if (p.getFileName().toString().startsWith("README")) {
-                        continue;
-                    }
-                    LspciDump.parse(Files.readString(p, StandardCharsets.ISO_8859_1)).forEach(f -> out.add(f.config()));
-                }
-            }
+        for (Path p : LspciDifferentialTest.corpus()) {
+            LspciDump.parse(Files.readString(p, StandardCharsets.ISO_8859_1)).forEach(f -> out.add(f.config()));
         }
         out.removeIf(b -> b.length == 0);
         return out;

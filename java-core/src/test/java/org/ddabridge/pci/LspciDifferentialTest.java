@@ -1,5 +1,6 @@
 package org.ddabridge.pci;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -26,21 +28,23 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.environment.EnvironmentUtils;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 import org.ddabridge.driver.dump.LspciDump;
 import org.ddabridge.model.PciAddress;
 /**
  * Differential test: for every dump of pciutils' test suite, the decoder must agree with the real
- * {@code lspci -vvv -nn -F <dump>} on every field in {@link #ROWS}. The dumps are read from the shared
- * data folder (pciutils is GPL; nothing is copied into this repository): {@code $DDABRIDGE_PCIUTILS_DATA}
- * or {@code ${ddabridge.repo}/../shared/data/pciutils-tests}; the test is skipped when neither exists.
+ * {@code lspci -vvv -nn -F <dump>} on every field in {@link #ROWS}. The dumps live in the repository,
+ * {@code tests/fixtures/lspci} (copied from pciutils' tests/, see the README there); lspci itself is run at
+ * test time (pciutils is installed by build.sh). A missing dump folder, a missing lspci, a changed number
+ * of dumps, a field never compared, or a field lspci prints whose regex finds nothing all FAIL the test.
  */
-@EnabledIf("lspciAvailable")
 class LspciDifferentialTest {
     private static final long TIMEOUT_MS = 30_000;
+    /** Files in tests/fixtures/lspci (the README excluded); update with the fixtures. */
+    static final int DUMPS = 41;
+    /** What a row's lspci side returns when lspci printed the field but the row's regex did not match it. */
+    static final String NO_MATCH = "<row regex matched nothing>";
 
     /** lspci's port-type wording -> ours. */
     private static final Map<String, String> PORT_TYPES = Map.of(
@@ -91,15 +95,42 @@ class LspciDifferentialTest {
         TITLE_IDS.put("e:Transaction Processing Hints", "e0017");
     }
 
-    /** One compared field: what lspci printed (null = not printed, skip) and what we decoded. */
+    /** lspci's port types whose Express title carries "(Slot+/-)" (lspci.c cap_express). */
+    static final Set<String> SLOT_TYPES = Set.of("Root Port", "Downstream Port", "PCI/PCI-X to PCI-Express Bridge");
+    /** lspci's port types whose DevCap line carries FLReset (lspci 3.9 cap_express_dev). */
+    static final Set<String> FLR_TYPES = Set.of("Endpoint", "Legacy Endpoint", "Root Complex Integrated Endpoint");
+    /** lspci's port types without link registers: no LnkCap/LnkSta lines. */
+    static final Set<String> NO_LINK_TYPES = Set.of("Root Complex Integrated Endpoint", "Root Complex Event Collector");
+    private static final Pattern PORT_TYPE = Pattern.compile("^Express \\(v\\d+\\) (.+?)(?: \\(Slot[+-]\\))?(,|$)");
+
+    /**
+     * One compared field: what lspci printed and what we decoded. The lspci side returns null only where lspci
+     * does not print the field for that function (no such capability, or a port type lspci omits it for); where
+     * lspci prints it but the row's regex finds nothing it returns {@link #NO_MATCH}, which is a mismatch.
+     */
     record Row(String field, Function<LspciFunction, String> lspci, BiFunction<DecodedFunction, LspciFunction, String> ours) {
     }
 
     static final List<Row> ROWS = List.of(
-            new Row("ids", l -> l.header(Pattern.compile("\\[([0-9a-f]{4}:[0-9a-f]{4})\\]( \\(rev|$)"), 1),
+            new Row("ids", l -> l.header(Pattern.compile("\\[([0-9a-f]{4}:[0-9a-f]{4})\\]( \\(rev| \\(prog-if|$)"), 1),
                     (d, l) -> d.vendorId() + ":" + d.deviceId()),
             new Row("class", l -> l.header(Pattern.compile("\\[([0-9a-f]{4})\\]:"), 1),
                     (d, l) -> d.classCode().substring(0, 4)),
+            // lspci prints "(prog-if NN ...)" unless NN is 00 without a name.
+            new Row("prog-if", l -> l.headerLine.contains("(prog-if ")
+                    ? l.header(Pattern.compile("\\(prog-if ([0-9a-f]{2})[ )]"), 1) : "00",
+                    (d, l) -> d.classCode().substring(4, 6)),
+            // lspci -vvv has no header-type line; the layout it chose says it: BridgeCtl with 16bInt is its CardBus
+            // view, BridgeCtl otherwise its PCI-bridge view, none the normal view; other types get a "!!!" line.
+            new Row("headerType", LspciFunction::headerType, (d, l) -> String.format("%02x", d.headerType())),
+            // lspci -vvv prints no multifunction flag: the reference is the header byte of lspci's own -x dump.
+            new Row("multiFunction", l -> l.hex.containsKey(0x0e) ? sign((l.hex.get(0x0e) & 0x80) != 0) : NO_MATCH,
+                    (d, l) -> sign(d.multiFunction())),
+            // "Interrupt: pin A..D routed to IRQ n"; pin 0 prints "pin ?" (when the IRQ line is set) or no line.
+            new Row("interruptPin", l -> l.headerType().matches("0[0-2]")
+                    ? sign(Objects.requireNonNullElse(l.line(Pattern.compile("^\tInterrupt: pin (.)"), "%s"), "?")
+                            .matches("[A-Z]")) : null,
+                    (d, l) -> sign(d.interruptPin())),
             new Row("bridge buses", l -> Objects.requireNonNullElse(l.line(Pattern.compile(
                     "^\tBus: primary=(\\w\\w), secondary=(\\w\\w), subordinate=(\\w\\w)"), "%s/%s/%s"), "none"),
                     (d, l) -> d.bridge() == null ? "none" : String.format("%02x/%02x/%02x",
@@ -111,23 +142,27 @@ class LspciDifferentialTest {
                     (d, l) -> d.extendedCapabilities().stream().map(c -> String.format("%03x v%s",
                             (Integer) c.get("offset"), c.get("version"))).collect(Collectors.joining(","))),
             new Row("capability ids", LspciFunction::knownIds, LspciDifferentialTest::ourKnownIds),
-            new Row("malformed list -> finding", l -> l.text.matches("(?s).*Capabilities: .*<(chain|access).*")
-                    ? "finding" : null, (d, l) -> d.findings().isEmpty() ? "none" : "finding"),
+            // Both ways: lspci marking a list broken means a finding, a list lspci walks cleanly means none.
+            new Row("malformed list <-> finding", l -> l.text.matches("(?s).*Capabilities: .*<(chain|access).*")
+                    ? "finding" : "none", (d, l) -> d.findings().isEmpty() ? "none" : "finding"),
             new Row("pcie version", l -> l.cap("Express", Pattern.compile("^Express \\(v(\\d+)\\)"), "%s"),
                     (d, l) -> d.pcie() == null ? null : String.valueOf(d.pcie().version())),
             new Row("pcie port type", l -> {
-                String t = l.cap("Express", Pattern.compile("^Express \\(v\\d+\\) (.+?)(?: \\(Slot[+-]\\))?(,|$)"), "%s");
-                return t == null ? null : PORT_TYPES.getOrDefault(t, "?" + t);
+                String t = l.cap("Express", PORT_TYPE, "%s");
+                return t == null || t.equals(NO_MATCH) ? t : PORT_TYPES.getOrDefault(t, "?" + t);
             }, (d, l) -> d.pcie() == null ? null : d.pcie().portType()),
-            new Row("pcie slot", l -> l.cap("Express", Pattern.compile("\\(Slot([+-])\\)"), "%s"),
+            new Row("pcie slot", l -> l.express(t -> SLOT_TYPES.contains(t), Pattern.compile("\\(Slot([+-])\\)"), "%s"),
                     (d, l) -> d.pcie() == null ? null : sign(d.pcie().slotImplemented())),
-            new Row("pcie FLReset (DevCap)", l -> l.cap("Express", Pattern.compile("DevCap:.*?FLReset([+-])(?s:.*)DevCtl:",
-                    Pattern.DOTALL), "%s"), (d, l) -> d.pcie() == null ? null : sign(d.pcie().flr())),
-            new Row("pcie LnkCap", l -> l.cap("Express", Pattern.compile("LnkCap:\\s+Port #\\d+, Speed ([^,]+), Width x(\\d+)"),
-                    "%s x%s"), (d, l) -> d.pcie() == null ? null : StandardCapabilities.linkSpeedName(d.pcie().linkSpeedMax())
+            new Row("pcie FLReset (DevCap)", l -> l.express(t -> FLR_TYPES.contains(t), Pattern.compile(
+                    "DevCap:.*?FLReset([+-])(?s:.*)DevCtl:", Pattern.DOTALL), "%s"),
+                    (d, l) -> d.pcie() == null ? null : sign(d.pcie().flr())),
+            new Row("pcie LnkCap", l -> l.express(t -> !NO_LINK_TYPES.contains(t), Pattern.compile(
+                    "LnkCap:\\s+Port #\\d+, Speed ([^,]+), Width x(\\d+)"), "%s x%s"),
+                    (d, l) -> d.pcie() == null ? null : StandardCapabilities.linkSpeedName(d.pcie().linkSpeedMax())
                     + " x" + d.pcie().linkWidthMax()),
-            new Row("pcie LnkSta", l -> l.cap("Express", Pattern.compile("LnkSta:\\s+Speed ([^,( ]+)[^,]*, Width x(\\d+)"),
-                    "%s x%s"), (d, l) -> d.pcie() == null ? null : StandardCapabilities.linkSpeedName(d.pcie().linkSpeed())
+            new Row("pcie LnkSta", l -> l.express(t -> !NO_LINK_TYPES.contains(t), Pattern.compile(
+                    "LnkSta:\\s+Speed ([^,( ]+)[^,]*, Width x(\\d+)"), "%s x%s"),
+                    (d, l) -> d.pcie() == null ? null : StandardCapabilities.linkSpeedName(d.pcie().linkSpeed())
                     + " x" + d.pcie().linkWidth()),
             new Row("MSI Count/64bit/Maskable/Enable", l -> l.cap("MSI:", Pattern.compile(
                     "^MSI: Enable([+-]) Count=\\d+/(\\d+) Maskable([+-]) 64bit([+-])"), "E%s n=%s mask%s 64%s"),
@@ -213,26 +248,25 @@ class LspciDifferentialTest {
     }
 
     static Path dataDir() {
-        String env = System.getenv("DDABRIDGE_PCIUTILS_DATA");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(System.getProperty("ddabridge.repo", "."), "..", "shared", "data", "pciutils-tests").normalize();
+        return Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures", "lspci").normalize();
     }
 
-    /** The corpus files (every regular file but the README). */
+    /** The corpus files (every regular file but the README); fails unless all {@link #DUMPS} are there. */
     static List<Path> corpus() throws IOException {
         Path dir = dataDir();
-        Assumptions.assumeTrue(Files.isDirectory(dir), "pciutils test dumps not found at " + dir
-                + " (set DDABRIDGE_PCIUTILS_DATA); differential test skipped");
+        assertTrue(Files.isDirectory(dir), "pciutils test dumps not found at " + dir);
+        List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("README"))
+            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("README"))
                     .sorted().toList();
         }
+        assertEquals(DUMPS, files.size(), "dumps in " + dir + ": " + files);
+        return files;
     }
 
     @Test
     void everyDumpAgreesWithLspci() throws IOException {
+        assertTrue(lspciAvailable(), "lspci (pciutils) not on PATH: run ./build.sh, which installs it");
         List<String> mismatches = new ArrayList<>();
         Map<String, Integer> perField = new TreeMap<>();
         int dumps = 0;
@@ -254,7 +288,7 @@ class LspciDifferentialTest {
                 for (Row row : ROWS) {
                     String expected = row.lspci().apply(l);
                     if (expected == null) {
-                        continue;
+                        continue; // lspci does not print the field for this function (see the row)
                     }
                     compared++;
                     perField.merge(row.field(), 1, Integer::sum);
@@ -270,14 +304,17 @@ class LspciDifferentialTest {
                 dumps, functions, compared, mismatches.size());
         perField.forEach((k, v) -> System.out.printf("  %-36s %d%n", k, v));
         findings.forEach(s -> System.out.println("  finding: " + s));
-        assertTrue(dumps > 0, "no dumps in " + dataDir());
-        assertTrue(mismatches.isEmpty(), mismatches.size() + " disagreement(s) with lspci:\n"
-                + String.join("\n", mismatches));
+        assertEquals(DUMPS, dumps, "dumps compared");
+        List<String> neverCompared = ROWS.stream().map(Row::field).filter(f -> !perField.containsKey(f)).toList();
+        assertTrue(mismatches.isEmpty() && neverCompared.isEmpty(), mismatches.size() + " disagreement(s) with lspci:\n"
+                + String.join("\n", mismatches) + "\nfields never compared (lspci printed them nowhere, or their "
+                + "regex broke): " + neverCompared);
     }
 
-    /** Runs {@code lspci -vvv -nn -F file} through commons-exec: argument vector, C locale, watchdog. */
+    /** Runs {@code lspci -vvv -nn -x -F file} through commons-exec: argument vector, C locale, watchdog. */
     static String lspci(Path file) throws IOException {
-        CommandLine cmd = new CommandLine("lspci").addArgument("-vvv").addArgument("-nn").addArgument("-F")
+        CommandLine cmd = new CommandLine("lspci").addArgument("-vvv").addArgument("-nn").addArgument("-x")
+                .addArgument("-F")
                 .addArgument(file.toString(), false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DefaultExecutor exec = new DefaultExecutor();
@@ -326,13 +363,29 @@ class LspciDifferentialTest {
     static final class LspciFunction {
         private static final Pattern HEADER = Pattern.compile("^((?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]) ");
         private static final Pattern CAP = Pattern.compile("^\tCapabilities: \\[([0-9a-f]+)( v\\d+)?\\] (.*)$");
+        /** A line of lspci's -x hex dump ("00: 86 80 ..."), kept apart from the verbose text. */
+        private static final Pattern HEX = Pattern.compile("^([0-9a-f]{2,3}): ((?:[0-9a-f]{2} ){15}[0-9a-f]{2})$");
 
         final String text;
         final String headerLine;
+        /** Config-space bytes lspci printed with -x: offset -> value. */
+        final Map<Integer, Integer> hex = new TreeMap<>();
         /** offset text ("40" / "100 v1") -> block: the title line then its indented lines. */
         final Map<String, String> caps = new LinkedHashMap<>();
 
-        LspciFunction(List<String> lines) {
+        LspciFunction(List<String> all) {
+            List<String> lines = new ArrayList<>();
+            for (String line : all) {
+                Matcher h = HEX.matcher(line);
+                if (h.matches()) {
+                    String[] bytes = h.group(2).split(" ");
+                    for (int i = 0; i < bytes.length; i++) {
+                        hex.put(Integer.parseInt(h.group(1), 16) + i, Integer.parseInt(bytes[i], 16));
+                    }
+                } else {
+                    lines.add(line);
+                }
+            }
             this.text = String.join("\n", lines);
             this.headerLine = lines.get(0);
             String key = null;
@@ -375,9 +428,10 @@ class LspciDifferentialTest {
             return out;
         }
 
+        /** A field every header line carries: NO_MATCH (a mismatch) when the regex finds nothing. */
         String header(Pattern p, int group) {
             Matcher m = p.matcher(headerLine);
-            return m.find() ? m.group(group) : null;
+            return m.find() ? m.group(group) : NO_MATCH;
         }
 
         /** Formats the groups of the first matching line of the function's own (single-tab) lines. */
@@ -391,12 +445,48 @@ class LspciDifferentialTest {
             return null;
         }
 
-        /** Formats the groups of {@code p} found in the first capability block whose title starts with {@code title}. */
+        /**
+         * Formats the groups of {@code p} found in the first capability block whose title starts with
+         * {@code title}: null when there is no such block (nothing to compare), NO_MATCH (a mismatch) when the
+         * block is there but the regex finds nothing in it.
+         */
         String cap(String title, Pattern p, String format) {
+            String block = block(title);
+            if (block == null) {
+                return null;
+            }
+            Matcher m = p.matcher(block);
+            return m.find() ? format(m, format) : NO_MATCH;
+        }
+
+        /**
+         * {@link #cap} on the Express block for the port types {@code applies} accepts (lspci's wording), null for
+         * the others (lspci does not print the field for them) and without an Express capability.
+         */
+        String express(java.util.function.Predicate<String> applies, Pattern p, String format) {
+            String type = cap("Express", PORT_TYPE, "%s");
+            if (type == null || type.equals(NO_MATCH)) {
+                return type;
+            }
+            return applies.test(type) ? cap("Express", p, format) : null;
+        }
+
+        /** The header type lspci's layout shows (see the headerType row), as two hex digits. */
+        String headerType() {
+            String bang = line(Pattern.compile("^\t!!! (?:Unknown header type|Invalid class [0-9a-f]{4} for header "
+                    + "type) ([0-9a-f]{2})"), "%s");
+            if (bang != null) {
+                return bang;
+            }
+            String bridgeCtl = line(Pattern.compile("^\tBridgeCtl:(.*)"), "%s");
+            return bridgeCtl == null ? "00" : bridgeCtl.contains(" 16bInt") ? "02" : "01";
+        }
+
+        /** The first capability block whose title starts with {@code title}, or null. */
+        String block(String title) {
             for (String block : caps.values()) {
                 if (block.startsWith(title)) {
-                    Matcher m = p.matcher(block);
-                    return m.find() ? format(m, format) : null;
+                    return block;
                 }
             }
             return null;
