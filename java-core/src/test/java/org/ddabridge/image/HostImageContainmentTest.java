@@ -448,6 +448,7 @@ class HostImageContainmentTest {
     @Test
     void attributeThatIsAFifoIsRefusedWithoutBlocking() throws Exception {
         Path fn = directoryImage(tmp.resolve("img"));
+        Files.deleteIfExists(fn.resolve("resource"));
         mkfifo(fn.resolve("resource"));
         assertError(devices(tmp.resolve("img")), "HostImageInvalid");
     }
