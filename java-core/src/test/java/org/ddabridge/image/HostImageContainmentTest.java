@@ -394,7 +394,7 @@ class HostImageContainmentTest {
         new FakeSysfs(decoy).function(OUTSIDE_FN).ids(0xdead, 0xbeef).classCode(0x020000).add();
         Path link = root.resolve("sys/bus/pci/devices");
         deleteTree(link);
-        Files.createSymbolicLink(link, Path.of("../../../decoy/sys/bus/pci/devices"));
+        Files.createSymbolicLink(link, Path.of("../../../../decoy/sys/bus/pci/devices"));
         Run r = devices(root);
         assertError(r, "HostImageInvalid");
         assertNothingFromOutside(r);
