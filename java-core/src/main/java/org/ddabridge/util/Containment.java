@@ -82,17 +82,25 @@ public final class Containment {
 
     private static Path walk(Path realRoot, List<Path> aliases, String relative, boolean followFinal, boolean create)
             throws IOException {
-        Deque<String> todo = new ArrayDeque<>(split(relative));
+        // Each pending component with the link (and target) it came from, to name the culprit of an escape.
+        Deque<String[]> todo = new ArrayDeque<>();
+        for (String c : split(relative)) {
+            todo.addLast(new String[] {c, null, null});
+        }
         List<String> done = new ArrayList<>();
         int links = 0;
         while (!todo.isEmpty()) {
-            String c = todo.pollFirst();
+            String[] entry = todo.pollFirst();
+            String c = entry[0];
             if (c.equals(".")) {
                 continue;
             }
             if (c.equals("..")) {
                 if (done.isEmpty()) {
-                    throw new EscapeException(join(done), "'" + relative + "' climbs above the image root");
+                    throw entry[1] == null
+                            ? new EscapeException(relative, "'" + relative + "' climbs above the image root")
+                            : new EscapeException(entry[1], "the link '" + entry[1] + "' -> '" + entry[2]
+                                    + "' leads out of the image");
                 }
                 done.remove(done.size() - 1);
                 continue;
@@ -131,6 +139,7 @@ public final class Containment {
                     done.add(c);
                     continue;
                 }
+                String linkName = join(done, c);
                 List<String> spliced = new ArrayList<>();
                 if (target.startsWith("/")) {
                     List<String> inside = insideByAbsolutePath(realRoot, aliases, target);
@@ -143,13 +152,9 @@ public final class Containment {
                     spliced.addAll(split(target));
                 }
                 for (int i = spliced.size() - 1; i >= 0; i--) {
-                    todo.addFirst(spliced.get(i));
+                    todo.addFirst(new String[] {spliced.get(i), linkName, target});
                 }
-                // An escape through ".." is caught when the spliced ".." is processed; name the link then.
-                if (climbsAbove(done, spliced)) {
-                    throw escape(done, c, target);
-                }
-                continue;
+                continue; // an escape through the spliced ".." is caught, and blamed on this link, as they come
             }
             if ((!last || create) && !a.isDirectory()) {
                 if (create) {
@@ -223,11 +228,11 @@ public final class Containment {
         return new EscapeException(where, "the link '" + where + "' -> '" + target + "' leads out of the image");
     }
 
-    private static Path missing(Path realRoot, List<String> done, String c, Deque<String> rest) {
+    private static Path missing(Path realRoot, List<String> done, String c, Deque<String[]> rest) {
         Path p = at(realRoot, done).resolve(c);
-        for (String r : rest) {
-            if (!r.equals(".") && !r.equals("..")) {
-                p = p.resolve(r);
+        for (String[] r : rest) {
+            if (!r[0].equals(".") && !r[0].equals("..")) {
+                p = p.resolve(r[0]);
             }
         }
         return p;

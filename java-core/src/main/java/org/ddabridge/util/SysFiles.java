@@ -116,23 +116,37 @@ public final class SysFiles {
     }
 
     private static byte[] read(Path file, int max, boolean truncate) {
-        HostRoot owner = HostRoot.owning(file);
-        Path p = owner == null ? file : owner.contain(file, true);
-        BasicFileAttributes a;
         try {
-            // In an image the resolved path has no links left; do not follow one that appeared since.
-            a = owner == null ? Files.readAttributes(p, BasicFileAttributes.class)
-                    : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return read(file, max, truncate, true);
         } catch (IOException | SecurityException e) {
             return new byte[0];
         }
+    }
+
+    /**
+     * The whole file, like {@link #readBytes}, for callers that must tell "unreadable" from "empty": an
+     * unreadable or non-regular file is an {@link IOException}. The same caps and containment apply.
+     */
+    public static byte[] readOrThrow(Path file) throws IOException {
+        return read(file, MAX_FILE_BYTES, false, false);
+    }
+
+    private static byte[] read(Path file, int max, boolean truncate, boolean softOther) throws IOException {
+        HostRoot owner = HostRoot.owning(file);
+        Path p = owner == null ? file : owner.contain(file, true);
+        // In an image the resolved path has no links left; do not follow one that appeared since.
+        BasicFileAttributes a = owner == null ? Files.readAttributes(p, BasicFileAttributes.class)
+                : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
             if (owner != null && !a.isDirectory()) {
                 throw new EngineException(ErrorId.HostImageInvalid, "The host image " + owner.path() + " is unsafe: '"
                         + owner.path().relativize(p) + "' is " + kind(a) + ", not a regular file.",
                         owner.path().relativize(p).toString());
             }
-            return new byte[0];
+            if (softOther) {
+                return new byte[0];
+            }
+            throw new IOException(p + " is not a regular file");
         }
         if (!truncate && a.size() > max) {
             throw tooLarge(owner, p, max);
@@ -164,8 +178,6 @@ public final class SysFiles {
                 n = max;
             }
             return n == buf.length ? buf : Arrays.copyOf(buf, n);
-        } catch (IOException | SecurityException e) {
-            return new byte[0];
         }
     }
 
