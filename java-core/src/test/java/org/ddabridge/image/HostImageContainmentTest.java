@@ -488,6 +488,30 @@ class HostImageContainmentTest {
         assertError(devices(tmp.resolve("img")), "HostImageTooLarge");
     }
 
+    /** Capturing from a crafted directory image reads as boundedly as everything else. */
+    @Test
+    void captureOfAnImageWithAHugeSparseFileIsHostImageTooLarge() throws IOException {
+        Path fn = directoryImage(tmp.resolve("img"));
+        try (RandomAccessFile f = new RandomAccessFile(fn.resolve("resource").toFile(), "rw")) {
+            f.setLength(10L << 30);
+        }
+        Path out = tmp.resolve("out.tar.gz");
+        assertError(run("capture", "--root", tmp.resolve("img").toString(), "--output", out.toString(), "--json"),
+                "HostImageTooLarge");
+    }
+
+    /** The image's own pci.ids is read boundedly too (a 10 GiB sparse one is over the cap, not out of memory). */
+    @Test
+    void hugeSparsePciIdsIsHostImageTooLarge() throws IOException {
+        directoryImage(tmp.resolve("img"));
+        Path ids = tmp.resolve("img/usr/share/misc/pci.ids");
+        Files.createDirectories(ids.getParent());
+        try (RandomAccessFile f = new RandomAccessFile(ids.toFile(), "rw")) {
+            f.setLength(10L << 30);
+        }
+        assertError(devices(tmp.resolve("img")), "HostImageTooLarge");
+    }
+
     /** The --root argument itself may be a FIFO: refused, not opened. */
     @Test
     void rootThatIsAFifoIsRefusedWithoutBlocking() throws Exception {
