@@ -15,6 +15,8 @@ public enum ErrorId {
     HostImageNotFound("ObjectNotFound", ExitCodes.NOT_FOUND),
     /** {@code --root} exists but is not a host image (no sys/bus/pci, unsafe archive, unreadable archive). */
     HostImageInvalid("InvalidData", ExitCodes.INVALID_INPUT),
+    /** A host image exceeds a size cap: an archive member, the unpacked total, the member count, or one file. */
+    HostImageTooLarge("LimitsExceeded", ExitCodes.INVALID_INPUT),
     /** No PCI function matches the given address, location path or instance id. */
     DeviceNotFound("ObjectNotFound", ExitCodes.NOT_FOUND),
     /** An lspci dump or config-space file cannot be parsed. */

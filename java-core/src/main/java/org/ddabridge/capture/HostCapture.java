@@ -212,7 +212,7 @@ public final class HostCapture {
         }
         byte[] data;
         try {
-            data = Files.readAllBytes(p);
+            data = SysFiles.readOrThrow(p); // bounded, and contained when capturing from an image
         } catch (IOException | SecurityException e) {
             return; // unreadable (privileges): the image simply lacks it, like an unprivileged lspci
         }

@@ -3,10 +3,18 @@ package org.ddabridge.image;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -14,6 +22,7 @@ import java.util.zip.GZIPInputStream;
 
 import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
+import org.ddabridge.util.Containment;
 import org.ddabridge.util.HostRoot;
 /**
  * Opens what {@code --root} names: a host-image directory, or a {@code .tar.gz} / {@code .tar} made by
@@ -28,7 +37,12 @@ public final class HostImages {
 
     /** The host root for {@code spec}; fails with a stable error id when it is not a host image. */
     public static HostRoot open(String spec) {
-        Path path = Path.of(spec);
+        Path path;
+        try {
+            path = Path.of(spec);
+        } catch (InvalidPathException e) {
+            throw new EngineException(ErrorId.HostImageNotFound, "Host image '" + spec + "' is not a valid path.", spec);
+        }
         if (!Files.exists(path)) {
             throw new EngineException(ErrorId.HostImageNotFound, "Host image '" + spec + "' does not exist.", spec);
         }
@@ -39,6 +53,11 @@ public final class HostImages {
                         "'" + spec + "' is not a host image: it has no sys/bus/pci/devices or sys/devices.", spec);
             }
             return root;
+        }
+        if (!Files.isRegularFile(path)) {
+            // A FIFO or a device would block or never end: never opened.
+            throw new EngineException(ErrorId.HostImageInvalid,
+                    "'" + spec + "' is neither a directory nor a regular file (an archive): not a host image.", spec);
         }
         String key;
         try {
@@ -53,20 +72,28 @@ public final class HostImages {
     private static HostRoot unpack(Path archive, String spec) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("ddabridge-image-");
+            dir = Files.createTempDirectory("ddabridge-image-").toRealPath();
         } catch (IOException e) {
             throw new EngineException(ErrorId.IoFailure, "Cannot create a temporary directory: " + e.getMessage(), spec);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
+        try (InputStream raw = new BufferedInputStream(
+                Files.newInputStream(archive), 1 << 16)) {
             raw.mark(2);
             int b1 = raw.read();
             int b2 = raw.read();
             raw.reset();
             InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
             extract(new Tar.Reader(in), dir);
-        } catch (IOException e) {
+        } catch (Tar.TooLargeException e) {
             deleteTree(dir);
+            throw new EngineException(ErrorId.HostImageTooLarge,
+                    "'" + spec + "' is too large for a host image: " + e.getMessage() + ".", spec);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            if (e instanceof EngineException ee) {
+                throw ee;
+            }
             throw new EngineException(ErrorId.HostImageInvalid,
                     "'" + spec + "' is not a readable host image archive: " + e.getMessage(), spec);
         }
@@ -80,46 +107,123 @@ public final class HostImages {
     }
 
     /**
-     * Unpacks entries under {@code dir}. Members that would land outside it (absolute names, {@code ..})
-     * and symlinks that point outside it are refused: a crafted image must not make the engine read the
-     * real {@code /sys}.
+     * Unpacks entries under {@code dir} (a fresh private directory, by its real path), contained by
+     * construction rather than by looking at names:
+     * <ul>
+     *   <li>member names are split into components; absolute names and {@code ..} components are refused;</li>
+     *   <li>every directory on the way to a member is checked with {@code lstat} and created if missing; a
+     *       symlink there is followed only while it stays inside the image ({@link Containment#mkdirs}), so
+     *       nothing is ever written outside it; the member itself is opened with {@code O_NOFOLLOW};</li>
+     *   <li>only directories, regular files and symlinks are allowed; hard links, character and block
+     *       devices, FIFOs and anything else are refused by name;</li>
+     *   <li>symlinks are created as they come (absolute targets are refused: capture writes relative ones);
+     *       once everything is unpacked each link is resolved inside the image ({@link Containment}), and
+     *       one that leads out of it fails the whole archive: a crafted image must not make the engine read
+     *       the real {@code /sys}.</li>
+     * </ul>
+     * The {@link Tar.Reader} bounds sizes and member count and refuses truncated archives.
      */
     static void extract(Tar.Reader reader, Path dir) throws IOException {
         Tar.Entry e;
+        List<Path> links = new ArrayList<>();
         while ((e = reader.next()) != null) {
-            Path target = safeChild(dir, e.name());
-            if (target.equals(dir)) {
+            List<String> parts = memberPath(e.name());
+            if (parts.isEmpty()) {
                 continue;
             }
+            List<String> parentParts = parts.subList(0, parts.size() - 1);
+            String last = parts.get(parts.size() - 1);
             switch (e.type()) {
-                case Tar.DIRECTORY -> Files.createDirectories(target);
+                case Tar.DIRECTORY -> directories(dir, parts, e.name());
                 case Tar.SYMLINK -> {
-                    Path link = Path.of(e.linkTarget());
-                    if (link.isAbsolute() || !target.getParent().resolve(link).normalize().startsWith(dir)) {
-                        throw new IOException("symlink " + e.name() + " -> " + e.linkTarget() + " leaves the image");
+                    String link = e.linkTarget();
+                    if (link.isEmpty() || link.startsWith("/") || link.indexOf('\0') >= 0) {
+                        throw new IOException("symlink " + e.name() + " -> " + link + " leaves the image");
                     }
-                    Files.createDirectories(target.getParent());
+                    Path target = directories(dir, parentParts, e.name()).resolve(last);
+                    replaceable(target, e.name());
                     Files.deleteIfExists(target);
-                    Files.createSymbolicLink(target, link);
+                    Files.createSymbolicLink(target, Path.of(link));
+                    links.add(target);
                 }
                 case Tar.FILE, '7' -> {
-                    Files.createDirectories(target.getParent());
-                    Files.write(target, e.data());
+                    Path target = directories(dir, parentParts, e.name()).resolve(last);
+                    replaceable(target, e.name());
+                    try (OutputStream os = Files.newOutputStream(target, StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                        os.write(e.data());
+                    }
                 }
-                default -> {
-                    // Hard links, devices, fifos: never part of a host image; skip rather than fail.
-                }
+                default -> throw new IOException("member " + e.name() + " is " + typeName(e.type())
+                        + ": a host image holds only directories, regular files and symlinks");
+            }
+        }
+        for (Path link : links) {
+            String rel = dir.relativize(link).toString();
+            try {
+                Containment.resolve(dir, List.of(), rel, true);
+            } catch (Containment.EscapeException x) {
+                throw new IOException("symlink " + rel + " -> " + Files.readSymbolicLink(link) + " leads out of the "
+                        + "image (" + x.getMessage() + ")");
             }
         }
     }
 
-    private static Path safeChild(Path dir, String name) throws IOException {
-        Path p = Path.of(name);
-        Path target = dir.resolve(p).normalize();
-        if (p.isAbsolute() || !target.startsWith(dir)) {
+    /** The components of a member name; absolute names, ".." and NUL are refused, "." and "" dropped. */
+    private static List<String> memberPath(String name) throws IOException {
+        if (name.startsWith("/") || name.indexOf('\0') >= 0) {
             throw new IOException("member '" + name + "' leaves the image");
         }
-        return target;
+        List<String> parts = new ArrayList<>();
+        for (String c : name.split("/")) {
+            if (c.equals("..")) {
+                throw new IOException("member '" + name + "' leaves the image");
+            }
+            if (!c.isEmpty() && !c.equals(".")) {
+                parts.add(c);
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * Makes (or checks) each directory of {@code parts} below {@code dir}. A member below a symlink (older
+     * captures write {@code sys/block/X/dev} below the {@code sys/block/X} link) lands where the link leads,
+     * found and created with {@link Containment#mkdirs}: links are followed only inside the image.
+     */
+    private static Path directories(Path dir, List<String> parts, String member) throws IOException {
+        if (parts.isEmpty()) {
+            return dir;
+        }
+        try {
+            return Containment.mkdirs(dir, String.join("/", parts));
+        } catch (Containment.EscapeException e) {
+            throw new IOException("member " + member + " would be written outside the image: " + e.getMessage());
+        } catch (IOException e) {
+            throw new IOException("member " + member + ": " + e.getMessage());
+        }
+    }
+
+    /** A file or link member may replace an earlier file or link of the same name, never a directory. */
+    private static void replaceable(Path target, String member) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isDirectory()) {
+                throw new IOException("member " + member + " would replace a directory");
+            }
+        } catch (NoSuchFileException absent) {
+            // the usual case
+        }
+    }
+
+    private static String typeName(char type) {
+        return switch (type) {
+            case '1' -> "a hard link";
+            case '3' -> "a character device";
+            case '4' -> "a block device";
+            case '6' -> "a FIFO";
+            default -> "of tar type '" + type + "'";
+        };
     }
 
     static void deleteTree(Path dir) {

@@ -114,29 +114,82 @@ public final class Tar {
         }
     }
 
-    /** Reads entries until the end-of-archive marker; pax and GNU long names are applied. */
+    /** An archive over one of the {@link Reader}'s caps. */
+    public static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads entries until the end-of-archive marker; pax and GNU long names are applied.
+     *
+     * <p>Bounded and strict: a member larger than {@code maxMemberBytes}, an archive whose headers and data
+     * add up to more than {@code maxTotalBytes}, or one with more than {@code maxMembers} headers fails with
+     * {@link TooLargeException}; a stream that ends before its two zero end-of-archive blocks (or in a
+     * header, in member data or in padding) fails with {@link EOFException}. After the end-of-archive
+     * blocks the rest of the stream is drained, so a gzip layer checks its trailer (CRC and length).
+     */
     public static final class Reader {
+        /** Defaults of {@link #Reader(InputStream)}: 16 MiB per member, 256 MiB in all, 100 000 headers. */
+        public static final long MAX_MEMBER_BYTES = 16L << 20;
+        public static final long MAX_TOTAL_BYTES = 256L << 20;
+        public static final int MAX_MEMBERS = 100_000;
+        /** Trailing bytes (record padding) read after the end-of-archive blocks to reach the stream's end. */
+        private static final int MAX_DRAIN = 1 << 20;
+
         private final InputStream in;
+        private final long maxMemberBytes;
+        private final long maxTotalBytes;
+        private final int maxMembers;
+        private long total;
+        private int members;
+        private boolean ended;
         private String pendingName;
         private String pendingLink;
 
         public Reader(InputStream in) {
-            this.in = in;
+            this(in, MAX_MEMBER_BYTES, MAX_TOTAL_BYTES, MAX_MEMBERS);
         }
 
-        /** The next entry, or null at the end. */
+        public Reader(InputStream in, long maxMemberBytes, long maxTotalBytes, int maxMembers) {
+            this.in = in;
+            this.maxMemberBytes = maxMemberBytes;
+            this.maxTotalBytes = maxTotalBytes;
+            this.maxMembers = maxMembers;
+        }
+
+        /** The next entry, or null at the end-of-archive marker. */
         public Entry next() throws IOException {
+            if (ended) {
+                return null;
+            }
             while (true) {
                 byte[] h = in.readNBytes(BLOCK);
                 if (h.length == 0) {
-                    return null;
+                    throw new EOFException("the archive ends without its end-of-archive blocks (truncated)");
                 }
                 if (h.length < BLOCK) {
                     throw new EOFException("truncated tar header");
                 }
                 if (isZero(h)) {
+                    byte[] second = in.readNBytes(BLOCK);
+                    if (second.length < BLOCK) {
+                        throw new EOFException("the archive ends inside its end-of-archive blocks (truncated)");
+                    }
+                    if (!isZero(second)) {
+                        throw new IOException("a zero block inside the archive (corrupt)");
+                    }
+                    ended = true;
+                    drain();
                     return null;
                 }
+                if (++members > maxMembers) {
+                    throw new TooLargeException("the archive has more than " + maxMembers + " members");
+                }
+                count(BLOCK);
                 verifyChecksum(h);
                 String name = str(h, 0, 100);
                 String prefix = str(h, 345, 155);
@@ -146,14 +199,22 @@ public final class Tar {
                 char type = h[156] == 0 ? FILE : (char) h[156];
                 String link = str(h, 157, 100);
                 long size = parseOctal(h, 124, 12);
-                if (size < 0 || size > 64L * 1024 * 1024) {
-                    throw new IOException("implausible tar member size " + size);
+                if (size < 0) {
+                    throw new IOException("unreadable size of tar member " + name);
                 }
+                if (size > maxMemberBytes) {
+                    throw new TooLargeException("member " + name + " is " + size + " bytes, more than the "
+                            + (maxMemberBytes >> 20) + " MiB a host image member may have");
+                }
+                long padding = (BLOCK - size % BLOCK) % BLOCK;
+                count(size + padding);
                 byte[] data = in.readNBytes((int) size);
                 if (data.length < size) {
                     throw new EOFException("truncated tar member " + name);
                 }
-                in.readNBytes((int) ((BLOCK - size % BLOCK) % BLOCK));
+                if (in.readNBytes((int) padding).length < padding) {
+                    throw new EOFException("truncated tar member " + name + " (padding)");
+                }
                 switch (type) {
                     case PAX_HEADER -> applyPax(data);
                     case GNU_LONGNAME -> pendingName = cString(data);
@@ -171,6 +232,23 @@ public final class Tar {
                         return new Entry(name, type, link, data);
                     }
                 }
+            }
+        }
+
+        private void count(long bytes) throws TooLargeException {
+            total += bytes;
+            if (total > maxTotalBytes) {
+                throw new TooLargeException("the archive unpacks to more than " + (maxTotalBytes >> 20) + " MiB");
+            }
+        }
+
+        /** Reads to the end of the stream (bounded), so a compression layer verifies its trailer. */
+        private void drain() throws IOException {
+            byte[] buf = new byte[8192];
+            long left = MAX_DRAIN;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+                left -= n;
             }
         }
 

@@ -1,33 +1,87 @@
 package org.ddabridge.util;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
 
 /**
  * The directory treated as {@code /} for every sysfs and procfs read (like lspci's {@code -O sysfs.path}).
  *
  * <p>The live machine is {@link #live()}; a host image (a directory made by {@code capture}) is
  * {@link #of(Path)}. Every path the engine reads is built here, so no code elsewhere names {@code /sys}.
+ *
+ * <p><b>Containment.</b> For an image, {@link #sys}, {@link #proc} and {@link #resolve} walk the path one
+ * component at a time inside the image ({@link Containment}): symlinks are followed only while they stay in
+ * the image, a link that would leave it fails with {@link ErrorId#HostImageInvalid}. The returned path has
+ * real directories only above its last component; a last component that is a symlink is kept (so callers can
+ * read the link itself) but has been checked to lead inside. {@link SysFiles} re-checks every path it reads
+ * below an image root the same way, so paths callers build further ({@code dir.resolve("config")}) are
+ * contained too. For the live root nothing of this applies: the kernel's own sysfs links are trusted.
+ *
+ * <p>Whether a root is live is decided by its real path: {@code --root} naming a symlink to {@code /} or
+ * {@code /proc/self/root} is the live machine (and its writes are guarded as such).
  */
 public final class HostRoot {
+    /** Every image root made in this process, by real path and by the spelling it was made with. */
+    private static final Map<Path, HostRoot> IMAGES = new ConcurrentHashMap<>();
+
     private final Path root;
+    private final Path given;
     private final boolean live;
 
-    private HostRoot(Path root, boolean live) {
+    private HostRoot(Path root, Path given, boolean live) {
         this.root = root;
+        this.given = given;
         this.live = live;
     }
 
     /** The running machine's own root. Writes through it are guarded (see {@code MutationGuard}). */
     public static HostRoot live() {
-        return new HostRoot(Path.of("/"), true);
+        return new HostRoot(Path.of("/"), Path.of("/"), true);
     }
 
-    /** A host image (or fake tree) rooted at {@code dir}. */
+    /** A host image (or fake tree) rooted at {@code dir}; the live machine when {@code dir} really is {@code /}. */
     public static HostRoot of(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
-        return new HostRoot(abs, abs.equals(Path.of("/")));
+        Path real;
+        try {
+            real = dir.toAbsolutePath().toRealPath();
+        } catch (IOException | SecurityException e) {
+            real = abs;
+        }
+        if (real.getNameCount() == 0) {
+            return live();
+        }
+        HostRoot r = new HostRoot(real, abs, false);
+        IMAGES.putIfAbsent(real, r);
+        if (!abs.equals(real)) {
+            IMAGES.putIfAbsent(abs, r);
+        }
+        return r;
+    }
+
+    /**
+     * The image root {@code file} lies under (by its text, as built from {@link #sys} and friends), or null
+     * when it is under none: then it is a path of the live machine.
+     */
+    static HostRoot owning(Path file) {
+        if (IMAGES.isEmpty() || !file.isAbsolute()) {
+            return null;
+        }
+        for (Path p = file; p != null && p.getNameCount() > 0; p = p.getParent()) {
+            HostRoot r = IMAGES.get(p);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** True when this is the real machine rather than an image. */
@@ -35,33 +89,55 @@ public final class HostRoot {
         return live;
     }
 
+    /** The root directory (for an image, its real path). */
     public Path path() {
         return root;
     }
 
     /** {@code <root>/sys/<relative>}. */
     public Path sys(String relative) {
-        return root.resolve("sys").resolve(relative);
+        return live ? root.resolve("sys").resolve(relative) : inside("sys/" + relative, false);
     }
 
     /** {@code <root>/proc/<relative>}. */
     public Path proc(String relative) {
-        return root.resolve("proc").resolve(relative);
+        return live ? root.resolve("proc").resolve(relative) : inside("proc/" + relative, false);
     }
 
     /** {@code <root>/<relative>} for anything else (e.g. {@code usr/share/misc/pci.ids}). */
     public Path resolve(String relative) {
-        return root.resolve(relative);
+        return live ? root.resolve(relative) : inside(relative, false);
     }
 
-    /** The PCI device directory of the bus view: {@code sys/bus/pci/devices}. */
+    /** The PCI device directory of the bus view: {@code sys/bus/pci/devices}, links resolved. */
     public Path pciDevices() {
-        return sys("bus/pci/devices");
+        return live ? root.resolve("sys/bus/pci/devices") : inside("sys/bus/pci/devices", true);
     }
 
     /** True when the tree has the minimum a host image needs. */
     public boolean looksLikeHost() {
         return Files.isDirectory(pciDevices()) || Files.isDirectory(sys("devices"));
+    }
+
+    /**
+     * {@code file} (under this image's root) resolved inside the image, following a final link when
+     * {@code followFinal}. Paths not under the root are returned as they are.
+     */
+    Path contain(Path file, boolean followFinal) {
+        Path base = file.startsWith(root) ? root : file.startsWith(given) ? given : null;
+        if (live || base == null) {
+            return file;
+        }
+        return inside(base.relativize(file).toString(), followFinal);
+    }
+
+    private Path inside(String relative, boolean followFinal) {
+        try {
+            return Containment.resolve(root, given.equals(root) ? List.of() : List.of(given), relative, followFinal);
+        } catch (Containment.EscapeException e) {
+            throw new EngineException(ErrorId.HostImageInvalid,
+                    "The host image " + root + " is unsafe: " + e.getMessage() + ".", e.where());
+        }
     }
 
     @Override

@@ -1,27 +1,57 @@
 package org.ddabridge.util;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.List;
 
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+
 /**
- * Fail-soft readers for sysfs/procfs files: a missing or unreadable file is an empty value, never an
- * exception, because sysfs attributes come and go with kernel versions and privileges.
+ * Fail-soft, bounded readers for sysfs/procfs files: a missing or unreadable file is an empty value, never
+ * an exception, because sysfs attributes come and go with kernel versions and privileges.
+ *
+ * <p>What is never fail-soft:
+ * <ul>
+ *   <li>a file larger than {@link #MAX_FILE_BYTES} ({@link #readPrefix} instead reads a legitimately bounded
+ *       file such as config space up to its bound): {@link ErrorId#HostImageTooLarge} in a host image,
+ *       {@link ErrorId#IoFailure} on the live machine;</li>
+ *   <li>below a host image root ({@link HostRoot}): a path that leads out of the image, and anything but a
+ *       regular file or a directory where a file is read (a FIFO, a device node, a socket):
+ *       {@link ErrorId#HostImageInvalid}. Such files are recognised with {@code lstat} and never opened, so
+ *       a FIFO cannot block a read and {@code /dev/zero} cannot feed one.</li>
+ * </ul>
+ * On the live machine only regular files are opened (checked first, links followed: the kernel's sysfs is
+ * trusted); anything else reads as empty.
  */
 public final class SysFiles {
+    /** The most any one file may hold (sysfs attributes are a page; /proc/interrupts of a big host some MiB). */
+    public static final int MAX_FILE_BYTES = 16 << 20;
+    /** A PCI function's configuration space is at most this long (PCIe extended config space). */
+    public static final int CONFIG_SPACE_BYTES = 4096;
+
     private SysFiles() {
     }
 
     /** The whole file as bytes, or an empty array. */
     public static byte[] readBytes(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException | SecurityException e) {
-            return new byte[0];
-        }
+        return read(file, MAX_FILE_BYTES, false);
+    }
+
+    /**
+     * At most {@code max} bytes from the start of the file (the rest, if any, is not read), or an empty array:
+     * for files whose size the kernel bounds, like {@code config} ({@link #CONFIG_SPACE_BYTES}).
+     */
+    public static byte[] readPrefix(Path file, int max) {
+        return read(file, max, true);
     }
 
     /** The file as text with trailing whitespace removed, or {@code ""}. */
@@ -42,19 +72,19 @@ public final class SysFiles {
 
     /** The last path element of a symlink's target (e.g. the driver name behind {@code driver}), or {@code ""}. */
     public static String linkName(Path link) {
-        try {
-            Path target = Files.readSymbolicLink(link);
-            Path name = target.getFileName();
-            return name == null ? "" : name.toString();
-        } catch (IOException | SecurityException | UnsupportedOperationException e) {
-            return "";
-        }
+        String target = linkTarget(link);
+        Path name = target.isEmpty() ? null : Path.of(target).getFileName();
+        return name == null ? "" : name.toString();
     }
 
     /** The raw symlink target, or {@code ""}. */
     public static String linkTarget(Path link) {
         try {
-            return Files.readSymbolicLink(link).toString();
+            // Reading a link does not follow it: only its directory needs to be inside the image.
+            Path name = link.getFileName();
+            Path dir = link.getParent();
+            Path p = dir == null || name == null ? link : contain(dir, true).resolve(name.toString());
+            return Files.readSymbolicLink(p).toString();
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return "";
         }
@@ -62,8 +92,9 @@ public final class SysFiles {
 
     /** The entry names of a directory, sorted; empty when it is absent or unreadable. */
     public static List<String> listNames(Path dir) {
+        Path d = contain(dir, true);
         List<String> out = new java.util.ArrayList<>();
-        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path p : ds) {
                 out.add(p.getFileName().toString());
             }
@@ -75,6 +106,96 @@ public final class SysFiles {
     }
 
     public static boolean exists(Path file) {
-        return Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(contain(file, false), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** {@code file} resolved inside the host image it lies under (unchanged on the live machine). */
+    private static Path contain(Path file, boolean followFinal) {
+        HostRoot owner = HostRoot.owning(file);
+        return owner == null ? file : owner.contain(file, followFinal);
+    }
+
+    private static byte[] read(Path file, int max, boolean truncate) {
+        try {
+            return read(file, max, truncate, true);
+        } catch (IOException | SecurityException e) {
+            return new byte[0];
+        }
+    }
+
+    /**
+     * The whole file, like {@link #readBytes}, for callers that must tell "unreadable" from "empty": an
+     * unreadable or non-regular file is an {@link IOException}. The same caps and containment apply.
+     */
+    public static byte[] readOrThrow(Path file) throws IOException {
+        return read(file, MAX_FILE_BYTES, false, false);
+    }
+
+    private static byte[] read(Path file, int max, boolean truncate, boolean softOther) throws IOException {
+        HostRoot owner = HostRoot.owning(file);
+        Path p = owner == null ? file : owner.contain(file, true);
+        // In an image the resolved path has no links left; do not follow one that appeared since.
+        BasicFileAttributes a = owner == null ? Files.readAttributes(p, BasicFileAttributes.class)
+                : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            if (owner != null && !a.isDirectory()) {
+                throw new EngineException(ErrorId.HostImageInvalid, "The host image " + owner.path() + " is unsafe: '"
+                        + owner.path().relativize(p) + "' is " + kind(a) + ", not a regular file.",
+                        owner.path().relativize(p).toString());
+            }
+            if (softOther) {
+                return new byte[0];
+            }
+            throw new IOException(p + " is not a regular file");
+        }
+        if (!truncate && a.size() > max) {
+            throw tooLarge(owner, p, max);
+        }
+        try (SeekableByteChannel ch = owner == null
+                ? Files.newByteChannel(p, StandardOpenOption.READ)
+                : Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            // Sized by what the file says it holds (sysfs and procfs say 4096 or 0): grow as needed up to max + 1.
+            int cap = (int) Math.min(Math.max(a.size(), 4096), (long) max + 1);
+            byte[] buf = new byte[Math.max(1, cap)];
+            int n = 0;
+            while (true) {
+                if (n == buf.length) {
+                    if (n > max) {
+                        break;
+                    }
+                    buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, (long) max + 1));
+                }
+                int r = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            if (n > max) {
+                if (!truncate) {
+                    throw tooLarge(owner, p, max);
+                }
+                n = max;
+            }
+            return n == buf.length ? buf : Arrays.copyOf(buf, n);
+        }
+    }
+
+    private static EngineException tooLarge(HostRoot owner, Path p, int max) {
+        String limit = (max >= (1 << 20) ? (max >> 20) + " MiB" : max + " bytes");
+        if (owner != null) {
+            String rel = owner.path().relativize(p).toString();
+            return new EngineException(ErrorId.HostImageTooLarge, "The host image " + owner.path() + " holds '" + rel
+                    + "', larger than the " + limit + " a host file may have.", rel);
+        }
+        return new EngineException(ErrorId.IoFailure, "'" + p + "' is larger than the " + limit + " read limit.",
+                p.toString());
+    }
+
+    private static String kind(BasicFileAttributes a) {
+        if (a.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        return a.isOther() ? "a FIFO, socket or device node" : "not a regular file";
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+
+import org.ddabridge.util.SysFiles;
 import java.util.Map;
 import java.util.Set;
 
@@ -90,7 +92,7 @@ public final class PciIds {
                 Path p = root.resolve(rel);
                 if (Files.isRegularFile(p)) {
                     try {
-                        return scan(Files.readAllBytes(p), needs);
+                        return scan(SysFiles.readOrThrow(p), needs);
                     } catch (IOException e) {
                         return EMPTY;
                     }

@@ -57,7 +57,8 @@ public final class SysfsPci {
         // One directory listing tells which optional attributes exist, so absent ones cost no failed
         // open (in Java a failed open is an exception, the dominant cost on large hosts).
         Set<String> present = entryNames(dir);
-        byte[] config = present.contains("config") ? SysFiles.readBytes(dir.resolve("config")) : new byte[0];
+        byte[] config = present.contains("config") ? SysFiles.readPrefix(dir.resolve("config"), SysFiles.CONFIG_SPACE_BYTES)
+                : new byte[0];
         boolean configTrusted = config.length >= 64 && !(config[0] == (byte) 0xff && config[1] == (byte) 0xff);
         String vendor;
         String device;
@@ -106,15 +107,8 @@ public final class SysfsPci {
     }
 
     private static Set<String> entryNames(Path dir) {
-        Set<String> names = new HashSet<>(64);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                names.add(p.getFileName().toString());
-            }
-        } catch (IOException e) {
-            return Set.of();
-        }
-        return names;
+        // Through SysFiles: in a host image the function's directory link is followed only inside the image.
+        return new HashSet<>(SysFiles.listNames(dir));
     }
 
     private static String optional(Path dir, Set<String> present, String name) {
