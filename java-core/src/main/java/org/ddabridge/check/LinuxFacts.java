@@ -19,6 +19,7 @@ import org.ddabridge.check.PciTopology.Node;
 
 import org.ddabridge.model.Bar;
 import org.ddabridge.pci.DecodedFunction;
+import org.ddabridge.pci.PciClass;
 /**
  * Builds {@link DeviceFacts} from what Linux (or an lspci dump) offers: the decoded configuration space of
  * every function, the PCI tree, the kernel's ACS reasoning ({@link Isolation}), live and predicted IOMMU
@@ -77,10 +78,10 @@ final class LinuxFacts {
             return new Type(Kind.UNKNOWN, n.isBridge(), null, List.of(ev.get(0),
                     new Evidence(cfg(n.address()), n.decoded().configSize() + " bytes readable")));
         }
-        if (n.isBridge() || cls.startsWith("0604") || cls.startsWith("0609")) {
+        if (PciClass.isBridge(cls, n.decoded().headerType())) {
             return new Type(Kind.BRIDGE, n.isBridge(), null, ev);
         }
-        if (cls.startsWith("0600")) {
+        if (PciClass.isHostBridge(cls)) {
             return new Type(Kind.HOST_BRIDGE, false, null, ev);
         }
         Evidence behind = null;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.DecodedFunction;
+import org.ddabridge.pci.PciClass;
 /**
  * The PCI tree the rules reason about: every function with its decoded config space and its upstream
  * bridge. Built from the live parent links, or (for lspci dumps) from bridge bus numbers.
@@ -42,7 +43,7 @@ public final class PciTopology {
 
         /** Type 1/2 header: a bridge of some sort. */
         public boolean isBridge() {
-            return decoded.headerType() == 1 || decoded.headerType() == 2;
+            return PciClass.isBridge(null, decoded.headerType());
         }
 
         /** Config space incomplete (an unprivileged reader sees only 64 bytes): capabilities unknown. */

@@ -66,4 +66,134 @@ public record PciDevice(
     public PciAddress pciAddress() {
         return PciAddress.parse(address).orElseThrow();
     }
+
+    /** A builder, so backends name each field instead of passing 22 positional values. */
+    public static Builder builder(String address) {
+        return new Builder(address);
+    }
+
+    /**
+     * Builds a {@link PciDevice}. The instance id is derived from the hardware ids and the location path
+     * (the Windows form, see {@link WindowsIdentity}) unless a platform reports its own.
+     */
+    public static final class Builder {
+        private final String address;
+        private String locationPath;
+        private String instanceId;
+        private String vendorId = "ffff";
+        private String deviceId = "ffff";
+        private String subsystemVendorId = "0000";
+        private String subsystemId = "0000";
+        private String revision = "00";
+        private String classCode = "000000";
+        private String className;
+        private String vendorName;
+        private String deviceName;
+        private String driver;
+        private Integer iommuGroup;
+        private Integer numaNode;
+        private List<Bar> bars;
+        private List<String> upstreamBridges = List.of();
+        private String physicalFunction;
+        private List<String> resetMethods = List.of();
+        private boolean bootVga;
+        private String driverOverride;
+
+        private Builder(String address) {
+            this.address = address;
+        }
+
+        /** Hardware ids as 4/2/6 lower-case hex digits. */
+        public Builder ids(String vendor, String device, String subVendor, String subDevice, String rev, String cls) {
+            this.vendorId = vendor;
+            this.deviceId = device;
+            this.subsystemVendorId = subVendor;
+            this.subsystemId = subDevice;
+            this.revision = rev;
+            this.classCode = cls;
+            return this;
+        }
+
+        /** pci.ids names (null when unknown). */
+        public Builder names(String cls, String vendor, String device) {
+            this.className = cls;
+            this.vendorName = vendor;
+            this.deviceName = device;
+            return this;
+        }
+
+        /** The Windows-form location path of the hop chain from the root bus (root first, device last). */
+        public Builder location(int rootDomain, int rootBus, List<PciAddress> chain) {
+            this.locationPath = WindowsIdentity.locationPath(rootDomain, rootBus, chain);
+            return this;
+        }
+
+        /** A location path as the platform reports it. */
+        public Builder locationPath(String path) {
+            this.locationPath = path;
+            return this;
+        }
+
+        /** An instance id as the platform reports it (else derived at {@link #build()}). */
+        public Builder instanceId(String id) {
+            this.instanceId = id;
+            return this;
+        }
+
+        /** Upstream bridges, nearest first; the first is the parent. */
+        public Builder upstream(List<String> bridges) {
+            this.upstreamBridges = List.copyOf(bridges);
+            return this;
+        }
+
+        public Builder driver(String d) {
+            this.driver = d;
+            return this;
+        }
+
+        public Builder iommuGroup(Integer g) {
+            this.iommuGroup = g;
+            return this;
+        }
+
+        public Builder numaNode(Integer n) {
+            this.numaNode = n;
+            return this;
+        }
+
+        public Builder bars(List<Bar> b) {
+            this.bars = b;
+            return this;
+        }
+
+        public Builder physicalFunction(String pf) {
+            this.physicalFunction = pf;
+            return this;
+        }
+
+        public Builder resetMethods(List<String> methods) {
+            this.resetMethods = List.copyOf(methods);
+            return this;
+        }
+
+        public Builder bootVga(boolean b) {
+            this.bootVga = b;
+            return this;
+        }
+
+        public Builder driverOverride(String o) {
+            this.driverOverride = o;
+            return this;
+        }
+
+        public PciDevice build() {
+            String id = instanceId != null ? instanceId : locationPath == null ? null
+                    : WindowsIdentity.instanceId(vendorId, deviceId, subsystemVendorId, subsystemId, revision,
+                            locationPath);
+            return new PciDevice(address, locationPath, id, vendorId, deviceId, subsystemVendorId, subsystemId,
+                    revision, classCode, className, vendorName, deviceName, driver, iommuGroup, numaNode, bars,
+                    upstreamBridges.isEmpty() ? null : upstreamBridges.get(0), upstreamBridges, physicalFunction,
+                    resetMethods, bootVga, driverOverride);
+        }
+    }
 }

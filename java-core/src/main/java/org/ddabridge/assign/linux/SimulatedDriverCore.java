@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
+import org.ddabridge.pci.PciClass;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.MutationGuard;
 import org.ddabridge.util.SysFiles;
@@ -228,7 +229,8 @@ public final class SimulatedDriverCore implements DriverCore {
             }
             String d = driver(a);
             present |= "vfio-pci".equals(d);
-            boolean bridge = SysFiles.readString(dev(a).resolve("class")).replace("0x", "").startsWith("0604");
+            // The simulation sees only sysfs attributes: the class file decides (header type is in config).
+            boolean bridge = PciClass.isBridge(SysFiles.readString(dev(a).resolve("class")).replace("0x", ""), -1);
             if (!(d.isEmpty() || VFIO_FRIENDLY.contains(d) || (bridge && "pcieport".equals(d)))) {
                 viable = false;
                 blockers.add(a + " on " + d);

@@ -194,4 +194,21 @@ public final class PciIds {
         String s = classes.get(baseClass << 8 | subClass);
         return s != null ? s : classes.get(baseClass << 8 | 0xff);
     }
+
+    /** The three names of a function from its hex ids and class code (null where unknown or unparsable). */
+    public String[] names(String vendorHex, String deviceHex, String classCode) {
+        int vendor = hex(vendorHex);
+        int device = hex(deviceHex);
+        String cls = classCode != null && classCode.length() == 6 ? classCode : "000000";
+        return new String[] {className(hex(cls.substring(0, 2)), hex(cls.substring(2, 4))),
+            vendor < 0 ? null : vendor(vendor), vendor < 0 || device < 0 ? null : device(vendor, device)};
+    }
+
+    private static int hex(String s) {
+        try {
+            return Integer.parseInt(s, 16);
+        } catch (NumberFormatException | NullPointerException e) {
+            return -1;
+        }
+    }
 }

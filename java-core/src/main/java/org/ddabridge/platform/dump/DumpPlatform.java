@@ -16,7 +16,6 @@ import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.model.WindowsIdentity;
 import org.ddabridge.pci.ConfigDecoder;
 import org.ddabridge.pci.DecodedFunction;
 import org.ddabridge.platform.spi.HostFactsVisitor;
@@ -104,19 +103,15 @@ public final class DumpPlatform implements PlatformBackend {
         }
         Collections.reverse(chain);
         PciAddress top = chain.get(0);
-        String location = WindowsIdentity.locationPath(top.domain(), top.bus(), chain);
-        String subVendor = f.headerType() == 0 ? hex16(c, 0x2c) : "0000";
-        String subId = f.headerType() == 0 ? hex16(c, 0x2e) : "0000";
-        String rev = String.format("%02x", c[8] & 0xff);
-        int vendor = Integer.parseInt(f.vendorId(), 16);
-        int device = Integer.parseInt(f.deviceId(), 16);
-        int base = Integer.parseInt(f.classCode().substring(0, 2), 16);
-        int sub = Integer.parseInt(f.classCode().substring(2, 4), 16);
-        return new PciDevice(a.toString(), location,
-                WindowsIdentity.instanceId(f.vendorId(), f.deviceId(), subVendor, subId, rev, location),
-                f.vendorId(), f.deviceId(), subVendor, subId, rev, f.classCode(), ids.className(base, sub),
-                ids.vendor(vendor), ids.device(vendor, device), null, null, null, null,
-                upstream.isEmpty() ? null : upstream.get(0), List.copyOf(upstream), null, List.of(), false, null);
+        String[] names = ids.names(f.vendorId(), f.deviceId(), f.classCode());
+        return PciDevice.builder(a.toString())
+                .ids(f.vendorId(), f.deviceId(), f.headerType() == 0 ? hex16(c, 0x2c) : "0000",
+                        f.headerType() == 0 ? hex16(c, 0x2e) : "0000", String.format("%02x", c[8] & 0xff),
+                        f.classCode())
+                .names(names[0], names[1], names[2])
+                .location(top.domain(), top.bus(), chain)
+                .upstream(upstream)
+                .build();
     }
 
     private static String hex16(byte[] b, int off) {

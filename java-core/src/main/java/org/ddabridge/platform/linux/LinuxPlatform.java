@@ -14,7 +14,6 @@ import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciAddress;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.model.WindowsIdentity;
 import org.ddabridge.platform.spi.PlatformBackend;
 import org.ddabridge.platform.spi.HostFactsVisitor;
 import org.ddabridge.platform.spi.PciHostFacts;
@@ -73,34 +72,24 @@ public final class LinuxPlatform implements PlatformBackend {
     /** Maps one raw function to the model (pure; unit-tested). */
     static PciDevice toDevice(RawPciFunction raw, PciIds ids) {
         SysfsPci.Topology topo = SysfsPci.parseTopology(raw.address(), raw.linkTarget());
-        String location = WindowsIdentity.locationPath(topo.rootDomain(), topo.rootBus(), topo.chain());
         String classCode = raw.classCode().length() == 6 ? raw.classCode() : "000000";
-        int vendor = (int) Hex.parse(raw.vendorId(), -1);
-        int device = (int) Hex.parse(raw.deviceId(), -1);
-        int base = Integer.parseInt(classCode.substring(0, 2), 16);
-        int sub = Integer.parseInt(classCode.substring(2, 4), 16);
-        List<String> upstream = topo.upstreamBridges().stream().map(PciAddress::toString).toList();
+        String[] names = ids.names(raw.vendorId(), raw.deviceId(), classCode);
         String override = raw.driverOverride();
-        return new PciDevice(
-                raw.address().toString(),
-                location,
-                WindowsIdentity.instanceId(raw.vendorId(), raw.deviceId(), raw.subsystemVendorId(),
-                        raw.subsystemId(), raw.revision(), location),
-                raw.vendorId(), raw.deviceId(), raw.subsystemVendorId(), raw.subsystemId(), raw.revision(),
-                classCode,
-                ids.className(base, sub),
-                vendor < 0 ? null : ids.vendor(vendor),
-                vendor < 0 || device < 0 ? null : ids.device(vendor, device),
-                raw.driver().isEmpty() ? null : raw.driver(),
-                raw.iommuGroup().isEmpty() ? null : Hex.parseDecimal(raw.iommuGroup(), null),
-                numaNode(raw.numaNode()),
-                SysfsPci.parseResource(raw.resourceLines()),
-                upstream.isEmpty() ? null : upstream.get(0),
-                upstream,
-                raw.physicalFunction().isEmpty() ? null : raw.physicalFunction(),
-                raw.resetMethod().isEmpty() ? List.of() : List.of(raw.resetMethod().trim().split("\\s+")),
-                raw.bootVga(),
-                override.isEmpty() || "(null)".equals(override) ? null : override);
+        return PciDevice.builder(raw.address().toString())
+                .ids(raw.vendorId(), raw.deviceId(), raw.subsystemVendorId(), raw.subsystemId(), raw.revision(),
+                        classCode)
+                .names(names[0], names[1], names[2])
+                .location(topo.rootDomain(), topo.rootBus(), topo.chain())
+                .upstream(topo.upstreamBridges().stream().map(PciAddress::toString).toList())
+                .driver(raw.driver().isEmpty() ? null : raw.driver())
+                .iommuGroup(raw.iommuGroup().isEmpty() ? null : Hex.parseDecimal(raw.iommuGroup(), null))
+                .numaNode(numaNode(raw.numaNode()))
+                .bars(SysfsPci.parseResource(raw.resourceLines()))
+                .physicalFunction(raw.physicalFunction().isEmpty() ? null : raw.physicalFunction())
+                .resetMethods(raw.resetMethod().isEmpty() ? List.of() : List.of(raw.resetMethod().trim().split("\\s+")))
+                .bootVga(raw.bootVga())
+                .driverOverride(override.isEmpty() || "(null)".equals(override) ? null : override)
+                .build();
     }
 
     private static Integer numaNode(String text) {

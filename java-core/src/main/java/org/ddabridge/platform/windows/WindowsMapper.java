@@ -149,10 +149,15 @@ public final class WindowsMapper {
         if (name == null) {
             name = d.string(DevPropKeys.DEVICE_DESC);
         }
-        return new PciDevice(address, locationPath(d), d.instanceId(), id.vendorId(), id.deviceId(),
-                id.subsystemVendorId(), id.subsystemId(), id.revision(), classCode(d), d.string(DevPropKeys.CLASS),
-                null, name, service == null || service.isEmpty() ? null : service, null, null, bars(d.memory()),
-                upstream.isEmpty() ? null : upstream.get(0), List.copyOf(upstream), null, List.of(), false, null);
+        return PciDevice.builder(address)
+                .locationPath(locationPath(d))
+                .instanceId(d.instanceId())
+                .ids(id.vendorId(), id.deviceId(), id.subsystemVendorId(), id.subsystemId(), id.revision(), classCode(d))
+                .names(d.string(DevPropKeys.CLASS), null, name)
+                .driver(service == null || service.isEmpty() ? null : service)
+                .bars(bars(d.memory()))
+                .upstream(upstream)
+                .build();
     }
 
     /** The first location path that starts with {@code PCIROOT} (the form Hyper-V takes), else the first. */
