@@ -12,8 +12,9 @@ import org.ddabridge.model.HostUse;
 import org.ddabridge.model.windows.MemoryRange;
 import org.ddabridge.model.windows.WindowsPciFacts;
 import org.ddabridge.survey.WindowsFacts;
+import org.ddabridge.testing.ConfigSpaceBuilder;
 import org.ddabridge.testing.DmarBytes;
-import org.ddabridge.testing.TestConfigSpace;
+
 /**
  * One rule set, two platforms: the same device described once by Linux (decoded configuration space,
  * topology, DMAR) and once by Windows (DEVPKEY_PciDevice_* properties, allocated resources) gets the same
@@ -62,7 +63,7 @@ class CrossPlatformRulesTest {
 
     @Test
     void lineInterruptsOnly() {
-        byte[] ep = TestConfigSpace.endpoint(0x1234, 1, 0x020000).pcie(0, true).intx().build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x1234, 1, 0x020000).pcie(0, true).intx().build();
         DeviceReport linux = new MiniHost().add(RP, null, DeviceRulesTest.acsRootPort()).add(DEV, RP, ep).run()
                 .get(DEV);
         // IRQ 16: a line interrupt (message-signalled ones show up near 2^32).
@@ -73,8 +74,8 @@ class CrossPlatformRulesTest {
 
     @Test
     void acsLessPath() {
-        byte[] ep = TestConfigSpace.endpoint(0x8086, 0x1533, 0x020000).pcie(0, true).msix(5).build();
-        byte[] plainPort = TestConfigSpace.bridge(0x8086, 0x3a40, 0, 1, 1).pcie(4, false).build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x8086, 0x1533, 0x020000).pcie(0, true).msix(5).build();
+        byte[] plainPort = ConfigSpaceBuilder.bridge(0x8086, 0x3a40, 0, 1, 1).pcie(4, false).build();
         DeviceReport linux = new MiniHost().add(RP, null, plainPort).add(DEV, RP, ep).run().get(DEV);
         DeviceReport win = onWindows(linux, windows(2, ACS_NOT_SUPPORTED, false, List.of(4294967290L), List.of()));
         sameFinding(linux, win, ReasonCode.ACS_PATH_MISSING, "config:" + RP,
@@ -85,7 +86,7 @@ class CrossPlatformRulesTest {
 
     @Test
     void reservedMemoryRegion() {
-        byte[] usb = TestConfigSpace.endpoint(0x8086, 0x1e31, 0x0c0330).pcie(0, true).msi().build();
+        byte[] usb = ConfigSpaceBuilder.endpoint(0x8086, 0x1e31, 0x0c0330).pcie(0, true).msi().build();
         DeviceReport linux = new MiniHost().add(RP, null, DeviceRulesTest.acsRootPort()).add(DEV, RP, usb)
                 .dmar(new DmarBytes(1).drhdIncludeAll(0xfed90000L).rmrr(0xbf000000L, 0xbf01ffffL, 1, 0, 0x1c, 0, 0, 0)
                         .build())
@@ -100,7 +101,7 @@ class CrossPlatformRulesTest {
     void assignableEndpointAndItsMmio() {
         List<Bar> bars = List.of(new Bar(0, 0xf6000000L, 16L << 20, Bar.MEMORY, false, false),
                 new Bar(1, 0x4000000000L, 256L << 20, Bar.MEMORY, true, true));
-        byte[] ep = TestConfigSpace.endpoint(0x10de, 0x1b80, 0x030000).pcie(0, false).msi().build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x10de, 0x1b80, 0x030000).pcie(0, false).msi().build();
         DeviceReport linux = new MiniHost().add(RP, null, DeviceRulesTest.acsRootPort())
                 .add(DEV, RP, ep, List.of(), bars, null).run().get(DEV);
         DeviceReport win = onWindows(linux, windows(3, ACS_SUPPORTED, false, List.of(4294967290L),

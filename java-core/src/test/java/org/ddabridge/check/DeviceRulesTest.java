@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
 
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.HostUse;
+import org.ddabridge.testing.ConfigSpaceBuilder;
 import org.ddabridge.testing.DmarBytes;
-import org.ddabridge.testing.TestConfigSpace;
+
 /** One or more cases per device rule, on hand-made configuration spaces. */
 class DeviceRulesTest {
     static final String RP = "0000:00:1c.0";
     static final String DEV = "0000:01:00.0";
 
     static byte[] acsRootPort() {
-        return TestConfigSpace.bridge(0x8086, 0x1234, 0, 1, 1).pcie(4, false).msi().acs(0x1f, 0).build();
+        return ConfigSpaceBuilder.bridge(0x8086, 0x1234, 0, 1, 1).pcie(4, false).msi().acs(0x1f, 0).build();
     }
 
     static Reason reason(DeviceReport d, String code) {
@@ -39,7 +40,7 @@ class DeviceRulesTest {
     @Test
     void pcieEndpointWithMsiXAndFlrIsAssignable() {
         DeviceReport d =
-                single(TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).intx().build());
+                single(ConfigSpaceBuilder.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).intx().build());
         assertEquals(Verdict.Assignable, d.verdict(), d.reasons().toString());
         assertEquals("Express Endpoint -- more secure.", reason(d, ReasonCode.PCIE_ENDPOINT).message());
         assertTrue(codes(d).containsAll(Set.of(ReasonCode.ACS_PATH_ISOLATED, ReasonCode.MESSAGE_SIGNALED_INTERRUPTS,
@@ -48,17 +49,17 @@ class DeviceRulesTest {
 
     @Test
     void legacyEndpointOnlyForDisplay() {
-        DeviceReport vga = single(TestConfigSpace.endpoint(0x10de, 0x1, 0x030000).pcie(1, true).msi().build());
+        DeviceReport vga = single(ConfigSpaceBuilder.endpoint(0x10de, 0x1, 0x030000).pcie(1, true).msi().build());
         assertEquals(Severity.WARNING, reason(vga, ReasonCode.LEGACY_ENDPOINT_DISPLAY).severity());
         assertEquals(Verdict.AssignableWithWarnings, vga.verdict());
-        DeviceReport nic = single(TestConfigSpace.endpoint(0x11ab, 0x1, 0x020000).pcie(1, true).msi().build());
+        DeviceReport nic = single(ConfigSpaceBuilder.endpoint(0x11ab, 0x1, 0x020000).pcie(1, true).msi().build());
         assertEquals(Severity.ERROR, reason(nic, ReasonCode.LEGACY_ENDPOINT).severity());
     }
 
     @Test
     void rootComplexIntegratedEndpointIsAWarning() {
         Map<String, DeviceReport> m = new MiniHost()
-                .add("00:1b.0", null, TestConfigSpace.endpoint(0x8086, 0x3a3e, 0x040300).pcie(9, true).msi().build())
+                .add("00:1b.0", null, ConfigSpaceBuilder.endpoint(0x8086, 0x3a3e, 0x040300).pcie(9, true).msi().build())
                 .run();
         DeviceReport d = m.get("0000:00:1b.0");
         assertEquals("Embedded Endpoint -- less secure.", reason(d, ReasonCode.RC_INTEGRATED_ENDPOINT).message());
@@ -68,7 +69,7 @@ class DeviceRulesTest {
     @Test
     void bridgesAndConventionalFunctions() {
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort())
-                .add(DEV, RP, TestConfigSpace.endpoint(0x10ec, 0x8029, 0x020000).intx().conventionalSize().build())
+                .add(DEV, RP, ConfigSpaceBuilder.endpoint(0x10ec, 0x8029, 0x020000).intx().conventionalSize().build())
                 .run();
         assertEquals(Severity.ERROR, reason(m.get("0000:00:1c.0"), ReasonCode.BRIDGE_OR_PORT).severity());
         DeviceReport conv = m.get(DEV);
@@ -82,9 +83,9 @@ class DeviceRulesTest {
     @Test
     void deviceBehindPcieToPciBridge() {
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort())
-                .add(DEV, RP, TestConfigSpace.bridge(0x1b36, 0xe, 1, 2, 2).pcie(7, false).build())
+                .add(DEV, RP, ConfigSpaceBuilder.bridge(0x1b36, 0xe, 1, 2, 2).pcie(7, false).build())
                 .add("0000:02:01.0", DEV,
-                        TestConfigSpace.endpoint(0x1000, 1, 0x010000).msi().conventionalSize().build())
+                        ConfigSpaceBuilder.endpoint(0x1000, 1, 0x010000).msi().conventionalSize().build())
                 .run();
         DeviceReport d = m.get("0000:02:01.0");
         assertTrue(codes(d).containsAll(Set.of(ReasonCode.BEHIND_PCI_BRIDGE, ReasonCode.ACS_PATH_MISSING)));
@@ -93,20 +94,20 @@ class DeviceRulesTest {
 
     @Test
     void interruptsNoneAtAll() {
-        DeviceReport d = single(TestConfigSpace.endpoint(0x1234, 1, 0x118000).pcie(0, true).build());
+        DeviceReport d = single(ConfigSpaceBuilder.endpoint(0x1234, 1, 0x118000).pcie(0, true).build());
         assertEquals(Severity.INFO, reason(d, ReasonCode.NO_INTERRUPTS).severity());
     }
 
     @Test
     void acsMissingOnTheRootPortUnlessTheKernelQuirksIt() {
-        byte[] ep = TestConfigSpace.endpoint(0x8086, 0x1533, 0x020000).pcie(0, true).msix(5).build();
-        byte[] plainPort = TestConfigSpace.bridge(0x8086, 0x3a40, 0, 1, 1).pcie(4, false).build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x8086, 0x1533, 0x020000).pcie(0, true).msix(5).build();
+        byte[] plainPort = ConfigSpaceBuilder.bridge(0x8086, 0x3a40, 0, 1, 1).pcie(4, false).build();
         DeviceReport bad = new MiniHost().add(RP, null, plainPort).add(DEV, RP, ep).run().get(DEV);
         Reason r = reason(bad, ReasonCode.ACS_PATH_MISSING);
         assertEquals("config:0000:00:1c.0", r.evidence().get(0).source());
         assertEquals("no ACS capability", r.evidence().get(0).value());
         // Cougar Point root port 0x1c10: listed in the kernel's PCH quirk table
-        byte[] pchPort = TestConfigSpace.bridge(0x8086, 0x1c10, 0, 1, 1).pcie(4, false).build();
+        byte[] pchPort = ConfigSpaceBuilder.bridge(0x8086, 0x1c10, 0, 1, 1).pcie(4, false).build();
         DeviceReport ok = new MiniHost().add(RP, null, pchPort).add(DEV, RP, ep).run().get(DEV);
         assertTrue(reason(ok, ReasonCode.ACS_PATH_ISOLATED).evidence().get(0).value()
                 .contains("pci_quirk_intel_pch_acs"));
@@ -114,8 +115,8 @@ class DeviceRulesTest {
 
     @Test
     void acsControlMattersOnlyWhenTheIommuIsActive() {
-        byte[] port = TestConfigSpace.bridge(0x1b36, 0xc, 0, 1, 1).pcie(4, false).acs(0x5f, 0x00).build();
-        byte[] ep = TestConfigSpace.endpoint(0x1b36, 0x10, 0x010802).pcie(0, true).msix(4).build();
+        byte[] port = ConfigSpaceBuilder.bridge(0x1b36, 0xc, 0, 1, 1).pcie(4, false).acs(0x5f, 0x00).build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x1b36, 0x10, 0x010802).pcie(0, true).msix(4).build();
         DeviceReport predicted = new MiniHost().add(RP, null, port).add(DEV, RP, ep).run().get(DEV);
         assertTrue(codes(predicted).contains(ReasonCode.ACS_PATH_ISOLATED), "IOMMU off: kernel would enable ACS");
         DeviceReport live = new MiniHost().add(RP, null, port).add(DEV, RP, ep).iommu(IommuFactsFixtures.active())
@@ -126,13 +127,13 @@ class DeviceRulesTest {
     @Test
     void resetRules() {
         // PM reset only when NoSoftRst is clear
-        assertTrue(codes(single(TestConfigSpace.endpoint(1, 1, 0x020000).pcie(0, false).pm(false).msi().build()))
+        assertTrue(codes(single(ConfigSpaceBuilder.endpoint(1, 1, 0x020000).pcie(0, false).pm(false).msi().build()))
                 .contains(ReasonCode.RESET_AVAILABLE));
         // alone on its bus below a bridge: secondary bus reset works
-        DeviceReport alone = single(TestConfigSpace.endpoint(1, 1, 0x020000).pcie(0, false).pm(true).msi().build());
+        DeviceReport alone = single(ConfigSpaceBuilder.endpoint(1, 1, 0x020000).pcie(0, false).pm(true).msi().build());
         assertEquals("Can be reset: bus.", reason(alone, ReasonCode.RESET_AVAILABLE).message());
         // two functions on the bus, no FLR, NoSoftRst set: nothing
-        byte[] f = TestConfigSpace.endpoint(1, 1, 0x020000).multifunction().pcie(0, false).pm(true).msi().build();
+        byte[] f = ConfigSpaceBuilder.endpoint(1, 1, 0x020000).multifunction().pcie(0, false).pm(true).msi().build();
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, f)
                 .add("0000:01:00.1", RP, f).run();
         assertEquals(Severity.WARNING, reason(m.get(DEV), ReasonCode.NO_RESET).severity());
@@ -145,7 +146,7 @@ class DeviceRulesTest {
 
     @Test
     void rmrrScopeThroughABridgeMakesTheDeviceNotAssignable() {
-        byte[] usb = TestConfigSpace.endpoint(0x8086, 0x1e31, 0x0c0330).pcie(0, true).msi().build();
+        byte[] usb = ConfigSpaceBuilder.endpoint(0x8086, 0x1e31, 0x0c0330).pcie(0, true).msi().build();
         // scope: start bus 0, path 1c.0 -> 00.0 (through the root port's secondary bus 1)
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, usb)
                 .dmar(new DmarBytes(1).drhdIncludeAll(0xfed90000L).rmrr(0xbf000000L, 0xbf01ffffL, 1, 0, 0x1c, 0, 0, 0)
@@ -160,7 +161,7 @@ class DeviceRulesTest {
 
     @Test
     void rmrrSubHierarchyCoversEverythingBelowTheBridge() {
-        byte[] ep = TestConfigSpace.endpoint(0x1234, 1, 0x020000).pcie(0, true).msi().build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x1234, 1, 0x020000).pcie(0, true).msi().build();
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, ep)
                 .dmar(new DmarBytes(1).rmrr(0x1000, 0x1fff, 2, 0, 0x1c, 0).build()).run();
         assertTrue(codes(m.get(DEV)).contains(ReasonCode.RESERVED_MEMORY_REGION));
@@ -169,8 +170,8 @@ class DeviceRulesTest {
 
     @Test
     void acsUnknownFromA256ByteDumpIsAWarning() {
-        byte[] port = TestConfigSpace.bridge(0x1b36, 0xc, 0, 1, 1).pcie(4, false).conventionalSize().build();
-        byte[] ep = TestConfigSpace.endpoint(0x1b36, 0x10, 0x010802).pcie(0, true).msix(4).build();
+        byte[] port = ConfigSpaceBuilder.bridge(0x1b36, 0xc, 0, 1, 1).pcie(4, false).conventionalSize().build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x1b36, 0x10, 0x010802).pcie(0, true).msix(4).build();
         DeviceReport d = new MiniHost().add(RP, null, port).add(DEV, RP, ep).run().get(DEV);
         assertEquals(Severity.WARNING, reason(d, ReasonCode.ACS_PATH_UNKNOWN).severity());
         assertFalse(codes(d).contains(ReasonCode.ACS_PATH_MISSING));
@@ -179,7 +180,7 @@ class DeviceRulesTest {
 
     @Test
     void hostUseReasons() {
-        byte[] ep = TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).build();
+        byte[] ep = ConfigSpaceBuilder.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).msix(8).build();
         HostUse use = new HostUse(Set.of(DEV), Map.of(DEV, List.of("/")), Set.of(DEV), Map.of(), Map.of(), Map.of(DEV, List.of("eno1")), true);
         DeviceReport d = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, ep).hostUse(use).run().get(DEV);
         assertEquals(Severity.ERROR, reason(d, ReasonCode.HOST_STORAGE).severity());
@@ -189,7 +190,7 @@ class DeviceRulesTest {
 
     @Test
     void groupWithAHostCriticalDevice() {
-        byte[] f = TestConfigSpace.endpoint(0x1234, 1, 0x020000).multifunction().pcie(0, true).msi().build();
+        byte[] f = ConfigSpaceBuilder.endpoint(0x1234, 1, 0x020000).multifunction().pcie(0, true).msi().build();
         HostUse use = new HostUse(Set.of(), Map.of(), Set.of(), Map.of(), Map.of(), Map.of("0000:01:00.1", List.of("eth0")), true);
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, f)
                 .add("0000:01:00.1", RP, f).hostUse(use).run();
@@ -204,7 +205,7 @@ class DeviceRulesTest {
                 new Bar(1, 0xe0000000L, 256L << 20, Bar.MEMORY, true, true),
                 new Bar(3, 0xf0000000L, 32L << 20, Bar.MEMORY, true, true),
                 new Bar(5, 0xe000, 0x80, Bar.IO, false, false));
-        byte[] gpu = TestConfigSpace.endpoint(0x10de, 0x1b80, 0x030000).pcie(0, false).msi().build();
+        byte[] gpu = ConfigSpaceBuilder.endpoint(0x10de, 0x1b80, 0x030000).pcie(0, false).msi().build();
         DeviceReport d = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, gpu, List.of(), bars, null).run()
                 .get(DEV);
         assertEquals(new MmioRequirement(16L << 20, 288L << 20), d.mmio());
@@ -222,7 +223,7 @@ class DeviceRulesTest {
         List<Bar> bars = List.of(new Bar(0, 0xf6000000L, 16L << 20, Bar.MEMORY, false, false),
                 new Bar(1, 0x4000000000L, 16L << 30, Bar.MEMORY, true, true),
                 new Bar(3, 0x4400000000L, 32L << 20, Bar.MEMORY, true, true));
-        byte[] gpu = TestConfigSpace.endpoint(0x10de, 0x2204, 0x030000).pcie(0, false).msi().build();
+        byte[] gpu = ConfigSpaceBuilder.endpoint(0x10de, 0x2204, 0x030000).pcie(0, false).msi().build();
         DeviceReport d = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, gpu, List.of(), bars, null).run()
                 .get(DEV);
         Reason w = reason(d, ReasonCode.MMIO_ABOVE_DEFAULT);
@@ -234,7 +235,7 @@ class DeviceRulesTest {
     @Test
     void unreadableConfigSpaceIsAWarningNotAVerdictOnTheType() {
         byte[] short64 = new byte[64];
-        System.arraycopy(TestConfigSpace.endpoint(0x8086, 0x1533, 0x020000).build(), 0, short64, 0, 64);
+        System.arraycopy(ConfigSpaceBuilder.endpoint(0x8086, 0x1533, 0x020000).build(), 0, short64, 0, 64);
         DeviceReport d = single(short64);
         assertEquals(Severity.WARNING, reason(d, ReasonCode.CONFIG_SPACE_INCOMPLETE).severity());
         assertFalse(codes(d).contains(ReasonCode.CONVENTIONAL_PCI));

@@ -21,8 +21,8 @@ import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;
 import org.ddabridge.cli.Main;
-import org.ddabridge.pci.ConfigSpaceBuilder;
 import org.ddabridge.pci.DecodedFunction;
+import org.ddabridge.testing.ConfigSpaceBuilder;
 /** The {@code decode} engine command and CLI on a dump file and on a fake sysfs tree. */
 class DecodeRequestTest {
     // Fixture: lspci -xxx of one root port (hand-made: 8086:3a40, type 1, PCIe root port at 0x40)

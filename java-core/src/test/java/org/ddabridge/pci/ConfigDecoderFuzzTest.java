@@ -18,6 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import org.ddabridge.driver.dump.LspciDump;
+import org.ddabridge.testing.ConfigSpaceBuilder;
 /**
  * Fuzzes {@link ConfigDecoder#decode} with mutated config spaces: bit flips, rewritten capability
  * pointers and headers, truncation to random lengths (including below the 64-byte header). Seeds are

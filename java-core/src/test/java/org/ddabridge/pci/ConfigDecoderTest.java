@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.ddabridge.testing.ConfigSpaceBuilder;
+
 /** Decoder tests on hand-made config spaces (see {@link ConfigSpaceBuilder}). */
 class ConfigDecoderTest {
     private static final String ADDR = "0000:01:00.0";

@@ -18,12 +18,12 @@ public final class QemuReferenceHost {
 
     public static FakeSysfs build(Path dir, boolean noAcs) {
         FakeSysfs fs = new FakeSysfs(dir);
-        fs.device("0000:00:00.0", null, TestConfigSpace.endpoint(0x8086, 0x29c0, 0x060000).conventionalSize().build())
+        fs.device("0000:00:00.0", null, ConfigSpaceBuilder.endpoint(0x8086, 0x29c0, 0x060000).conventionalSize().build())
                 .group(0);
         int[] virtio = {1, 7, 8};
         for (int slot : virtio) {
             fs.device(String.format("0000:00:%02x.0", slot), null,
-                    TestConfigSpace.endpoint(0x1af4, 0x1009, 0x000200).msix(2).intx().conventionalSize().build())
+                    ConfigSpaceBuilder.endpoint(0x1af4, 0x1009, 0x000200).msix(2).intx().conventionalSize().build())
                     .driver("virtio-pci").group(slot);
         }
         if (noAcs) {
@@ -36,11 +36,11 @@ public final class QemuReferenceHost {
         fs.device("0000:00:04.0", null, rootPort(0x03, true, false)).driver("pcieport").group(4);
         fs.device("0000:00:05.0", null, rootPort(0x04, true, false)).driver("pcieport").group(5);
         fs.device("0000:00:06.0", null, rootPort(0x05, true, false)).driver("pcieport").group(6);
-        fs.device("0000:00:1f.0", null, TestConfigSpace.endpoint(0x8086, 0x2918, 0x060100).multifunction()
+        fs.device("0000:00:1f.0", null, ConfigSpaceBuilder.endpoint(0x8086, 0x2918, 0x060100).multifunction()
                 .conventionalSize().build()).group(9);
-        fs.device("0000:00:1f.2", null, TestConfigSpace.endpoint(0x8086, 0x2922, 0x010601).msi().intx()
+        fs.device("0000:00:1f.2", null, ConfigSpaceBuilder.endpoint(0x8086, 0x2922, 0x010601).msi().intx()
                 .conventionalSize().build()).driver("ahci").group(9);
-        fs.device("0000:00:1f.3", null, TestConfigSpace.endpoint(0x8086, 0x2930, 0x0c0500).intx()
+        fs.device("0000:00:1f.3", null, ConfigSpaceBuilder.endpoint(0x8086, 0x2930, 0x0c0500).intx()
                 .conventionalSize().build()).group(9);
         String rp1 = "0000:00:02.0";
         String rp2 = noAcs ? "0000:00:02.1" : "0000:00:03.0";
@@ -56,7 +56,7 @@ public final class QemuReferenceHost {
                 .resource(e1000eResource(0xfe420000L));
         fs.device("0000:04:00.0", "0000:00:05.0", e1000e(false)).driver("e1000e").group(13).resetMethod("pm bus")
                 .resource(e1000eResource(0xfe200000L));
-        fs.device("0000:05:00.0", "0000:00:06.0", TestConfigSpace.bridge(0x1b36, 0x000e, 5, 6, 6).pcie(7, false).msi()
+        fs.device("0000:05:00.0", "0000:00:06.0", ConfigSpaceBuilder.bridge(0x1b36, 0x000e, 5, 6, 6).pcie(7, false).msi()
                 .pm(false).build()).group(14).resetMethod("pm bus");
         fs.device("0000:06:01.0", "0000:05:00.0", ne2k()).driver("ne2k-pci").group(14).resetMethod("bus")
                 .resource("0x000000000000c000 0x000000000000c0ff 0x0000000000040101");
@@ -79,7 +79,7 @@ public final class QemuReferenceHost {
     }
 
     static byte[] rootPort(int secondary, boolean acs, boolean multifunction) {
-        TestConfigSpace t = TestConfigSpace.bridge(0x1b36, 0x000c, 0, secondary, secondary).pcie(4, false).msix(1);
+        ConfigSpaceBuilder t = ConfigSpaceBuilder.bridge(0x1b36, 0x000c, 0, secondary, secondary).pcie(4, false).msix(1);
         if (multifunction) {
             t.multifunction();
         }
@@ -90,11 +90,11 @@ public final class QemuReferenceHost {
     }
 
     static byte[] nvme() {
-        return TestConfigSpace.endpoint(0x1b36, 0x0010, 0x010802).msix(65).pcie(0, true).pm(false).intx().build();
+        return ConfigSpaceBuilder.endpoint(0x1b36, 0x0010, 0x010802).msix(65).pcie(0, true).pm(false).intx().build();
     }
 
     static byte[] e1000e(boolean multifunction) {
-        TestConfigSpace t = TestConfigSpace.endpoint(0x8086, 0x10d3, 0x020000).pm(false).msi().pcie(0, false).msix(5)
+        ConfigSpaceBuilder t = ConfigSpaceBuilder.endpoint(0x8086, 0x10d3, 0x020000).pm(false).msi().pcie(0, false).msix(5)
                 .intx();
         if (multifunction) {
             t.multifunction();
@@ -111,6 +111,6 @@ public final class QemuReferenceHost {
     }
 
     static byte[] ne2k() {
-        return TestConfigSpace.endpoint(0x10ec, 0x8029, 0x020000).intx().conventionalSize().build();
+        return ConfigSpaceBuilder.endpoint(0x10ec, 0x8029, 0x020000).intx().conventionalSize().build();
     }
 }

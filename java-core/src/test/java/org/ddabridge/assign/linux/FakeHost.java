@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.ddabridge.testing.FakeSysfs;
 import org.ddabridge.util.HostRoot;
 /**
  * Builds fake sysfs/procfs trees shaped like the kernel's (device directories under sys/devices, links
@@ -22,9 +23,11 @@ final class FakeHost {
     private static final int PCIE_ROOT_PORT = 4;
     private static final int PCIE_TO_PCI_BRIDGE = 7;
     final Path root;
+    final FakeSysfs fs;
 
     FakeHost(Path root) {
         this.root = root;
+        this.fs = new FakeSysfs(root);
         mkdirs("sys/bus/pci/devices");
         mkdirs("sys/bus/pci/drivers");
         mkdirs("sys/kernel/iommu_groups");
@@ -76,34 +79,22 @@ final class FakeHost {
      * IOMMU group (-1 none).
      */
     Path device(String address, List<String> chain, byte[] config, int classCode, String driver, int group) {
-        StringBuilder rel = new StringBuilder("sys/devices/pci" + address.substring(0, 4) + ":00");
-        for (String a : chain) {
-            rel.append('/').append(a);
+        // The one sysfs writer of the tests (FakeSysfs) lays out the function; this host adds the attribute
+        // files the assignment code reads.
+        FakeSysfs.Device d = fs.device(address, chain.isEmpty() ? null : chain.get(chain.size() - 1), config)
+                .attr("class", String.format("0x%06x", classCode))
+                .attr("vendor", String.format("0x%02x%02x", config[1], config[0]))
+                .attr("device", String.format("0x%02x%02x", config[3], config[2]))
+                .attr("driver_override", "(null)");
+        write(d.dir() + "/resource", "");
+        write(d.dir() + "/uevent", "");
+        if (!driver.isEmpty()) {
+            d.driver(driver);
         }
-        rel.append('/').append(address);
-        Path dir = mkdirs(rel.toString());
-        try {
-            Files.write(dir.resolve("config"), config);
-            write(dir, "class", String.format("0x%06x%n", classCode));
-            write(dir, "vendor", String.format("0x%02x%02x%n", config[1], config[0]));
-            write(dir, "device", String.format("0x%02x%02x%n", config[3], config[2]));
-            write(dir, "driver_override", "(null)\n");
-            write(dir, "resource", "");
-            write(dir, "uevent", "");
-            Files.createSymbolicLink(root.resolve("sys/bus/pci/devices").resolve(address),
-                    Path.of("../../../" + rel.substring("sys/".length())));
-            if (!driver.isEmpty()) {
-                Files.createSymbolicLink(dir.resolve("driver"), driverDir(driver));
-            }
-            if (group >= 0) {
-                Path g = mkdirs("sys/kernel/iommu_groups/" + group + "/devices");
-                Files.createSymbolicLink(dir.resolve("iommu_group"), g.getParent());
-                Files.createSymbolicLink(g.resolve(address), dir);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (group >= 0) {
+            d.group(group);
         }
-        return dir;
+        return root.resolve(d.dir());
     }
 
     Path driverDir(String driver) {

@@ -16,8 +16,9 @@ import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
 import org.ddabridge.model.KernelCmdline;
 import org.ddabridge.platform.linux.LinuxPlatform;
+import org.ddabridge.testing.ConfigSpaceBuilder;
 import org.ddabridge.testing.FakeSysfs;
-import org.ddabridge.testing.TestConfigSpace;
+
 /** Parsing of the host-wide sources (fixtures as text) and reading them from fake trees. */
 class HostSourcesTest {
     @TempDir
@@ -81,11 +82,11 @@ class HostSourcesTest {
     @Test
     void hostUseFollowsDeviceMapperSlavesAndBridgePorts() {
         FakeSysfs fs = new FakeSysfs(dir);
-        byte[] rp = TestConfigSpace.bridge(0x8086, 0x1c10, 0, 1, 1).pcie(4, false).build();
+        byte[] rp = ConfigSpaceBuilder.bridge(0x8086, 0x1c10, 0, 1, 1).pcie(4, false).build();
         fs.device("0000:00:1c.0", null, rp);
         fs.device("0000:01:00.0", "0000:00:1c.0",
-                TestConfigSpace.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).build());
-        fs.device("0000:00:1f.6", null, TestConfigSpace.endpoint(0x8086, 0x15b8, 0x020000).pcie(9, false).build());
+                ConfigSpaceBuilder.endpoint(0x144d, 0xa808, 0x010802).pcie(0, true).build());
+        fs.device("0000:00:1f.6", null, ConfigSpaceBuilder.endpoint(0x8086, 0x15b8, 0x020000).pcie(9, false).build());
         String nvme = fs.deviceDir("0000:01:00.0").substring(4);
         fs.link("sys/block/nvme0n1", "../" + nvme + "/nvme/nvme0/nvme0n1");
         fs.dir(fs.deviceDir("0000:01:00.0") + "/nvme/nvme0/nvme0n1/nvme0n1p3");

@@ -1,8 +1,10 @@
-package org.ddabridge.pci;
+package org.ddabridge.testing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import org.ddabridge.pci.ConfigSpace;
 
 /**
  * Builds configuration-space bytes for tests: a header, a standard capability chain and an extended
@@ -18,6 +20,10 @@ import java.util.List;
  * }</pre>
  *
  * <p>{@link #patch8}/{@link #patch16}/{@link #patch32} are applied after linking, to break chains on purpose.
+ * The short forms without an offset ({@link #pcie(int, boolean)}, {@link #msi()}, {@link #msix(int)},
+ * {@link #pm(boolean)}, {@link #acs(int, int)}) place each capability after the previous one (standard
+ * chain from 0x40, extended chain from 0x100), for tests that care about the facts, not the layout.
+ * The one config-space builder of the tests.
  */
 public final class ConfigSpaceBuilder {
     private final byte[] data = new byte[ConfigSpace.EXTENDED_SIZE];
@@ -25,6 +31,8 @@ public final class ConfigSpaceBuilder {
     private final List<int[]> extended = new ArrayList<>();
     private final List<int[]> patches = new ArrayList<>();
     private int size = ConfigSpace.EXTENDED_SIZE;
+    private int nextCap = 0x40;
+    private int nextExt = 0x100;
 
     private ConfigSpaceBuilder(int vendor, int device, int headerType) {
         u16(0x00, vendor).u16(0x02, device).u8(0x0e, headerType);
@@ -35,9 +43,71 @@ public final class ConfigSpaceBuilder {
         return new ConfigSpaceBuilder(vendor, device, 0);
     }
 
-    /** A type 1 (PCI-PCI bridge) header with its bus numbers, 4096 bytes. */
+    /** A type 0 (endpoint) header with ids and class code, 4096 bytes. */
+    public static ConfigSpaceBuilder endpoint(int vendor, int device, int classCode) {
+        return endpoint(vendor, device).classCode(classCode);
+    }
+
+    /** A type 1 (PCI-PCI bridge, class 06/04) header with its bus numbers, 4096 bytes. */
     public static ConfigSpaceBuilder bridge(int vendor, int device, int primary, int secondary, int subordinate) {
-        return new ConfigSpaceBuilder(vendor, device, 1).u8(0x18, primary).u8(0x19, secondary).u8(0x1a, subordinate);
+        return new ConfigSpaceBuilder(vendor, device, 1).classCode(0x060400).u8(0x18, primary).u8(0x19, secondary)
+                .u8(0x1a, subordinate);
+    }
+
+    /** Interrupt pin INTA. */
+    public ConfigSpaceBuilder intx() {
+        return u8(0x3d, 1);
+    }
+
+    /** Keep only the first 256 bytes (conventional PCI, or an lspci -xxx dump). */
+    public ConfigSpaceBuilder conventionalSize() {
+        return size(ConfigSpace.LEGACY_SIZE);
+    }
+
+    /** Same as {@link #multiFunction()}. */
+    public ConfigSpaceBuilder multifunction() {
+        return multiFunction();
+    }
+
+    /** The next free standard capability offset, reserving {@code length} bytes. */
+    private int placeCap(int length) {
+        int p = nextCap;
+        nextCap = (p + length + 3) & ~3;
+        return p;
+    }
+
+    private int placeExt(int length) {
+        int p = nextExt;
+        nextExt = (p + length + 3) & ~3;
+        return p;
+    }
+
+    /**
+     * PCIe capability (version 2), placed after the previous one: port type 0 endpoint, 1 legacy, 4 root
+     * port, 5 upstream, 6 downstream, 7 PCIe-to-PCI, 9 RCiEP.
+     */
+    public ConfigSpaceBuilder pcie(int portType, boolean flr) {
+        return pcie(placeCap(0x3c), 2, portType, flr);
+    }
+
+    /** 64-bit MSI with one vector, placed after the previous capability. */
+    public ConfigSpaceBuilder msi() {
+        return msi(placeCap(0x18), 0, true, false);
+    }
+
+    /** MSI-X with {@code vectors} vectors, placed after the previous capability. */
+    public ConfigSpaceBuilder msix(int vectors) {
+        return msix(placeCap(0x0c), vectors, 0, 0, 0, 0, false);
+    }
+
+    /** Power Management version 3, placed after the previous capability. */
+    public ConfigSpaceBuilder pm(boolean noSoftReset) {
+        return pm(placeCap(0x08), 3, noSoftReset);
+    }
+
+    /** ACS with capability and control registers, placed after the previous extended capability. */
+    public ConfigSpaceBuilder acs(int capability, int control) {
+        return acs(placeExt(8), capability, control);
     }
 
     /** Final length of the bytes ({@code build} truncates to it). */
