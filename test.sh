@@ -2,7 +2,7 @@
 # Runs every test suite and exits non-zero if any fails:
 #   1. JUnit (Maven Surefire)            java-core/src/test
 #   2. Pester 5 in pwsh                  tests/pester
-#   3. QEMU end-to-end suite (TCG guest) tests/e2e/run.sh
+#   3. QEMU end-to-end suite (TCG guest) tests/e2e/selftest.sh (the harness), tests/e2e/run.sh
 #   4. Benchmarks (figures, not asserts) tests/bench/run.sh
 # Set DDABRIDGE_SKIP_E2E=1 or DDABRIDGE_SKIP_BENCH=1 to leave those out locally.
 set -uo pipefail
@@ -62,6 +62,8 @@ junit_skipped=$(junit_not_run)
 junit_count=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log 2>/dev/null | tail -1 | sed 's/^\[[A-Z]*\] //')
 if [ -f tests/pester/Invoke-Pester.ps1 ]; then suite "Pester" pester; fi
 if [ -x tests/e2e/run.sh ] && [ "${DDABRIDGE_SKIP_E2E:-0}" != 1 ]; then
+  # The harness first: a FAIL, a crash, a hang, a skip and a missing result must each be caught.
+  suite "QEMU e2e self-test" tests/e2e/selftest.sh
   suite "QEMU e2e" env DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" DDABRIDGE_E2E_REQUIRE_JAR=1 tests/e2e/run.sh
 fi
 if [ -x tests/bench/run.sh ] && [ "${DDABRIDGE_SKIP_BENCH:-0}" != 1 ]; then suite "Benchmarks" tests/bench/run.sh; fi

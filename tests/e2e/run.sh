@@ -121,6 +121,10 @@ T_END=$(date +%s.%N)
 say "== timings (wall, per boot incl. QEMU start and poweroff)"
 for t in "${TIMINGS[@]}"; do say "   $t"; done
 say "   total      $(awk -v a="$T_START" -v b="$T_END" 'BEGIN{printf "%6.1f", b-a}')s  (results in $OUT_ROOT)"
-[ "$SKIPPED" -gt 0 ] && say "$SKIPPED skipped"
+# A skipped result is not a passed one: it counts as failed unless skips are allowed explicitly.
+if [ "$SKIPPED" -gt 0 ]; then
+    if [ "${DDABRIDGE_E2E_ALLOW_SKIP:-0}" = 1 ]; then say "$SKIPPED skipped (allowed: DDABRIDGE_E2E_ALLOW_SKIP=1)"
+    else say "$SKIPPED skipped: counted as failed (DDABRIDGE_E2E_ALLOW_SKIP=1 allows them)"; FAILED=$((FAILED + SKIPPED)); fi
+fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

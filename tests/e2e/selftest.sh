@@ -32,6 +32,8 @@ sed 's/^/     | /' "$T/run.log" | grep -v '^     | \[e2e'
 want=(
     "PASS reference/st-good"
     "FAIL reference/st-bad: deliberate"
+    "SKIP reference/st-skipped: deliberate"
+    "1 skipped: counted as failed (DDABRIDGE_E2E_ALLOW_SKIP=1 allows them)"
     "FAIL reference/st-never-reported: no result (case 10-mixed rc=1)"
     "PASS reference/st-before-crash"
     "FAIL reference/20-crash: exited rc=7 without a FAIL line"
@@ -44,7 +46,7 @@ want=(
 )
 for w in "${want[@]}"; do grep -qxF "$w" "$T/run.log" && ok "$w" || nok "missing line: $w"; done
 last=$(tail -n1 "$T/run.log")
-[ "$last" = "7 passed, 5 failed" ] && ok "summary '$last'" || nok "summary '$last', want '7 passed, 5 failed'"
+[ "$last" = "7 passed, 6 failed" ] && ok "summary '$last'" || nok "summary '$last', want '7 passed, 6 failed'"
 [ $rc = 1 ] && ok "run.sh exit 1" || nok "run.sh exit $rc, want 1"
 [ $bad = 0 ] && echo "selftest: all good" || echo "selftest: FAILED"
 exit $bad

@@ -13,7 +13,13 @@ else fail acs-ctrl-not-enabled "$rp ACS at '$o' ctrl=$( [ -n "$o" ] && cfg_read 
 B=$(pci_find 1b36:0010 | head -n1)
 bind_vfio "$B" 1 >/dev/null 2>&1
 drv=$(pci_driver "$B")
-[ "$drv" != vfio-pci ] && pass vfio-pci-cannot-bind || fail vfio-pci-cannot-bind "$B bound to vfio-pci without an IOMMU"
+# Positive evidence first: vfio-pci is registered and the kernel itself refused the probe (not a missing
+# module or a failed write); then the negative: it did not bind.
+if [ ! -d /sys/bus/pci/drivers/vfio-pci ]; then fail vfio-pci-cannot-bind "vfio-pci is not registered"
+elif ! dmesg | grep -q "vfio-pci: probe of $B failed"; then
+    fail vfio-pci-cannot-bind "no probe failure of $B in dmesg: $(dmesg | grep -i vfio | tail -n3 | tr '\n' ' ')"
+elif [ "$drv" = vfio-pci ]; then fail vfio-pci-cannot-bind "$B bound to vfio-pci without an IOMMU"
+else pass vfio-pci-cannot-bind; fi
 [ -z "$(ls /dev/vfio | grep -v '^vfio$')" ] && pass no-vfio-group-node || fail no-vfio-group-node "/dev/vfio: $(ls /dev/vfio | tr '\n' ' ')"
 unbind_vfio "$B"
 wait_for 10 _driver_is "$B" nvme && pass nvme-rebinds || fail nvme-rebinds "$B driver '$(pci_driver "$B")'"
