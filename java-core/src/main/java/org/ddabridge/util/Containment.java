@@ -274,7 +274,7 @@ public final class Containment {
 
     static List<String> split(String path) {
         List<String> out = new ArrayList<>();
-        for (String s : path.split("/")) {
+        for (String s : path.split(java.io.File.separatorChar == '\\' ? "[/\\\\]" : "/")) {
             if (!s.isEmpty()) {
                 out.add(s);
             }
