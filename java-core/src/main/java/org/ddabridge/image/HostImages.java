@@ -3,7 +3,8 @@ package org.ddabridge.image;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -149,10 +150,7 @@ public final class HostImages {
                 case Tar.FILE, '7' -> {
                     Path target = directories(dir, parentParts, e.name()).resolve(last);
                     replaceable(target, e.name());
-                    try (OutputStream os = Files.newOutputStream(target, StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                        os.write(e.data());
-                    }
+                    writeSparse(target, e.data());
                 }
                 default -> throw new IOException("member " + e.name() + " is " + typeName(e.type())
                         + ": a host image holds only directories, regular files and symlinks");
@@ -167,6 +165,42 @@ public final class HostImages {
                         + "image (" + x.getMessage() + ")");
             }
         }
+    }
+
+    /**
+     * Writes {@code data} to a new or truncated regular file (never through a link), leaving runs of zeros as
+     * holes: a zero-filled "size bomb" below the caps costs no disk.
+     */
+    private static void writeSparse(Path target, byte[] data) throws IOException {
+        final int chunk = 1 << 16;
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            boolean holeAtEnd = false;
+            for (int off = 0; off < data.length; off += chunk) {
+                int len = Math.min(chunk, data.length - off);
+                holeAtEnd = isZero(data, off, len);
+                if (holeAtEnd) {
+                    ch.position(off + len);
+                } else {
+                    ByteBuffer b = ByteBuffer.wrap(data, off, len);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
+            }
+            if (holeAtEnd) {
+                ch.write(ByteBuffer.wrap(new byte[1]), data.length - 1L); // the file's length
+            }
+        }
+    }
+
+    private static boolean isZero(byte[] data, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (data[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The components of a member name; absolute names, ".." and NUL are refused, "." and "" dropped. */

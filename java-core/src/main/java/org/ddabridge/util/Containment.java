@@ -34,6 +34,13 @@ public final class Containment {
     private Containment() {
     }
 
+    /**
+     * A resolved path and, when the walk looked at it, the {@code lstat} attributes of its last component
+     * (null when unknown: missing, or the walk ended on "." or "..").
+     */
+    public record Resolved(Path path, BasicFileAttributes attributes) {
+    }
+
     /** A path that would leave its image. */
     public static final class EscapeException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -60,8 +67,23 @@ public final class Containment {
      */
     public static Path resolve(Path realRoot, List<Path> aliases, String relative, boolean followFinal)
             throws EscapeException {
+        return resolveFrom(realRoot, aliases, List.of(), relative, followFinal);
+    }
+
+    /**
+     * {@link #resolve} starting in {@code realRoot/start...}, a directory the caller has already resolved
+     * (its components are real directories and are not looked at again): {@link HostRoot}'s cache.
+     */
+    public static Path resolveFrom(Path realRoot, List<Path> aliases, List<String> start, String relative,
+            boolean followFinal) throws EscapeException {
+        return resolveWithAttributes(realRoot, aliases, start, relative, followFinal).path();
+    }
+
+    /** {@link #resolveFrom}, with the attributes of the last component when known. */
+    public static Resolved resolveWithAttributes(Path realRoot, List<Path> aliases, List<String> start,
+            String relative, boolean followFinal) throws EscapeException {
         try {
-            return walk(realRoot, aliases, relative, followFinal, false);
+            return walk(realRoot, aliases, start, relative, followFinal, false);
         } catch (EscapeException e) {
             throw e;
         } catch (IOException e) {
@@ -77,21 +99,23 @@ public final class Containment {
      * @return the real directory, below {@code realRoot}
      */
     public static Path mkdirs(Path realRoot, String relative) throws IOException {
-        return walk(realRoot, List.of(), relative, true, true);
+        return walk(realRoot, List.of(), List.of(), relative, true, true).path();
     }
 
-    private static Path walk(Path realRoot, List<Path> aliases, String relative, boolean followFinal, boolean create)
-            throws IOException {
+    private static Resolved walk(Path realRoot, List<Path> aliases, List<String> start, String relative,
+            boolean followFinal, boolean create) throws IOException {
         // Each pending component with the link (and target) it came from, to name the culprit of an escape.
         Deque<String[]> todo = new ArrayDeque<>();
         for (String c : split(relative)) {
             todo.addLast(new String[] {c, null, null});
         }
-        List<String> done = new ArrayList<>();
+        List<String> done = new ArrayList<>(start);
+        BasicFileAttributes lastAttributes = null;
         int links = 0;
         while (!todo.isEmpty()) {
             String[] entry = todo.pollFirst();
             String c = entry[0];
+            lastAttributes = null;
             if (c.equals(".")) {
                 continue;
             }
@@ -137,6 +161,7 @@ public final class Containment {
                     List<String> parent = new ArrayList<>(done);
                     resolveLink(realRoot, aliases, parent, c, target, relative);
                     done.add(c);
+                    lastAttributes = a;
                     continue;
                 }
                 String linkName = join(done, c);
@@ -163,8 +188,9 @@ public final class Containment {
                 return missing(realRoot, done, c, todo);
             }
             done.add(c);
+            lastAttributes = a;
         }
-        return at(realRoot, done);
+        return new Resolved(at(realRoot, done), lastAttributes);
     }
 
     /** Checks that following link {@code name} (in {@code dir}) with target {@code target} stays inside. */
@@ -228,14 +254,14 @@ public final class Containment {
         return new EscapeException(where, "the link '" + where + "' -> '" + target + "' leads out of the image");
     }
 
-    private static Path missing(Path realRoot, List<String> done, String c, Deque<String[]> rest) {
+    private static Resolved missing(Path realRoot, List<String> done, String c, Deque<String[]> rest) {
         Path p = at(realRoot, done).resolve(c);
         for (String[] r : rest) {
             if (!r[0].equals(".") && !r[0].equals("..")) {
                 p = p.resolve(r[0]);
             }
         }
-        return p;
+        return new Resolved(p, null);
     }
 
     private static Path at(Path realRoot, List<String> components) {
@@ -248,7 +274,7 @@ public final class Containment {
 
     static List<String> split(String path) {
         List<String> out = new ArrayList<>();
-        for (String s : path.split("/")) {
+        for (String s : path.split(java.io.File.separatorChar == '\\' ? "[/\\\\]" : "/")) {
             if (!s.isEmpty()) {
                 out.add(s);
             }

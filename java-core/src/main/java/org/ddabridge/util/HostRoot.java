@@ -32,14 +32,26 @@ public final class HostRoot {
     /** Every image root made in this process, by real path and by the spelling it was made with. */
     private static final Map<Path, HostRoot> IMAGES = new ConcurrentHashMap<>();
 
+    /** More resolved directories than this and the cache starts over (a bound, not a tuning knob). */
+    private static final int MAX_CACHED_DIRS = 200_000;
+
     private final Path root;
     private final Path given;
     private final boolean live;
+    private final List<Path> aliases;
+    /**
+     * Image-relative directory text -> its resolved real directory, for directories whose every component
+     * existed. Only the directory part of a path is cached; the last component is always looked at afresh.
+     * A directory image is opened anew by each request (and the newest instance serves {@link SysFiles}), so
+     * the cache lives for one request; an unpacked archive is private and never changes.
+     */
+    private final Map<String, Path> dirs = new ConcurrentHashMap<>();
 
     private HostRoot(Path root, Path given, boolean live) {
         this.root = root;
         this.given = given;
         this.live = live;
+        this.aliases = given.equals(root) ? List.of() : List.of(given);
     }
 
     /** The running machine's own root. Writes through it are guarded (see {@code MutationGuard}). */
@@ -60,9 +72,9 @@ public final class HostRoot {
             return live();
         }
         HostRoot r = new HostRoot(real, abs, false);
-        IMAGES.putIfAbsent(real, r);
+        IMAGES.put(real, r);
         if (!abs.equals(real)) {
-            IMAGES.putIfAbsent(abs, r);
+            IMAGES.put(abs, r);
         }
         return r;
     }
@@ -121,24 +133,77 @@ public final class HostRoot {
 
     /**
      * {@code file} (under this image's root) resolved inside the image, following a final link when
-     * {@code followFinal}. Paths not under the root are returned as they are.
+     * {@code followFinal}, with the last component's {@code lstat} attributes when the walk saw them. Paths
+     * not under the root are returned as they are.
      */
-    Path contain(Path file, boolean followFinal) {
+    Containment.Resolved contain(Path file, boolean followFinal) {
         Path base = file.startsWith(root) ? root : file.startsWith(given) ? given : null;
         if (live || base == null) {
-            return file;
+            return new Containment.Resolved(file, null);
         }
-        return inside(base.relativize(file).toString(), followFinal);
+        return walk(base.relativize(file).toString(), followFinal);
     }
 
     private Path inside(String relative, boolean followFinal) {
+        return walk(relative, followFinal).path();
+    }
+
+    private Containment.Resolved walk(String relative, boolean followFinal) {
         try {
-            return Containment.resolve(root, given.equals(root) ? List.of() : List.of(given), relative, followFinal);
+            if (followFinal) {
+                Path dir = dirs.get(relative);
+                if (dir != null) {
+                    return new Containment.Resolved(dir, null);
+                }
+            }
+            int slash = relative.lastIndexOf('/');
+            Path parent = slash <= 0 ? root : directory(relative.substring(0, slash));
+            Containment.Resolved r = parent == null
+                    // Missing (or not a directory): nothing below it exists; resolve the whole path plainly.
+                    ? Containment.resolveWithAttributes(root, aliases, List.of(), relative, followFinal)
+                    : Containment.resolveWithAttributes(root, aliases, below(parent),
+                            slash <= 0 ? relative : relative.substring(slash + 1), followFinal);
+            if (followFinal && r.attributes() != null && r.attributes().isDirectory()) {
+                remember(relative, r.path());
+            }
+            return r;
         } catch (Containment.EscapeException e) {
             throw new EngineException(ErrorId.HostImageInvalid,
                     "The host image " + root + " is unsafe: " + e.getMessage() + ".", e.where());
         }
     }
+
+    /** The resolved real directory {@code relative} names (cached), or null when missing or not a directory. */
+    private Path directory(String relative) throws Containment.EscapeException {
+        Path dir = dirs.get(relative);
+        if (dir != null) {
+            return dir;
+        }
+        int slash = relative.lastIndexOf('/');
+        Path parent = slash <= 0 ? root : directory(relative.substring(0, slash));
+        if (parent == null) {
+            return null;
+        }
+        Containment.Resolved r = Containment.resolveWithAttributes(root, aliases, below(parent),
+                slash <= 0 ? relative : relative.substring(slash + 1), true);
+        if (r.attributes() == null || !r.attributes().isDirectory()) {
+            return null;
+        }
+        remember(relative, r.path());
+        return r.path();
+    }
+
+    private List<String> below(Path realDir) {
+        return Containment.split(root.relativize(realDir).toString());
+    }
+
+    private void remember(String relative, Path dir) {
+        if (dirs.size() >= MAX_CACHED_DIRS) {
+            dirs.clear();
+        }
+        dirs.put(relative, dir);
+    }
+
 
     @Override
     public boolean equals(Object o) {

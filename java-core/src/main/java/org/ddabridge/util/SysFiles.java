@@ -112,7 +112,7 @@ public final class SysFiles {
     /** {@code file} resolved inside the host image it lies under (unchanged on the live machine). */
     private static Path contain(Path file, boolean followFinal) {
         HostRoot owner = HostRoot.owning(file);
-        return owner == null ? file : owner.contain(file, followFinal);
+        return owner == null ? file : owner.contain(file, followFinal).path();
     }
 
     private static byte[] read(Path file, int max, boolean truncate) {
@@ -133,9 +133,12 @@ public final class SysFiles {
 
     private static byte[] read(Path file, int max, boolean truncate, boolean softOther) throws IOException {
         HostRoot owner = HostRoot.owning(file);
-        Path p = owner == null ? file : owner.contain(file, true);
-        // In an image the resolved path has no links left; do not follow one that appeared since.
+        Containment.Resolved resolved = owner == null ? null : owner.contain(file, true);
+        Path p = owner == null ? file : resolved.path();
+        // In an image the resolved path has no links left (the walk's own lstat says what it is); do not follow
+        // one that appeared since.
         BasicFileAttributes a = owner == null ? Files.readAttributes(p, BasicFileAttributes.class)
+                : resolved.attributes() != null ? resolved.attributes()
                 : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
             if (owner != null && !a.isDirectory()) {
