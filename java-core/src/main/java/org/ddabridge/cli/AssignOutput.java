@@ -9,7 +9,7 @@ import java.util.Set;
 import org.ddabridge.util.Json;
 /** Human rendering of dismount, mount, pool and repair results (the JSON envelope is the contract). */
 final class AssignOutput {
-    private static final Set<String> COMMANDS = Set.of("dismount", "mount", "pool", "repair");
+    private static final Set<String> COMMANDS = Set.of("dismount", "mount", "pool", "repair", "disable", "enable");
 
     private AssignOutput() {
     }

@@ -12,6 +12,8 @@ final class DevicesCommand extends EngineCommand {
     CommonOptions common;
     @Mixin
     SelectionOptions selection;
+    @Mixin
+    ClassFilterOption classFilter;
 
     @Override
     String command() {
@@ -23,6 +25,7 @@ final class DevicesCommand extends EngineCommand {
         JsonObject a = new JsonObject();
         common.addTo(a);
         selection.addTo(a);
+        classFilter.addTo(a);
         return a;
     }
 

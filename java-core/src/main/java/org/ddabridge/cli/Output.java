@@ -31,6 +31,8 @@ final class Output {
     static void human(String command, Object result, PrintWriter out) {
         if (result instanceof Map<?, ?> map && AssignOutput.handles(command)) {
             AssignOutput.print(command, map, out);
+        } else if (ViewOutput.handles(result)) {
+            ViewOutput.print(result, out);
         } else if (result instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof PciDevice)) {
             @SuppressWarnings("unchecked")
             List<PciDevice> devices = (List<PciDevice>) list;

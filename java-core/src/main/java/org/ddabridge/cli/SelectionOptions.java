@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Device selection shared by commands that take devices. */
+/** Device identities shared by commands that take devices (the class filter is only for the listing commands). */
 final class SelectionOptions {
     @Parameters(paramLabel = "ADDRESS", arity = "0..*", description = "PCI addresses (0000:01:00.0 or 01:00.0).")
     List<String> addresses = new ArrayList<>();
@@ -20,16 +20,10 @@ final class SelectionOptions {
     @Option(names = "--instance-id", paramLabel = "ID", description = "Windows-form instance id(s).")
     List<String> instanceIds = new ArrayList<>();
 
-    @Option(names = "--class", paramLabel = "CLASS", description = "Class code prefix (01, 0108) or class name part.")
-    String deviceClass;
-
     void addTo(JsonObject args) {
         put(args, "address", addresses);
         put(args, "locationPath", locationPaths);
         put(args, "instanceId", instanceIds);
-        if (deviceClass != null) {
-            args.addProperty("class", deviceClass);
-        }
     }
 
     private static void put(JsonObject args, String key, List<String> values) {
