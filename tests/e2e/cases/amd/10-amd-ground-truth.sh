@@ -54,6 +54,11 @@ grep -q 'IR-' /proc/interrupts && pass amd-ir-interrupts ||
 dmesg | grep -q 'Default domain type: Translated' && pass amd-default-domain-translated ||
     fail amd-default-domain-translated "$(dmesg | grep -m1 'Default domain type')"
 
+# Measured: through the translated AMD IOMMU of QEMU 7.2 the NVMe controllers time out on their first
+# admin command and the nvme driver gives up on them (driverless); reported, not asserted.
+for b in $(pci_find 1b36:0010); do echo "INFO nvme $b driver: '$(pci_driver "$b")'"; done
+echo "INFO nvme timeouts in dmesg: $(dmesg | grep -c 'nvme.*timeout')"
+
 cat /sys/firmware/acpi/tables/IVRS > /out/amd-ivrs.bin 2>/dev/null
 sz=$(wc -c < /out/amd-ivrs.bin)
 sig=$(dd if=/out/amd-ivrs.bin bs=4 count=1 2>/dev/null)
