@@ -17,11 +17,13 @@ DEBIAN_PACKAGES=(
   libmaven-resources-plugin-java libmaven-install-plugin-java
   pciutils qemu-system-x86 busybox-static cpio kmod
 )
+# Needed only by the tests: iasl (AcpiRealTablesTest compares the DMAR decoding with `iasl -d`).
+TEST_PACKAGES=(acpica-tools)
 POWERSHELL_VERSION=7.6.9
 
 install_debian_packages() {
   local missing=()
-  for p in "${DEBIAN_PACKAGES[@]}"; do
+  for p in "${DEBIAN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -49,7 +49,9 @@ public final class ConfigDecoder {
         if (headerType > 2) {
             findings.add(String.format("unknown header type 0x%02x", headerType));
         }
-        List<Map<String, Object>> caps = standardCapabilities(cs, headerType, findings);
+        // The capability pointer's place depends on the header layout: for a layout we do not know (0x7f is
+        // what an absent, all-ones function reads) there is no list to walk; lspci does not walk one either.
+        List<Map<String, Object>> caps = headerType > 2 ? List.of() : standardCapabilities(cs, headerType, findings);
         List<Map<String, Object>> ext = List.of();
         // Like the kernel (pci_cfg_space_size) and lspci, only PCI Express and PCI-X 2.0 functions have
         // extended space; on others 0x100+ often aliases 0x00-0xff and would decode as garbage.

@@ -1,6 +1,7 @@
 package org.ddabridge.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -29,7 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostImageArchivesTest {
     static final Path HOSTS = Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures", "hosts");
-    static final List<String> FIXTURES = List.of("qemu-noacs.tar.gz", "qemu-reference.tar.gz");
+    static final List<String> FIXTURES = List.of("qemu-amd.tar.gz", "qemu-noacs.tar.gz", "qemu-reference.tar.gz");
+    /**
+     * Captured with no disk: behind QEMU 7.2's amd-iommu with a translated default domain, the emulated NVMe
+     * controllers time out on their first command and the nvme driver removes them (see tests/fixtures/hosts).
+     */
+    static final String NO_DISKS = "qemu-amd.tar.gz";
 
     /** Problems GNU tar would hit: members below a file or symlink member, names that are both. */
     static List<String> membersBelowNonDirectories(Path archive) throws IOException {
@@ -79,6 +85,10 @@ class HostImageArchivesTest {
             assertEquals(List.of(), membersBelowNonDirectories(archive), name);
             Path out = Files.createDirectory(dir.resolve(name));
             assertGnuTarUnpacks(archive, out);
+            if (name.equals(NO_DISKS)) {
+                assertFalse(Files.exists(out.resolve("sys/block")), name + " was captured without block devices");
+                continue;
+            }
             // The block devices' files are reached through their sys/block links, as the engine reads them.
             assertTrue(Files.readString(out.resolve("sys/block/nvme0n1/dev")).matches("\\d+:\\d+\n"), name);
             assertTrue(Files.readString(out.resolve("sys/block/nvme1n1/dev")).matches("\\d+:\\d+\n"), name);

@@ -56,6 +56,22 @@ class ConfigDecoderTest {
         assertEquals(0x80, f.capabilities().get(0).get("offset"));
     }
 
+    /**
+     * A function that reads all ones (a powered-off GPU audio function in a real Latitude E6430 dump,
+     * tests/fixtures/lspci-real) has header type 0x7f: no layout, so no capability list to walk (lspci walks
+     * none either); the unknown header type is the finding.
+     */
+    @Test
+    void allOnesFunctionHasNoCapabilityList() {
+        byte[] cfg = new byte[256];
+        java.util.Arrays.fill(cfg, (byte) 0xff);
+        DecodedFunction f = ConfigDecoder.decode(ADDR, cfg);
+        assertEquals("ffff", f.vendorId());
+        assertEquals(0x7f, f.headerType());
+        assertTrue(f.capabilities().isEmpty(), f.capabilities().toString());
+        assertEquals(List.of("unknown header type 0x7f"), f.findings());
+    }
+
     @Test
     void noCapabilitiesWithoutStatusBit() {
         byte[] cfg = ConfigSpaceBuilder.endpoint(1, 2).pm(0x40, 3, false).patch8(0x06, 0).build();
