@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.ddabridge.pci.PciClass;
+
 import org.ddabridge.check.PciTopology.Node;
 
 /**
@@ -52,7 +54,12 @@ public final class GroupPredictor {
             groups.computeIfAbsent(find(parent, n.address()), k -> new TreeSet<>()).add(n.address());
         }
         Map<String, List<String>> out = new TreeMap<>();
+        // The IOMMU's own PCI function (AMD) is translated by nothing: the kernel gives it no group.
+        groups.values().forEach(g -> g.removeIf(a -> PciClass.isIommu(topo.node(a).device().classCode())));
         for (TreeSet<String> g : groups.values()) {
+            if (g.isEmpty()) {
+                continue;
+            }
             List<String> members = List.copyOf(g);
             for (String a : g) {
                 out.put(a, members);

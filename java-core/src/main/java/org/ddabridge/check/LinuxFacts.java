@@ -197,8 +197,11 @@ final class LinuxFacts {
     }
 
     private Group group(Node n) {
-        List<String> p = predicted.getOrDefault(n.address(), List.of(n.address()));
         List<String> l = live.get(n.address());
+        if (l == null && !predicted.containsKey(n.address()) && PciClass.isIommu(n.device().classCode())) {
+            return null; // the IOMMU's own function: no group, predicted or live (GroupPredictor)
+        }
+        List<String> p = predicted.getOrDefault(n.address(), List.of(n.address()));
         return l != null ? new Group(l, p, true, "sys/kernel/iommu_groups/" + n.device().iommuGroup())
                 : new Group(p, p, false, "predicted");
     }

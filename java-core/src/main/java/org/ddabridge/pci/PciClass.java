@@ -15,6 +15,14 @@ public final class PciClass {
     }
 
     /**
+     * Class 08/06: an IOMMU exposed as a PCI function (AMD-Vi). The IOMMU driver never puts its own function
+     * in an IOMMU group (measured in tests/e2e/cases/amd: {@code 00:01.0} has no {@code iommu_group}).
+     */
+    public static boolean isIommu(String classCode) {
+        return classCode != null && classCode.startsWith("0806");
+    }
+
+    /**
      * A PCI-to-PCI or CardBus bridge, a PCIe port or a semi-transparent bridge: class 06/04 or 06/09, or a
      * type 1/2 header whatever the class says ({@code headerType} -1 when unknown).
      */
