@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code ddabridge} command line. */
 @Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
-        subcommands = {DevicesCommand.class, SurveyCommand.class, DecodeCommand.class, CaptureCommand.class,
+        subcommands = {DevicesCommand.class, SurveyCommand.class, DecodeCommand.class, CaptureCommand.class, ReportCommand.class,
             DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class, ServeCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class},
