@@ -13,8 +13,8 @@ import java.util.Map;
  *                       {@code NotAssignable})
  * @param targetVerdicts verdict per target ({@code hyperv}, {@code vfio}) when the survey has per-target
  *                       verdicts ({@code targets}); empty otherwise
- * @param portType       the PCIe port type from the device-type evidence ({@code RootPort}, {@code Upstream},
- *                       {@code Downstream}, …), or null
+ * @param portType       the PCIe port type from the device-type evidence ({@code RootPort}, {@code UpstreamPort},
+ *                       {@code DownstreamPort}, …; {@code None} without a PCIe capability), or null
  * @param mmioBelow      MMIO bytes below 4 GiB, or -1 when the survey has none
  * @param mmioAbove      MMIO bytes above 4 GiB, or -1 when the survey has none
  */

@@ -77,6 +77,8 @@ public final class SurveyParser {
                 Matcher m = PORT_TYPE.matcher(e);
                 if (portType == null && m.find()) {
                     portType = m.group(1);
+                } else if (portType == null && e.contains("no PCIe capability")) {
+                    portType = "None"; // a conventional PCI bridge: drawn as a bridge, not guessed from the tree
                 }
             }
         }

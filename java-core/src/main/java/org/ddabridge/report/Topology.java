@@ -98,9 +98,9 @@ public final class Topology {
             switch (f.portType()) {
                 case "RootPort":
                     return "root-port";
-                case "Upstream":
+                case "UpstreamPort":
                     return "switch-upstream";
-                case "Downstream":
+                case "DownstreamPort":
                     return "switch-downstream";
                 default:
                     return "bridge";
