@@ -103,6 +103,8 @@ class ReportChromiumTest {
         assertEquals(List.of(), run.console(), "console messages");
         assertEquals(List.of(), run.pageRequests(), "network requests of the page");
         String dom = run.dom();
+        // Defence in depth: even a future change that adds a fetch is blocked by the page's own policy.
+        assertTrue(dom.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"), "CSP");
         for (Map.Entry<String, Path> e : INPUTS.entrySet()) {
             String host = e.getKey();
             assertTrue(dom.contains("<tr data-host=\"" + host + "\">"), "fleet row of " + host);
