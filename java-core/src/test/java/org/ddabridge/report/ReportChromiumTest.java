@@ -145,14 +145,16 @@ class ReportChromiumTest {
     }
 
     @Test
-    void targetSwitchRecoloursAndFilterHidesRows(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+    void targetSwitchFilterAndClickWork(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
         String html = Files.readString(fleet, StandardCharsets.UTF_8);
         int host = html.indexOf("data-host=\"gpu-node-7\"");
         assertTrue(host > 0);
         // What a user does: choose the VFIO target and filter for the GPU's driver, in the per-target host.
         String act = "<script>(function(){var s=document.querySelector('section[data-host=\"gpu-node-7\"]');"
                 + "var t=s.querySelector('select.target');t.value='vfio';t.dispatchEvent(new Event('change'));"
-                + "var f=s.querySelector('input.filter');f.value='nvidia';f.dispatchEvent(new Event('input'));}());"
+                + "var f=s.querySelector('input.filter');f.value='nvidia';f.dispatchEvent(new Event('input'));"
+                + "s.querySelector('svg g[data-address=\"0000:01:00.0\"]').parentNode.dispatchEvent("
+                + "new MouseEvent('click',{bubbles:true,cancelable:true}));}());"
                 + "</script></body>";
         Path page = work.resolve("acted.html");
         Files.writeString(page, html.replace("</body>", act));
@@ -164,6 +166,12 @@ class ReportChromiumTest {
         assertTrue(gpu.group(1).contains("v-Assignable") && !gpu.group(1).contains("v-AssignableWith"),
                 "VFIO takes the GPU: " + gpu.group(1));
         assertTrue(s.contains("1 of 2 shown"), "filter");
+        // A click on the GPU's node opens the panel with its reasons and next commands.
+        int panel = s.indexOf("<aside class=\"panel noprint\">");
+        assertTrue(panel > 0, "panel still hidden");
+        String shown = s.substring(panel, s.indexOf("</aside>", panel));
+        assertTrue(shown.contains("MmioAboveHyperVDefault") && shown.contains("ddabridge dismount 0000:01:00.0 --what-if"),
+                shown);
     }
 
     @Test
