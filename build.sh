@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   libsurefire-java libmaven-compiler-plugin-java libmaven-shade-plugin-java libmaven-jar-plugin-java
   libmaven-resources-plugin-java libmaven-install-plugin-java
   pciutils qemu-system-x86 busybox-static cpio kmod
+  chromium openssh-server   # tests only: the HTML report in a real browser, Invoke-DdaSurvey over real sshd
 )
 # Needed only by the tests: iasl (AcpiRealTablesTest compares the DMAR decoding with `iasl -d`).
 TEST_PACKAGES=(acpica-tools)

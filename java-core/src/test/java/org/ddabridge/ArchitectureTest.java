@@ -54,7 +54,7 @@ class ArchitectureTest {
             List.of("platform"),
             List.of("check"),
             List.of("survey"),
-            List.of("capture"),
+            List.of("capture", "report"),
             List.of("assign", "assign.linux", "assign.windows"),
             List.of("vm"),
             List.of("engine"),

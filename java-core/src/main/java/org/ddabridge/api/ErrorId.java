@@ -21,6 +21,8 @@ public enum ErrorId {
     DeviceNotFound("ObjectNotFound", ExitCodes.NOT_FOUND),
     /** An lspci dump or config-space file cannot be parsed. */
     DumpInvalid("InvalidData", ExitCodes.INVALID_INPUT),
+    /** A report input (a saved survey) is not a survey document. */
+    SurveyInvalid("InvalidData", ExitCodes.INVALID_INPUT),
     /** Another state-changing operation holds the host lock. */
     Busy("ResourceBusy", ExitCodes.BUSY),
     /** A guard refused the operation (e.g. the device holds the root filesystem). */

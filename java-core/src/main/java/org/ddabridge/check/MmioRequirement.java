@@ -76,12 +76,12 @@ public record MmioRequirement(long belowFourGiB, long aboveFourGiB) {
     }
 
     /** Sizes like Hyper-V takes them: {@code 512MB}, {@code 33280MB}. */
-    static String mb(long bytes) {
+    public static String mb(long bytes) {
         return ((bytes + MIB - 1) / MIB) + "MB";
     }
 
     /** Binary-unit size for messages: {@code 16 KiB}, {@code 256 MiB}, {@code 16 GiB}, {@code 0}. */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         if (bytes == 0) {
             return "0";
         }
@@ -96,7 +96,7 @@ public record MmioRequirement(long belowFourGiB, long aboveFourGiB) {
     }
 
     /** QEMU size suffix: whole GiB as {@code 64G}, else {@code M}. */
-    static String qemuSize(long bytes) {
+    public static String qemuSize(long bytes) {
         return bytes % GIB == 0 ? (bytes / GIB) + "G" : ((bytes + MIB - 1) / MIB) + "M";
     }
 }

@@ -29,7 +29,15 @@ final class Output {
     }
 
     static void human(String command, Object result, PrintWriter out) {
-        if (result instanceof Map<?, ?> map && AssignOutput.handles(command)) {
+        if ("report".equals(command) && result instanceof Map<?, ?> map && map.get("hosts") instanceof List<?> hosts) {
+            out.printf("Wrote %s (%s bytes): %d host(s)%n", map.get("output"), map.get("bytes"), hosts.size());
+            for (Object h : hosts) {
+                if (h instanceof Map<?, ?> m) {
+                    out.printf("  %-24s readiness %-7s %s function(s) %s%n", m.get("name"), m.get("readiness"),
+                            m.get("functions"), m.get("summary"));
+                }
+            }
+        } else if (result instanceof Map<?, ?> map && AssignOutput.handles(command)) {
             AssignOutput.print(command, map, out);
         } else if (ViewOutput.handles(result)) {
             ViewOutput.print(result, out);

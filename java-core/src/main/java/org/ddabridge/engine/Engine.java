@@ -58,6 +58,7 @@ public final class Engine {
         register("groups", GroupsCommand::run);
         register("mmio", MmioCommand::run);
         register("decode", org.ddabridge.engine.DecodeRequest::run);
+        register("report", ReportRequest::run);
         Command vmOnWindows = (args, p) -> {
             throw new EngineException(ErrorId.NotSupported, "Adding a device to a VM is Hyper-V's job; on Linux, "
                     + "'dismount' hands the device's IOMMU group to vfio-pci for QEMU/libvirt to use.", null);

@@ -2,7 +2,6 @@ package org.ddabridge.survey;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.MmioRequirement;
@@ -57,15 +56,13 @@ public record MmioPlan(List<Device> devices, long belowFourGiB, long aboveFourGi
         return new MmioPlan(List.copyOf(devices), low, high, req.totalMiB(), hv, q);
     }
 
-    /** Hyper-V's size notation: whole MB ({@code 512MB}). */
+    /** Hyper-V's size notation (whole MB); {@link MmioRequirement#mb}. */
     public static String mb(long bytes) {
-        return ((bytes + MmioRequirement.MIB - 1) / MmioRequirement.MIB) + "MB";
+        return MmioRequirement.mb(bytes);
     }
 
-    /** QEMU's size notation: {@code 64G} for whole GiB, else {@code M}. */
+    /** QEMU's size notation; {@link MmioRequirement#qemuSize}. */
     public static String qemuSize(long bytes) {
-        long mib = MmioRequirement.MIB;
-        long gib = MmioRequirement.GIB;
-        return bytes % gib == 0 ? (bytes / gib) + "G" : String.format(Locale.ROOT, "%dM", (bytes + mib - 1) / mib);
+        return MmioRequirement.qemuSize(bytes);
     }
 }
