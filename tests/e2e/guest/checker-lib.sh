@@ -100,3 +100,12 @@ check_move_with() {
         fail "$name" "$bdf mustMoveWith=$mmw: kernel viable alone=$alone (want $want_alone), with them=$together (want true)"
     fi
 }
+
+# check_target_verdict NAME BDF TARGET VERDICT: the device-only verdict of TARGET (targets.<TARGET>) in the
+# engine's survey of BDF alone.
+check_target_verdict() {
+    local name=$1 bdf=$2 t=$3 want=$4 got
+    ddab survey --json "$bdf" > /out/c-target-$t.json 2>&1
+    got=$(grep -A1 "\"$t\": {" /out/c-target-$t.json | sed -n 's/.*"verdict": "\([A-Za-z]*\)".*/\1/p' | head -n1)
+    [ "$got" = "$want" ] && pass "$name" || fail "$name" "$bdf targets.$t.verdict=$got (want $want)"
+}
