@@ -110,6 +110,12 @@ public final class IvrsBytes {
         t[8] = 2;
         le(t, 36, 0x00203040L, 4); // IVinfo: VAsize 64, PAsize 48, GVAsize 48 (as real AMD hosts report)
         System.arraycopy(b, 0, t, 48, b.length);
+        System.arraycopy("DDABRG".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, t, 10, 6);
+        int sum = 0;
+        for (byte x : t) {
+            sum += x & 0xff;
+        }
+        t[9] = (byte) -sum; // ACPI checksum: all bytes add up to 0 mod 256
         return t;
     }
 

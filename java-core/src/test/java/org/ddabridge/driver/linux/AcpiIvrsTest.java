@@ -91,6 +91,18 @@ class AcpiIvrsTest {
         assertTrue(m.get(2).covers(devid(0x42, 0, 0)), "20h covers every device");
     }
 
+    /** The same table as a file in tests/fixtures/acpi (for tools such as iasl -d); see its README. */
+    @Test
+    void fixtureFileIsTheConstructedTable() throws java.io.IOException {
+        java.nio.file.Path p = java.nio.file.Path.of(System.getProperty("ddabridge.repo", ".."), "tests", "fixtures",
+                "acpi", "ivrs-constructed-desktop.bin");
+        byte[] file = java.nio.file.Files.readAllBytes(p);
+        assertTrue(Arrays.equals(desktop(), file), "regenerate the fixture when the builder changes");
+        IvrsTable t = AcpiIvrs.parse(file);
+        assertEquals(List.of(), t.findings());
+        assertEquals(3, t.ivmds().size());
+    }
+
     @Test
     void malformedInputIsAFindingNeverAnException() {
         byte[] good = desktop();
