@@ -101,11 +101,15 @@ check_move_with() {
     fi
 }
 
-# check_target_verdict NAME BDF TARGET VERDICT: the device-only verdict of TARGET (targets.<TARGET>) in the
-# engine's survey of BDF alone.
+# check_target_verdict NAME BDF TARGET VERDICT [JSON]: the device-only verdict of TARGET (targets.<TARGET>)
+# of BDF in the survey already taken (default /out/c-survey.json; no second JVM, which is slow in TCG).
 check_target_verdict() {
-    local name=$1 bdf=$2 t=$3 want=$4 got
-    ddab survey --json "$bdf" > /out/c-target-$t.json 2>&1
-    got=$(grep -A1 "\"$t\": {" /out/c-target-$t.json | sed -n 's/.*"verdict": "\([A-Za-z]*\)".*/\1/p' | head -n1)
+    local name=$1 bdf=$2 t=$3 want=$4 json=${5:-/out/c-survey.json} got
+    got=$(awk -v bdf="$bdf" -v t="$t" '
+        /^      \{/ { dev = 0; want = 0 }
+        $0 ~ "^        \"address\": \"" bdf "\"" { dev = 1 }
+        dev && $0 ~ "^          \"" t "\": \\{" { want = 1; next }
+        dev && want && /"verdict": "/ { v = $0; sub(/^[^:]*: *"/, "", v); sub(/".*$/, "", v); print v; exit }
+    ' "$json")
     [ "$got" = "$want" ] && pass "$name" || fail "$name" "$bdf targets.$t.verdict=$got (want $want)"
 }
