@@ -100,3 +100,16 @@ check_move_with() {
         fail "$name" "$bdf mustMoveWith=$mmw: kernel viable alone=$alone (want $want_alone), with them=$together (want true)"
     fi
 }
+
+# check_target_verdict NAME BDF TARGET VERDICT [JSON]: the device-only verdict of TARGET (targets.<TARGET>)
+# of BDF in the survey already taken (default /out/c-survey.json; no second JVM, which is slow in TCG).
+check_target_verdict() {
+    local name=$1 bdf=$2 t=$3 want=$4 json=${5:-/out/c-survey.json} got
+    got=$(awk -v bdf="$bdf" -v t="$t" '
+        /^      \{/ { dev = 0; want = 0 }
+        $0 ~ "^        \"address\": \"" bdf "\"" { dev = 1 }
+        dev && $0 ~ "^          \"" t "\": \\{" { want = 1; next }
+        dev && want && /"verdict": "/ { v = $0; sub(/^[^:]*: *"/, "", v); sub(/".*$/, "", v); print v; exit }
+    ' "$json")
+    [ "$got" = "$want" ] && pass "$name" || fail "$name" "$bdf targets.$t.verdict=$got (want $want)"
+}

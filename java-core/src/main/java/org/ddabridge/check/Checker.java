@@ -1,6 +1,7 @@
 package org.ddabridge.check;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.ddabridge.model.DmarTable;
-import org.ddabridge.check.PciTopology.Node;
+import org.ddabridge.model.IvrsTable;
 
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
@@ -43,14 +44,22 @@ public final class Checker {
     private Checker() {
     }
 
-    /** What the checker is given on Linux. {@code parents}: address -> upstream bridge (absent = root bus). */
+    /**
+     * What the checker is given on Linux. {@code parents}: address -> upstream bridge (absent = root bus);
+     * {@code dmar}, {@code ivrs}: the ACPI tables, null when there are none.
+     */
     public record Input(List<PciDevice> devices, Map<String, byte[]> configs, Map<String, String> parents,
-            IommuFacts iommu, HostUse hostUse, DmarTable dmar) {
+            IommuFacts iommu, HostUse hostUse, DmarTable dmar, IvrsTable ivrs) {
+        /** A host without an IVRS table. */
+        public Input(List<PciDevice> devices, Map<String, byte[]> configs, Map<String, String> parents,
+                IommuFacts iommu, HostUse hostUse, DmarTable dmar) {
+            this(devices, configs, parents, iommu, hostUse, dmar, null);
+        }
     }
 
-    /** The checker's result. */
-    public record Result(List<HostCheck> checks, List<DeviceReport> devices) {
-        /** Count per verdict, every verdict listed. */
+    /** The checker's result; {@code target} is the headline's. */
+    public record Result(List<HostCheck> checks, List<DeviceReport> devices, Target target) {
+        /** Count per headline verdict, every verdict listed. */
         public Map<String, Integer> summary() {
             Map<String, Integer> m = new LinkedHashMap<>();
             for (Verdict v : Verdict.values()) {
@@ -63,8 +72,18 @@ public final class Checker {
         }
     }
 
-    /** Linux (live host, host image, lspci dump): facts from decoded config space and topology, every rule. */
+    /** {@link #run(Input, Target)} for VFIO, the Linux hypervisor. */
     public static Result run(Input in) {
+        return run(in, Target.VFIO, "linux");
+    }
+
+    /**
+     * Linux (live host, host image, lspci dump): facts from decoded config space and topology, every rule.
+     *
+     * @param target   the headline's target
+     * @param platform {@code linux} or {@code dump} (whether the headline's target runs here)
+     */
+    public static Result run(Input in, Target target, String platform) {
         // Decoding and judging are per-function and independent: spread them over the cores.
         List<DecodedFunction> decodedList =
                 IoPool.map(in.devices(), d -> Decoding.decode(d.address(), in.configs().get(d.address())));
@@ -74,10 +93,16 @@ public final class Checker {
         }
         PciTopology topo = PciTopology.of(in.devices(), decoded, in.parents());
         boolean assumeEnables = !in.iommu().iommuActive();
-        Map<String, List<String>> predicted = GroupPredictor.predict(topo, assumeEnables);
+        Map<String, String> ivrsAliases = ReservedRegions.ivrsAliases(topo, in.ivrs());
+        Map<String, List<String>> predicted = GroupPredictor.predict(topo, assumeEnables, ivrsAliases);
         LinuxFacts facts = new LinuxFacts(topo, new Isolation(assumeEnables), predicted, liveGroups(in.devices()),
-                reservedMemory(topo, in.dmar()));
-        return judge(facts.all(), in.hostUse(), HostChecks.run(in.iommu()), Order.ALL_RULES);
+                ReservedRegions.of(topo, in.dmar(), in.ivrs()), ReservedRegions.describeAliases(topo, ivrsAliases));
+        return judge(facts.all(), in.hostUse(), HostChecks.run(in.iommu()), Order.ALL_RULES, target, platform);
+    }
+
+    /** Windows: {@link #judge(List, HostUse, List, Order, Target, String)} with a Hyper-V headline. */
+    public static Result judge(List<DeviceFacts> facts, HostUse hostUse, List<HostCheck> checks, Order order) {
+        return judge(facts, hostUse, checks, order, Target.HYPERV, "windows");
     }
 
     /**
@@ -86,30 +111,43 @@ public final class Checker {
      * @param facts   every function on the host, in address order (group mates are looked up here)
      * @param hostUse what the host depends on
      * @param checks  the platform's host checks, passed through
-     * @param order   how far the rules run per device
+     * @param order    how far the Hyper-V rules run per device (VFIO's always run in full)
+     * @param target   the headline's target
+     * @param platform the host's platform, for the host-readiness reasons of the headline
      */
-    public static Result judge(List<DeviceFacts> facts, HostUse hostUse, List<HostCheck> checks, Order order) {
+    public static Result judge(List<DeviceFacts> facts, HostUse hostUse, List<HostCheck> checks, Order order,
+            Target target, String platform) {
         Map<String, DeviceFacts> all = new LinkedHashMap<>();
         for (DeviceFacts f : facts) {
             all.put(f.address(), f);
         }
-        List<DeviceReport> reports = IoPool.map(facts, f -> judgeOne(f, all, hostUse, order));
-        return new Result(List.copyOf(checks), List.copyOf(reports));
+        List<Reason> blocking = HostReadiness.blocking(checks, target, platform);
+        List<DeviceReport> reports = IoPool.map(facts, f -> judgeOne(f, all, hostUse, order, target, blocking));
+        return new Result(List.copyOf(checks), List.copyOf(reports), target);
     }
 
-    private static DeviceReport judgeOne(DeviceFacts f, Map<String, DeviceFacts> all, HostUse hostUse, Order order) {
-        DeviceContext ctx = new DeviceContext(f, all, hostUse);
-        List<Reason> reasons = new ArrayList<>();
-        for (DeviceRule rule : RULES) {
-            List<Reason> got = rule.check(ctx);
-            reasons.addAll(got);
-            if (order == Order.STOP_AT_FIRST_ERROR && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
-                break;
+    private static DeviceReport judgeOne(DeviceFacts f, Map<String, DeviceFacts> all, HostUse hostUse, Order order,
+            Target target, List<Reason> blocking) {
+        Map<Target, TargetVerdict> targets = new EnumMap<>(Target.class);
+        for (Target t : Target.values()) {
+            DeviceContext ctx = new DeviceContext(f, all, hostUse, t);
+            List<Reason> reasons = new ArrayList<>();
+            for (DeviceRule rule : RULES) {
+                List<Reason> got = rule.check(ctx);
+                reasons.addAll(got);
+                if (t == Target.HYPERV && order == Order.STOP_AT_FIRST_ERROR
+                        && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
+                    break;
+                }
             }
+            targets.put(t, TargetVerdict.of(reasons));
         }
+        List<Reason> headline = new ArrayList<>(blocking);
+        headline.addAll(targets.get(target).reasons());
+        DeviceContext ctx = new DeviceContext(f, all, hostUse, target);
         MmioRequirement mmio = f.memory() == null ? null : MmioRequirement.of(f.memory().bars());
         List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
-        return new DeviceReport(f.device(), Verdict.of(reasons), List.copyOf(reasons), predicted,
+        return new DeviceReport(f.device(), target, Verdict.of(headline), headline, targets, predicted,
                 IommuGroupRule.mustMoveWith(ctx), mmio);
     }
 
@@ -129,52 +167,5 @@ public final class Checker {
             }
         }
         return out;
-    }
-
-    /**
-     * Functions named by RMRR device scopes: the path is walked from the start bus through bridges'
-     * secondary bus numbers; a sub-hierarchy scope covers everything below the bridge it names.
-     */
-    static Map<String, String> reservedMemory(PciTopology topo, DmarTable dmar) {
-        Map<String, String> out = new TreeMap<>();
-        if (dmar == null) {
-            return out;
-        }
-        for (DmarTable.Rmrr r : dmar.rmrrs()) {
-            String region = String.format("RMRR 0x%x-0x%x", r.base(), r.limit());
-            for (DmarTable.DeviceScope s : r.scopes()) {
-                Node n = resolve(topo, r.segment(), s);
-                if (n == null) {
-                    continue;
-                }
-                String desc = region + " scope " + s.describe();
-                out.putIfAbsent(n.address(), desc);
-                if (s.type() == DmarTable.DeviceScope.PCI_SUB_HIERARCHY) {
-                    for (Node below : topo.below(n)) {
-                        out.putIfAbsent(below.address(), desc);
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    static Node resolve(PciTopology topo, int segment, DmarTable.DeviceScope s) {
-        int bus = s.startBus();
-        Node cur = null;
-        for (int[] hop : s.path()) {
-            if (cur != null) {
-                if (cur.decoded().bridge() == null) {
-                    return null;
-                }
-                bus = cur.decoded().bridge().secondaryBus();
-            }
-            String addr = String.format("%04x:%02x:%02x.%x", segment, bus, hop[0], hop[1]);
-            cur = topo.node(addr);
-            if (cur == null) {
-                return null;
-            }
-        }
-        return cur;
     }
 }

@@ -12,8 +12,14 @@ import org.ddabridge.model.HostUse;
  * @param facts   the function under test
  * @param all     address -> facts of every function on the host
  * @param hostUse what the host depends on ({@link HostUse#unknown()} where the platform does not say)
+ * @param target  whose rules the reasons follow (rules differ where Hyper-V and VFIO differ)
  */
-public record DeviceContext(DeviceFacts facts, Map<String, DeviceFacts> all, HostUse hostUse) {
+public record DeviceContext(DeviceFacts facts, Map<String, DeviceFacts> all, HostUse hostUse, Target target) {
+
+    /** Judged for Linux VFIO. */
+    public boolean vfio() {
+        return target == Target.VFIO;
+    }
 
     public String address() {
         return facts.address();

@@ -130,28 +130,43 @@ public record DeviceFacts(PciDevice device, Type type, Interrupts interrupts, Ac
      *
      * @param kernelMethods      the OS's own list of reset methods ({@code reset_method}), empty when unknown
      * @param kernelEvidence     where that list came from, or null
-     * @param capabilityMethods  methods the capabilities offer ({@code flr}, {@code pm}), when readable
+     * @param capabilityMethods  the methods the kernel would compute from the capabilities ({@code flr},
+     *                           {@code af_flr}, {@code pm}, {@code bus}), quirks applied, when readable
      * @param capabilityEvidence the capability evidence, or null when capabilities are unreadable
      * @param busMates           other functions on the same bus (a bus reset would hit them too)
      * @param onRootBus          on a root bus: no bridge to do a secondary bus reset
+     * @param quirks             kernel reset quirks that disable a method of this device (empty: none)
      */
     public record Reset(List<String> kernelMethods, Evidence kernelEvidence, List<String> capabilityMethods,
-            Evidence capabilityEvidence, int busMates, boolean onRootBus) {
+            Evidence capabilityEvidence, int busMates, boolean onRootBus, List<Evidence> quirks) {
         public Reset {
             kernelMethods = List.copyOf(kernelMethods);
             capabilityMethods = List.copyOf(capabilityMethods);
+            quirks = List.copyOf(quirks);
+        }
+
+        public Reset(List<String> kernelMethods, Evidence kernelEvidence, List<String> capabilityMethods,
+                Evidence capabilityEvidence, int busMates, boolean onRootBus) {
+            this(kernelMethods, kernelEvidence, capabilityMethods, capabilityEvidence, busMates, onRootBus, List.of());
         }
     }
 
     /**
-     * Firmware-reserved memory: an RMRR scope (Linux) or DEVPKEY_PciDevice_RequiresReservedMemoryRegion.
+     * Firmware-reserved memory: an RMRR scope or IVMD block (Linux) or
+     * DEVPKEY_PciDevice_RequiresReservedMemoryRegion (Windows).
      *
-     * @param required the device must stay attached to BIOS-owned memory
-     * @param evidence the RMRR / property, or null when not required
+     * @param required      the device must stay attached to BIOS-owned memory
+     * @param evidence      the RMRR / IVMD / property, or null when not required
+     * @param vfioRelaxable the kernel reports the region as relaxable (an Intel RMRR of a USB or graphics
+     *                      device), so VFIO accepts the device anyway
      */
-    public record ReservedMemory(boolean required, Evidence evidence) {
+    public record ReservedMemory(boolean required, Evidence evidence, boolean vfioRelaxable) {
+        public ReservedMemory(boolean required, Evidence evidence) {
+            this(required, evidence, false);
+        }
+
         public static ReservedMemory none() {
-            return new ReservedMemory(false, null);
+            return new ReservedMemory(false, null, false);
         }
     }
 
@@ -189,11 +204,18 @@ public record DeviceFacts(PciDevice device, Type type, Interrupts interrupts, Ac
      * @param predicted the group predicted from the topology
      * @param live      {@code effective} is the kernel's group
      * @param source    evidence source: {@code sys/kernel/iommu_groups/N} or {@code predicted}
+     * @param aliases   DMA aliases of the device (kernel quirks, AMD IVRS alias entries), empty when none
      */
-    public record Group(List<String> effective, List<String> predicted, boolean live, String source) {
+    public record Group(List<String> effective, List<String> predicted, boolean live, String source,
+            List<Evidence> aliases) {
         public Group {
             effective = List.copyOf(effective);
             predicted = List.copyOf(predicted);
+            aliases = List.copyOf(aliases);
+        }
+
+        public Group(List<String> effective, List<String> predicted, boolean live, String source) {
+            this(effective, predicted, live, source, List.of());
         }
     }
 }

@@ -25,7 +25,9 @@ import org.ddabridge.check.PciTopology.Node;
  *       the same slot.</li>
  * </ol>
  *
- * <p>Device-specific DMA alias quirks (Ricoh, Marvell function-1 aliases) are not modelled.
+ * <p>On top, DMA aliases merge groups the way the kernel's {@code get_pci_alias_group} does: the kernel's
+ * alias quirks ({@link DmaAliasQuirks}: Ricoh function 0, Marvell phantom function 1, fixed aliases) and the
+ * AMD IVRS alias entries on the same bus join the aliased function's group when that function exists.
  */
 public final class GroupPredictor {
     private GroupPredictor() {
@@ -33,6 +35,12 @@ public final class GroupPredictor {
 
     /** Address -> sorted member addresses of its predicted group (every function of the tree). */
     public static Map<String, List<String>> predict(PciTopology topo, boolean assumeKernelEnables) {
+        return predict(topo, assumeKernelEnables, Map.of());
+    }
+
+    /** {@link #predict(PciTopology, boolean)} with IVRS aliases (address -> aliased address). */
+    public static Map<String, List<String>> predict(PciTopology topo, boolean assumeKernelEnables,
+            Map<String, String> ivrsAliases) {
         Isolation iso = new Isolation(assumeKernelEnables);
         Map<String, String> parent = new HashMap<>();
         for (Node n : topo.nodes()) {
@@ -47,6 +55,15 @@ public final class GroupPredictor {
                         union(parent, anchor.address(), sib.address());
                     }
                 }
+            }
+        }
+        for (Node n : topo.nodes()) {
+            for (Node other : DmaAliasQuirks.aliasedFunctions(topo, n)) {
+                union(parent, n.address(), other.address());
+            }
+            String a = ivrsAliases.get(n.address());
+            if (a != null && parent.containsKey(a)) {
+                union(parent, n.address(), a);
             }
         }
         Map<String, TreeSet<String>> groups = new TreeMap<>();

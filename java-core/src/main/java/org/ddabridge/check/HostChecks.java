@@ -98,6 +98,11 @@ public final class HostChecks {
         if (f.interruptsRead()) {
             ev.add(new Evidence("proc/interrupts", f.remappedInterrupts() + " IR- line(s)"));
         }
+        if (f.ivrsInterruptRemapping() != null) {
+            ev.add(new Evidence("sys/firmware/acpi/tables/IVRS", f.ivrsInterruptRemapping()
+                    ? "IVHD special entries name the IOAPIC(s): interrupt remapping supported"
+                    : "no IOAPIC special entry: the kernel disables interrupt remapping"));
+        }
         if (f.allowUnsafeInterrupts() != null) {
             ev.add(new Evidence("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
                     f.allowUnsafeInterrupts() ? "Y" : "N"));
@@ -112,12 +117,16 @@ public final class HostChecks {
                             + "forge interrupts (MSI attacks).", ev,
                     "Enable interrupt remapping (firmware x2APIC/VT-d settings) and drop allow_unsafe_interrupts.");
         }
-        if (!f.kernelLog() && !f.interruptsRead() && f.dmarFlags() < 0) {
+        // Whether remapping is on is only seen in the kernel log or in /proc/interrupts (IR- chips); the
+        // firmware table says what the platform could do, not what the kernel did.
+        if (!f.kernelLog() && !f.interruptsRead()) {
             return new HostCheck(INTERRUPT_REMAPPING, CheckStatus.UNKNOWN,
-                    "No evidence about interrupt remapping (kernel log and /proc/interrupts unreadable).", ev,
-                    "Run as root so the kernel log can be read.");
+                    "No evidence whether interrupt remapping is on: neither the kernel log nor /proc/interrupts "
+                            + "was readable.", ev,
+                    "Run as root so the kernel log can be read (or capture the image with dmesg.txt).");
         }
-        boolean platform = f.dmarFlags() >= 0 && (f.dmarFlags() & 1) != 0;
+        boolean platform = f.dmarFlags() >= 0 && (f.dmarFlags() & 1) != 0
+                || Boolean.TRUE.equals(f.ivrsInterruptRemapping());
         return new HostCheck(INTERRUPT_REMAPPING, CheckStatus.FAIL,
                 "Interrupt remapping is not enabled" + (platform ? " although the platform supports it." : ".")
                         + " Hyper-V refuses DDA and vfio_iommu_type1 refuses to attach devices without it.", ev,

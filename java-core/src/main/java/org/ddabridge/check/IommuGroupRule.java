@@ -27,6 +27,11 @@ final class IommuGroupRule implements DeviceRule {
                     List.of(new Evidence(g.source(), String.join(" ", group)),
                             new Evidence("predicted", String.join(" ", g.predicted())))));
         }
+        if (!g.aliases().isEmpty()) {
+            out.add(Reason.info(ReasonCode.DMA_ALIAS_QUIRK,
+                    "The device issues DMA with another requester id too: the kernel keeps both in one IOMMU group.",
+                    g.aliases()));
+        }
         List<String> mates = mustMoveWith(ctx);
         List<Evidence> ev = List.of(new Evidence(g.source(), String.join(" ", group)));
         List<String> critical = new ArrayList<>();

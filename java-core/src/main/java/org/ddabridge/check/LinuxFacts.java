@@ -23,25 +23,29 @@ import org.ddabridge.pci.PciClass;
 /**
  * Builds {@link DeviceFacts} from what Linux (or an lspci dump) offers: the decoded configuration space of
  * every function, the PCI tree, the kernel's ACS reasoning ({@link Isolation}), live and predicted IOMMU
- * groups and the DMAR RMRR scopes. Evidence names config space ({@code config:<bdf>}), sysfs files and the
- * DMAR table.
+ * groups, the DMAR RMRR scopes and IVRS IVMD blocks and aliases. Evidence names config space
+ * ({@code config:<bdf>}), sysfs files and the ACPI tables.
  */
 final class LinuxFacts {
     private final PciTopology topology;
     private final Isolation isolation;
     private final Map<String, List<String>> predicted;
     private final Map<String, List<String>> live;
-    private final Map<String, String> reservedMemory;
+    private final Map<String, ReservedRegions.Region> reservedMemory;
+    private final Map<String, String> ivrsAliases;
 
     /**
      * @param topology       the whole tree
      * @param isolation      ACS reasoning configured for this host
      * @param predicted      address -> predicted group members
      * @param live           address -> live group members (empty when the IOMMU is off, or for dumps)
-     * @param reservedMemory address -> RMRR description for functions named by a DMAR RMRR scope
+     * @param reservedMemory address -> reserved region for functions named by an RMRR scope or IVMD block
+     * @param ivrsAliases    address -> evidence of an IVRS alias entry that merges its group
      */
     LinuxFacts(PciTopology topology, Isolation isolation, Map<String, List<String>> predicted,
-            Map<String, List<String>> live, Map<String, String> reservedMemory) {
+            Map<String, List<String>> live, Map<String, ReservedRegions.Region> reservedMemory,
+            Map<String, String> ivrsAliases) {
+        this.ivrsAliases = ivrsAliases;
         this.topology = topology;
         this.isolation = isolation;
         this.predicted = predicted;
@@ -63,10 +67,10 @@ final class LinuxFacts {
     }
 
     DeviceFacts of(Node n) {
-        String rmrr = reservedMemory.get(n.address());
+        ReservedRegions.Region rm = reservedMemory.get(n.address());
         return new DeviceFacts(n.device(), type(n), interrupts(n), acsPath(n), reset(n),
-                rmrr == null ? ReservedMemory.none()
-                        : new ReservedMemory(true, new Evidence("sys/firmware/acpi/tables/DMAR", rmrr)),
+                rm == null ? ReservedMemory.none()
+                        : new ReservedMemory(true, new Evidence(rm.source(), rm.description()), rm.vfioRelaxable()),
                 Disabled.no(), memory(n), group(n));
     }
 
@@ -164,20 +168,16 @@ final class LinuxFacts {
         List<String> kernel = n.device().resetMethods();
         Evidence kernelEv = kernel.isEmpty() ? null
                 : new Evidence("sys/bus/pci/devices/" + n.address() + "/reset_method", String.join(" ", kernel));
-        List<String> caps = new ArrayList<>();
-        Evidence capEv = null;
-        if (!n.capabilitiesUnknown()) {
-            DecodedFunction d = n.decoded();
-            capEv = new Evidence(cfg(n.address()), "FLR=" + (d.pcie() != null && d.pcie().flr())
-                    + " PM=" + (d.pm() == null ? "none" : "NoSoftRst=" + d.pm().noSoftReset()));
-            if (d.pcie() != null && d.pcie().flr()) {
-                caps.add("flr");
-            }
-            if (d.pm() != null && !d.pm().noSoftReset()) {
-                caps.add("pm");
-            }
+        Node parent = topology.parent(n).orElse(null);
+        ResetQuirks.Disabled quirks = ResetQuirks.of(n, parent);
+        if (n.capabilitiesUnknown()) {
+            return new Reset(kernel, kernelEv, List.of(), null, topology.busMates(n).size() - 1, n.parent() == null,
+                    quirks.evidence());
         }
-        return new Reset(kernel, kernelEv, caps, capEv, topology.busMates(n).size() - 1, n.parent() == null);
+        boolean first = topology.busMates(n).stream().allMatch(m -> m.pciAddress().compareTo(n.pciAddress()) >= 0);
+        ResetMethods.Computed c = ResetMethods.compute(n, parent, first, quirks);
+        return new Reset(kernel, kernelEv, c.methods(), new Evidence(cfg(n.address()), c.why()),
+                topology.busMates(n).size() - 1, n.parent() == null, quirks.evidence());
     }
 
     private static Memory memory(Node n) {
@@ -202,7 +202,13 @@ final class LinuxFacts {
             return null; // the IOMMU's own function: no group, predicted or live (GroupPredictor)
         }
         List<String> p = predicted.getOrDefault(n.address(), List.of(n.address()));
-        return l != null ? new Group(l, p, true, "sys/kernel/iommu_groups/" + n.device().iommuGroup())
-                : new Group(p, p, false, "predicted");
+        List<Evidence> aliases = new ArrayList<>();
+        DmaAliasQuirks.of(n).ifPresent(a -> aliases.add(new Evidence("kernel quirk", a.describe(n))));
+        String ivrs = ivrsAliases.get(n.address());
+        if (ivrs != null) {
+            aliases.add(new Evidence("sys/firmware/acpi/tables/IVRS", ivrs));
+        }
+        return l != null ? new Group(l, p, true, "sys/kernel/iommu_groups/" + n.device().iommuGroup(), aliases)
+                : new Group(p, p, false, "predicted", aliases);
     }
 }

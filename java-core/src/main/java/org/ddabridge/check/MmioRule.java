@@ -42,9 +42,13 @@ final class MmioRule implements DeviceRule {
                         + MmioRequirement.human(m.aboveFourGiB()) + " above (64-bit BARs); largest BAR "
                         + MmioRequirement.human(largest) + "." + where,
                 ev, settings));
-        if (m.exceedsHyperVDefaults() || m.aboveFourGiB() > MmioRequirement.QEMU_HOLE64_DEFAULT) {
+        // Each target has its own default window: Hyper-V's MMIO gaps, QEMU's 64-bit PCI hole.
+        boolean over = ctx.vfio() ? m.aboveFourGiB() > MmioRequirement.QEMU_HOLE64_DEFAULT
+                : m.exceedsHyperVDefaults();
+        if (over) {
             out.add(new Reason(ReasonCode.MMIO_ABOVE_DEFAULT, Severity.WARNING,
-                    "Needs more MMIO space than a VM gets by default (Hyper-V: 128 MB low, 512 MB high).", ev,
+                    ctx.vfio() ? "Needs more 64-bit MMIO space than a QEMU q35 VM gets by default (32 GiB)."
+                            : "Needs more MMIO space than a VM gets by default (Hyper-V: 128 MB low, 512 MB high).", ev,
                     settings));
         }
         return out;

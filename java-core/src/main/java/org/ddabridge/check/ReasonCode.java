@@ -8,6 +8,10 @@ public final class ReasonCode {
     public static final String LEGACY_ENDPOINT_DISPLAY = "LegacyEndpointDisplay";
     public static final String LEGACY_ENDPOINT = "LegacyEndpoint";
     public static final String CONVENTIONAL_PCI = "ConventionalPci";
+    /**
+     * No longer emitted: the Linux view of a conventional function is {@code targets.vfio} (kept so scripts
+     * matching on it compile against the constant).
+     */
     public static final String LINUX_VFIO_CONVENTIONAL = "LinuxVfioConventional";
     public static final String BEHIND_PCI_BRIDGE = "BehindPciBridge";
     public static final String BRIDGE_OR_PORT = "BridgeOrPort";
@@ -35,6 +39,12 @@ public final class ReasonCode {
     public static final String RESET_AVAILABLE = "ResetAvailable";
     public static final String BUS_RESET_SHARED = "BusResetShared";
     public static final String NO_RESET = "NoReset";
+    /** The kernel disables a reset method the device advertises (drivers/pci/quirks.c). */
+    public static final String RESET_QUIRK = "ResetQuirk";
+    // Kernel DMA-alias quirks (drivers/pci/quirks.c): the device uses another requester id too.
+    public static final String DMA_ALIAS_QUIRK = "DmaAliasQuirk";
+    // The host blocks every assignment now (a failing host check); headline verdict only.
+    public static final String HOST_NOT_READY = "HostNotReady";
     // Firmware reserved memory.
     public static final String RESERVED_MEMORY_REGION = "ReservedMemoryRegion";
     // Host use.

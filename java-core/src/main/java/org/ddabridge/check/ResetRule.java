@@ -6,10 +6,12 @@ import java.util.List;
 import org.ddabridge.check.DeviceFacts.Reset;
 
 /**
- * Reset between owners: function-level reset, PM reset (D3hot-D0 when NoSoftRst is clear) or a
- * secondary bus reset when the function is alone on its bus. The OS's own list ({@code reset_method}) is
- * used when present, but its {@code bus} entry is not trusted on a bus shared with other functions (the
- * kernel offers it to the first function it enumerates there). Silent where the platform does not tell.
+ * Reset between owners, with the methods the kernel offers: the live {@code reset_method} list when the
+ * platform has one, else what the kernel would compute from the configuration space ({@link ResetMethods}:
+ * FLR, AF FLR, PM reset, bus reset, kernel quirks applied). A bus reset is not counted when other functions
+ * share the bus: it would reset them too (the kernel offers it to the first function it enumerates there,
+ * before it has seen the others). Kernel quirks that take a method away are their own reason. Silent where
+ * the platform does not tell.
  */
 final class ResetRule implements DeviceRule {
     @Override
@@ -18,42 +20,42 @@ final class ResetRule implements DeviceRule {
         if (r == null || ctx.facts().type().bridge()) {
             return List.of();
         }
-        List<String> kernel = r.kernelMethods();
+        boolean live = !r.kernelMethods().isEmpty();
+        List<String> methods = live ? r.kernelMethods() : r.capabilityMethods();
         int mates = r.busMates();
-        boolean busResetUsable = mates == 0 && !r.onRootBus();
         List<Evidence> ev = new ArrayList<>();
-        List<String> usable = new ArrayList<>();
-        if (!kernel.isEmpty()) {
+        if (live) {
             ev.add(r.kernelEvidence());
-            for (String m : kernel) {
-                if (!"bus".equals(m) || busResetUsable) {
-                    usable.add(m);
-                }
-            }
         } else if (r.capabilityEvidence() != null) {
             ev.add(r.capabilityEvidence());
-            usable.addAll(r.capabilityMethods());
-            if (busResetUsable) {
-                usable.add("bus");
+        }
+        List<String> usable = new ArrayList<>();
+        for (String m : methods) {
+            if (!"bus".equals(m) || (mates == 0 && !r.onRootBus())) {
+                usable.add(m);
             }
         }
         if (mates > 0) {
             ev.add(new Evidence("topology", mates + " other function(s) on the same bus"));
         }
-        if (!usable.isEmpty()) {
-            return List.of(Reason.info(ReasonCode.RESET_AVAILABLE, "Can be reset: " + String.join(", ", usable) + ".",
-                    ev));
+        List<Reason> out = new ArrayList<>();
+        if (!r.quirks().isEmpty()) {
+            out.add(Reason.info(ReasonCode.RESET_QUIRK,
+                    "The kernel disables a reset method this device advertises (device quirk).", r.quirks()));
         }
-        if (kernel.contains("bus")) {
-            return List.of(new Reason(ReasonCode.BUS_RESET_SHARED, Severity.WARNING,
+        if (!usable.isEmpty()) {
+            out.add(Reason.info(ReasonCode.RESET_AVAILABLE, "Can be reset: " + String.join(", ", usable) + ".", ev));
+        } else if (methods.contains("bus")) {
+            out.add(new Reason(ReasonCode.BUS_RESET_SHARED, Severity.WARNING,
                     "Only a secondary bus reset is offered, and it would also reset the other functions on the bus.",
                     ev, "Assign every function on the bus to the same VM, or expect stale device state between uses."));
+        } else if (live || r.capabilityEvidence() != null) {
+            List<Evidence> all = new ArrayList<>(ev);
+            all.addAll(r.quirks());
+            out.add(new Reason(ReasonCode.NO_RESET, Severity.WARNING,
+                    "No usable reset method: the device keeps its state between host and guest.", all,
+                    "Power-cycle the VM host between uses, or check for a device-specific reset in a newer kernel."));
         }
-        if (kernel.isEmpty() && r.capabilityEvidence() == null) {
-            return List.of();
-        }
-        return List.of(new Reason(ReasonCode.NO_RESET, Severity.WARNING,
-                "No usable reset method: the device keeps its state between host and guest.", ev,
-                "Power-cycle the VM host between uses, or check for a device-specific reset in a newer kernel."));
+        return out;
     }
 }

@@ -18,7 +18,9 @@ import org.ddabridge.check.HostCheck;
 import org.ddabridge.check.Reason;
 import org.ddabridge.check.ReasonCode;
 import org.ddabridge.check.Severity;
+import org.ddabridge.check.Target;
 import org.ddabridge.check.Verdict;
+import org.ddabridge.model.Finding;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.survey.SurveyReport;
@@ -83,7 +85,7 @@ final class Output {
         }
         out.println();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "VERDICT", "NAME"});
+        rows.add(new String[] {"ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "VERDICT", "VFIO", "HYPERV", "NAME"});
         for (DeviceReport dr : r.reports()) {
             PciDevice d = dr.device();
             String name = d.deviceName() != null ? d.deviceName() : "";
@@ -95,9 +97,12 @@ final class Output {
                     : dr.predictedIommuGroup().size() > 1 ? "~" + dr.predictedIommuGroup().size() + " fn" : "~alone";
             rows.add(new String[] {d.address(), d.vendorId() + ":" + d.deviceId(),
                 nz(d.className() == null ? d.classCode() : d.className()), nz(d.driver()), group,
-                verdictLabel(dr.verdict()), name.trim()});
+                verdictLabel(dr.verdict()), verdictLabel(dr.target(Target.VFIO).verdict()),
+                verdictLabel(dr.target(Target.HYPERV).verdict()), name.trim()});
         }
         table(rows, out);
+        out.printf("(VERDICT: here and now for %s, host checks included; VFIO / HYPERV: the device alone under each "
+                + "hypervisor's rules)%n", r.target().id());
         out.println("windows".equals(h.platform()) ? "(GROUP: Windows has no IOMMU groups; ACS up the hierarchy is checked)"
                 : "(GROUP: live IOMMU group number; ~ = predicted from topology)");
         out.println();
@@ -116,7 +121,7 @@ final class Output {
             if (notable.isEmpty() && dr.verdict() == Verdict.Assignable) {
                 continue;
             }
-            out.printf("%s  %s%n", dr.device().address(), dr.verdict());
+            out.printf("%s  %s (%s)%n", dr.device().address(), dr.verdict(), dr.target().id());
             for (Reason reason : notable) {
                 String tag = switch (reason.severity()) {
                     case ERROR -> "x";
@@ -135,6 +140,9 @@ final class Output {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Integer> e : r.summary().entrySet()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
+        }
+        for (Finding f : r.findings()) {
+            out.printf("finding  %s: %s%n", f.source(), f.message());
         }
         out.printf("%d PCI function(s): %s%n", r.reports().size(), sb);
     }

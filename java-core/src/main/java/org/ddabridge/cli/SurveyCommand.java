@@ -20,6 +20,11 @@ final class SurveyCommand extends EngineCommand {
             description = "Check the functions of an 'lspci -xxx' (or -xxxx) dump instead of a host: IOMMU groups are "
                     + "predicted from the topology, host checks are unknown.")
     String dump;
+    @Option(names = "--target", paramLabel = "T",
+            description = "Headline verdicts for this hypervisor: vfio (Linux KVM/QEMU) or hyperv (Windows DDA). "
+                    + "Default: the one this host runs (Windows: hyperv, otherwise vfio). Every device also "
+                    + "carries both targets' device-only verdicts.")
+    String target;
 
     @Override
     String command() {
@@ -34,6 +39,9 @@ final class SurveyCommand extends EngineCommand {
         classFilter.addTo(a);
         if (dump != null) {
             a.addProperty("dump", dump);
+        }
+        if (target != null) {
+            a.addProperty("target", target);
         }
         return a;
     }

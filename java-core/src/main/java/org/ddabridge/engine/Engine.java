@@ -15,6 +15,7 @@ import org.ddabridge.api.Progress;
 import org.ddabridge.assign.linux.AssignService;
 import org.ddabridge.assign.windows.WindowsActions;
 import org.ddabridge.capture.HostCapture;
+import org.ddabridge.check.Target;
 import org.ddabridge.api.Envelope;
 import org.ddabridge.image.HostImages;
 import org.ddabridge.model.HostSnapshot;
@@ -122,16 +123,17 @@ public final class Engine {
     }
 
     private Object survey(Args args, Progress progress) {
-        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class", "dump"));
+        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class", "dump", "target"));
         DeviceSelector selector = DeviceSelector.from(args);
+        Target target = Target.parse(args.string("target"));
         String dump = args.string("dump");
         if (dump != null) {
             if (args.string("root") != null) {
                 throw new EngineException(ErrorId.InvalidArgument, "Give either 'dump' or 'root', not both.", "dump");
             }
-            return Survey.ofHost(Platforms.forDump(dump), selector::select);
+            return Survey.ofHost(Platforms.forDump(dump), selector::select, target);
         }
-        return Survey.ofHost(backend(args), selector::select);
+        return Survey.ofHost(backend(args), selector::select, target);
     }
 
     /** Functions in Windows' Get-PnpDevice shape (the module's Hyper-V compatibility layer). */

@@ -25,6 +25,8 @@ import java.util.List;
  * @param hypervisor             CPU {@code hypervisor} flag
  * @param live                   read from the running machine (not an image)
  * @param dmiProduct             DMI {@code sys_vendor} + {@code product_name} (e.g. "QEMU Standard PC"), or ""
+ * @param ivrsInterruptRemapping the IVRS table names IOAPICs (AMD interrupt remapping can work), or null when
+ *                               there is no IVRS table
  */
 public record IommuFacts(
         boolean available,
@@ -45,7 +47,19 @@ public record IommuFacts(
         String vfioPciModuleFile,
         boolean hypervisor,
         boolean live,
-        String dmiProduct) {
+        String dmiProduct,
+        Boolean ivrsInterruptRemapping) {
+
+    /** Without IVRS facts (Intel hosts, older callers). */
+    public IommuFacts(boolean available, boolean dmarPresent, int dmarFlags, boolean ivrsPresent,
+            List<String> iommuUnits, int groupCount, List<String> groupTypes, String commandLine, boolean kernelLog,
+            List<String> logIommuLines, boolean logIrqRemapping, boolean interruptsRead, int remappedInterrupts,
+            Boolean allowUnsafeInterrupts, boolean vfioPciLoaded, String vfioPciModuleFile, boolean hypervisor,
+            boolean live, String dmiProduct) {
+        this(available, dmarPresent, dmarFlags, ivrsPresent, iommuUnits, groupCount, groupTypes, commandLine,
+                kernelLog, logIommuLines, logIrqRemapping, interruptsRead, remappedInterrupts, allowUnsafeInterrupts,
+                vfioPciLoaded, vfioPciModuleFile, hypervisor, live, dmiProduct, null);
+    }
 
     /** Nothing known (lspci dump). */
     public static IommuFacts unknown() {

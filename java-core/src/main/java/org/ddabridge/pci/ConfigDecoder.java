@@ -214,7 +214,7 @@ public final class ConfigDecoder {
     }
 
     /** The first decoded capability with {@code id}, or null. */
-    static Map<String, Object> first(List<Map<String, Object>> caps, int id) {
+    public static Map<String, Object> first(List<Map<String, Object>> caps, int id) {
         for (Map<String, Object> m : caps) {
             if (Integer.valueOf(id).equals(m.get("id"))) {
                 return m;

@@ -21,6 +21,7 @@ public final class StandardCapabilities {
     public static final int VENDOR_SPECIFIC = 0x09;
     public static final int PCI_EXPRESS = 0x10;
     public static final int MSIX = 0x11;
+    public static final int ADVANCED_FEATURES = 0x13;
 
     /** PCIe Device/Port Type (PCIe capabilities register bits 7:4), indexed by the 4-bit code. */
     private static final String[] PORT_TYPES = {"Endpoint", "LegacyEndpoint", null, null, "RootPort",
@@ -49,7 +50,7 @@ public final class StandardCapabilities {
             new CapabilityType(PCI_EXPRESS, "PCI Express", 0x14, StandardCapabilities::pciExpress),
             new CapabilityType(MSIX, "MSI-X", 12, StandardCapabilities::msix),
             CapabilityType.named(0x12, "Serial ATA Data/Index Configuration"),
-            CapabilityType.named(0x13, "Advanced Features"),
+            new CapabilityType(ADVANCED_FEATURES, "Advanced Features", 6, StandardCapabilities::advancedFeatures),
             CapabilityType.named(0x14, "Enhanced Allocation"),
             CapabilityType.named(0x15, "Flattening Portal Bridge"))
             .stream().collect(Collectors.toUnmodifiableMap(CapabilityType::id, Function.identity()));
@@ -85,6 +86,17 @@ public final class StandardCapabilities {
         out.put("powerState", "D" + (field(pmcsr, 0, 2) == 3 ? "3hot" : String.valueOf(field(pmcsr, 0, 2))));
         // NoSoftRst (PMCSR bit 3): set means D3hot->D0 keeps the function's state, so a PM reset is useless.
         out.put("noSoftReset", bit(pmcsr, 3));
+    }
+
+    /**
+     * PCI Advanced Features (conventional PCI ECN): AFCap at +3 says whether Transactions Pending and
+     * function-level reset are supported, the way conventional functions (e.g. chipset USB) offer an FLR.
+     */
+    private static void advancedFeatures(ConfigSpace cs, int at, Map<String, Object> out, Consumer<String> finding) {
+        int afCap = cs.u8(at + 3);
+        out.put("length", cs.u8(at + 2));
+        out.put("transactionsPending", bit(afCap, 0));
+        out.put("flr", bit(afCap, 1));
     }
 
     private static void msi(ConfigSpace cs, int at, Map<String, Object> out, Consumer<String> finding) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.Reason;
 import org.ddabridge.check.ReasonCode;
+import org.ddabridge.check.Target;
 import org.ddabridge.model.PciDevice;
 /**
  * A PCI function in the shape of Windows' {@code Get-PnpDevice} output (CIM class Win32_PnPEntity), built
@@ -106,7 +107,8 @@ public record PnpDevice(
 
     private static void surveyProperties(DeviceReport report, Map<String, Object> props) {
         Set<String> codes = new HashSet<>();
-        for (Reason r : report.reasons()) {
+        // Windows' properties: read from the Hyper-V judgement, whatever the survey's headline target.
+        for (Reason r : report.target(Target.HYPERV).reasons()) {
             codes.add(r.code());
         }
         DEVICE_TYPE.entrySet().stream().filter(e -> codes.contains(e.getKey())).findFirst()

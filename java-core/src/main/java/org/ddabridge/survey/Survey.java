@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
 
 import org.ddabridge.check.Checker;
 import org.ddabridge.check.DeviceReport;
-import org.ddabridge.model.HostFacts;
+import org.ddabridge.check.Target;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.PciDevice;
@@ -28,14 +28,29 @@ public final class Survey {
     private Survey() {
     }
 
-    /** Surveys what {@code backend} reads now. */
+    /** Surveys what {@code backend} reads now, headline for the backend's own hypervisor. */
     public static SurveyReport ofHost(PlatformBackend backend, UnaryOperator<List<PciDevice>> select) {
-        return ofSnapshot(backend, backend.snapshot(), select);
+        return ofSnapshot(backend, backend.snapshot(), select, null);
+    }
+
+    /** Surveys what {@code backend} reads now; {@code target} null: the backend's own hypervisor. */
+    public static SurveyReport ofHost(PlatformBackend backend, UnaryOperator<List<PciDevice>> select, Target target) {
+        return ofSnapshot(backend, backend.snapshot(), select, target);
     }
 
     /** Surveys a snapshot already read from {@code backend} (dismount plans from the same read). */
     public static SurveyReport ofSnapshot(PlatformBackend backend, HostSnapshot snap,
             UnaryOperator<List<PciDevice>> select) {
+        return ofSnapshot(backend, snap, select, null);
+    }
+
+    /**
+     * Surveys a snapshot; the headline verdicts are for {@code target}, or (null) for the hypervisor this
+     * kind of host runs: Hyper-V on Windows, VFIO on Linux hosts, images and dumps.
+     */
+    public static SurveyReport ofSnapshot(PlatformBackend backend, HostSnapshot snap,
+            UnaryOperator<List<PciDevice>> select, Target target) {
+        Target headline = target != null ? target : Target.forPlatform(backend.name());
         return backend.facts(snap, new HostFactsVisitor<SurveyReport>() {
             @Override
             public SurveyReport pciHost(PciHostFacts f) {
@@ -46,20 +61,20 @@ public final class Survey {
                     }
                 }
                 Checker.Result r = Checker.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents,
-                        f.iommu(), f.hostUse(), f.dmar()));
-                return report(snap.host(), r, f.hostUse(), select);
+                        f.iommu(), f.hostUse(), f.dmar(), f.ivrs()), headline, snap.host().platform());
+                return report(snap, r, f.hostUse(), select);
             }
 
             @Override
             public SurveyReport windowsHost(WindowsHost w) {
                 Checker.Result r = Checker.judge(WindowsFacts.of(w), HostUse.unknown(),
-                        WindowsFacts.hostChecks(w.host()), Checker.Order.STOP_AT_FIRST_ERROR);
-                return report(w.snapshot().host(), r, HostUse.unknown(), select);
+                        WindowsFacts.hostChecks(w.host()), Checker.Order.STOP_AT_FIRST_ERROR, headline, "windows");
+                return report(w.snapshot(), r, HostUse.unknown(), select);
             }
         });
     }
 
-    private static SurveyReport report(HostFacts host, Checker.Result r, HostUse use,
+    private static SurveyReport report(HostSnapshot snap, Checker.Result r, HostUse use,
             UnaryOperator<List<PciDevice>> select) {
         List<PciDevice> all = new ArrayList<>();
         for (DeviceReport d : r.devices()) {
@@ -75,7 +90,7 @@ public final class Survey {
                 shown.add(d);
             }
         }
-        Checker.Result selected = new Checker.Result(r.checks(), shown);
-        return new SurveyReport(host, r.checks(), shown, selected.summary(), use);
+        Checker.Result selected = new Checker.Result(r.checks(), shown, r.target());
+        return new SurveyReport(snap.host(), r.checks(), shown, selected.summary(), use, r.target(), snap.findings());
     }
 }

@@ -8,20 +8,26 @@ import com.google.gson.JsonObject;
 
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.HostCheck;
+import org.ddabridge.check.Target;
+import org.ddabridge.check.TargetVerdict;
+import org.ddabridge.model.Finding;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.util.IoPool;
 import org.ddabridge.util.Json;
 /**
  * The {@code survey} result. Serialises (through the shared Gson) as
- * {@code {"host":{…facts…, "checks":[…]}, "devices":[{…device fields…, "verdict", "reasons",
- * "predictedIommuGroup", "mustMoveWith", "mmio"}], "summary":{verdict: count}}}: the device fields stay
+ * {@code {"host":{…facts…, "checks":[…]}, "target":"vfio", "devices":[{…device fields…, "verdict", "reasons",
+ * "targets":{"hyperv":{verdict, reasons}, "vfio":{…}}, "predictedIommuGroup", "mustMoveWith", "mmio"}],
+ * "summary":{headline verdict: count}, "findings":[{source, message}]}}: the device fields stay
  * flat, exactly as {@code devices} prints them. The typed parts are kept (transient) for text output.
  */
 public final class SurveyReport {
     private final JsonObject host;
+    private final Target target;
     private final List<JsonObject> devices;
     private final Map<String, Integer> summary;
+    private final List<Finding> findings;
     private final transient HostFacts hostFacts;
     private final transient List<HostCheck> checks;
     private final transient List<DeviceReport> reports;
@@ -29,7 +35,18 @@ public final class SurveyReport {
 
     public SurveyReport(HostFacts hostFacts, List<HostCheck> checks, List<DeviceReport> reports,
             Map<String, Integer> summary, HostUse hostUse) {
+        this(hostFacts, checks, reports, summary, hostUse, Target.VFIO, List.of());
+    }
+
+    /**
+     * @param target   the target of the headline verdicts (and of the summary)
+     * @param findings what the read of the host stepped over (damaged dump functions)
+     */
+    public SurveyReport(HostFacts hostFacts, List<HostCheck> checks, List<DeviceReport> reports,
+            Map<String, Integer> summary, HostUse hostUse, Target target, List<Finding> findings) {
         Gson gson = Json.compact();
+        this.target = target;
+        this.findings = List.copyOf(findings);
         this.hostUse = hostUse;
         this.hostFacts = hostFacts;
         this.checks = List.copyOf(checks);
@@ -45,6 +62,15 @@ public final class SurveyReport {
         JsonObject o = gson.toJsonTree(r.device()).getAsJsonObject();
         o.addProperty("verdict", r.verdict().name());
         o.add("reasons", gson.toJsonTree(r.reasons()));
+        JsonObject targets = new JsonObject();
+        for (Target t : Target.values()) {
+            TargetVerdict v = r.target(t);
+            JsonObject tv = new JsonObject();
+            tv.addProperty("verdict", v.verdict().name());
+            tv.add("reasons", gson.toJsonTree(v.reasons()));
+            targets.add(t.id(), tv);
+        }
+        o.add("targets", targets);
         o.add("predictedIommuGroup", gson.toJsonTree(r.predictedIommuGroup()));
         o.add("mustMoveWith", gson.toJsonTree(r.mustMoveWith()));
         o.add("mmio", r.mmio() == null ? com.google.gson.JsonNull.INSTANCE : gson.toJsonTree(r.mmio()));
@@ -76,6 +102,16 @@ public final class SurveyReport {
             }
         }
         return null;
+    }
+
+    /** The headline's target. */
+    public Target target() {
+        return target;
+    }
+
+    /** What the read of the host stepped over (damaged functions of a dump), empty when clean. */
+    public List<Finding> findings() {
+        return findings;
     }
 
     public Map<String, Integer> summary() {

@@ -64,11 +64,15 @@ class CrossPlatformRulesTest {
     @Test
     void lineInterruptsOnly() {
         byte[] ep = ConfigSpaceBuilder.endpoint(0x1234, 1, 0x020000).pcie(0, true).intx().build();
-        DeviceReport linux = new MiniHost().add(RP, null, DeviceRulesTest.acsRootPort()).add(DEV, RP, ep).run()
+        DeviceReport linux = new MiniHost().target(Target.HYPERV).add(RP, null, DeviceRulesTest.acsRootPort()).add(DEV, RP, ep).run()
                 .get(DEV);
         // IRQ 16: a line interrupt (message-signalled ones show up near 2^32).
         DeviceReport win = onWindows(linux, windows(2, ACS_SUPPORTED, false, List.of(16L), List.of()));
         sameFinding(linux, win, ReasonCode.LINE_INTERRUPTS_ONLY, "config:" + DEV, "AllocatedResources.IRQ");
+        // VFIO forwards INTx: the same fact is only a warning there.
+        assertEquals(Severity.WARNING, DeviceRulesTest.reason(linux, Target.VFIO, ReasonCode.LINE_INTERRUPTS_ONLY)
+                .severity());
+        assertEquals(Verdict.AssignableWithWarnings, linux.target(Target.VFIO).verdict());
         assertEquals("16", firstError(win).evidence().get(0).value());
     }
 
@@ -76,18 +80,20 @@ class CrossPlatformRulesTest {
     void acsLessPath() {
         byte[] ep = ConfigSpaceBuilder.endpoint(0x8086, 0x1533, 0x020000).pcie(0, true).msix(5).build();
         byte[] plainPort = ConfigSpaceBuilder.bridge(0x8086, 0x3a40, 0, 1, 1).pcie(4, false).build();
-        DeviceReport linux = new MiniHost().add(RP, null, plainPort).add(DEV, RP, ep).run().get(DEV);
+        DeviceReport linux = new MiniHost().target(Target.HYPERV).add(RP, null, plainPort).add(DEV, RP, ep).run().get(DEV);
         DeviceReport win = onWindows(linux, windows(2, ACS_NOT_SUPPORTED, false, List.of(4294967290L), List.of()));
         sameFinding(linux, win, ReasonCode.ACS_PATH_MISSING, "config:" + RP,
                 "DEVPKEY_PciDevice_AcsCompatibleUpHierarchy");
         assertEquals("0 (NotSupported)", firstError(win).evidence().get(0).value());
         assertEquals("no ACS capability", firstError(linux).evidence().get(0).value());
+        // VFIO does not need ACS: the endpoint shares its group only with the port, which stays with the host.
+        assertEquals(Verdict.Assignable, linux.target(Target.VFIO).verdict(), linux.target(Target.VFIO).toString());
     }
 
     @Test
     void reservedMemoryRegion() {
         byte[] usb = ConfigSpaceBuilder.endpoint(0x8086, 0x1e31, 0x0c0330).pcie(0, true).msi().build();
-        DeviceReport linux = new MiniHost().add(RP, null, DeviceRulesTest.acsRootPort()).add(DEV, RP, usb)
+        DeviceReport linux = new MiniHost().target(Target.HYPERV).add(RP, null, DeviceRulesTest.acsRootPort()).add(DEV, RP, usb)
                 .dmar(new DmarBytes(1).drhdIncludeAll(0xfed90000L).rmrr(0xbf000000L, 0xbf01ffffL, 1, 0, 0x1c, 0, 0, 0)
                         .build())
                 .run().get(DEV);
@@ -95,6 +101,8 @@ class CrossPlatformRulesTest {
         sameFinding(linux, win, ReasonCode.RESERVED_MEMORY_REGION, "sys/firmware/acpi/tables/DMAR",
                 "DEVPKEY_PciDevice_RequiresReservedMemoryRegion");
         assertEquals("true", firstError(win).evidence().get(0).value());
+        // intel-iommu relaxes USB RMRRs, so VFIO takes the controller (with a warning).
+        assertEquals(Verdict.AssignableWithWarnings, linux.target(Target.VFIO).verdict());
     }
 
     @Test
@@ -102,7 +110,7 @@ class CrossPlatformRulesTest {
         List<Bar> bars = List.of(new Bar(0, 0xf6000000L, 16L << 20, Bar.MEMORY, false, false),
                 new Bar(1, 0x4000000000L, 256L << 20, Bar.MEMORY, true, true));
         byte[] ep = ConfigSpaceBuilder.endpoint(0x10de, 0x1b80, 0x030000).pcie(0, false).msi().build();
-        DeviceReport linux = new MiniHost().add(RP, null, DeviceRulesTest.acsRootPort())
+        DeviceReport linux = new MiniHost().target(Target.HYPERV).add(RP, null, DeviceRulesTest.acsRootPort())
                 .add(DEV, RP, ep, List.of(), bars, null).run().get(DEV);
         DeviceReport win = onWindows(linux, windows(3, ACS_SUPPORTED, false, List.of(4294967290L),
                 List.of(new MemoryRange(0xf6000000L, 0xf6ffffffL), new MemoryRange(0x4000000000L, 0x400fffffffL))));

@@ -29,6 +29,11 @@ class DeviceRulesTest {
                 new AssertionError(code + " not in " + d.reasons()));
     }
 
+    static Reason reason(DeviceReport d, Target t, String code) {
+        return d.target(t).reasons().stream().filter(r -> r.code().equals(code)).findFirst().orElseThrow(() ->
+                new AssertionError(t + " " + code + " not in " + d.target(t).reasons()));
+    }
+
     static Set<String> codes(DeviceReport d) {
         return QemuReferenceTest.codes(d);
     }
@@ -50,10 +55,13 @@ class DeviceRulesTest {
     @Test
     void legacyEndpointOnlyForDisplay() {
         DeviceReport vga = single(ConfigSpaceBuilder.endpoint(0x10de, 0x1, 0x030000).pcie(1, true).msi().build());
-        assertEquals(Severity.WARNING, reason(vga, ReasonCode.LEGACY_ENDPOINT_DISPLAY).severity());
-        assertEquals(Verdict.AssignableWithWarnings, vga.verdict());
+        assertEquals(Severity.WARNING, reason(vga, Target.HYPERV, ReasonCode.LEGACY_ENDPOINT_DISPLAY).severity());
+        assertEquals(Verdict.AssignableWithWarnings, vga.target(Target.HYPERV).verdict());
         DeviceReport nic = single(ConfigSpaceBuilder.endpoint(0x11ab, 0x1, 0x020000).pcie(1, true).msi().build());
-        assertEquals(Severity.ERROR, reason(nic, ReasonCode.LEGACY_ENDPOINT).severity());
+        assertEquals(Severity.ERROR, reason(nic, Target.HYPERV, ReasonCode.LEGACY_ENDPOINT).severity());
+        // VFIO passes legacy endpoints of any class; the headline here (a Linux host) is VFIO's.
+        assertEquals(Severity.INFO, reason(nic, ReasonCode.LEGACY_ENDPOINT).severity());
+        assertEquals(Verdict.Assignable, nic.verdict(), nic.reasons().toString());
     }
 
     @Test
@@ -62,8 +70,10 @@ class DeviceRulesTest {
                 .add("00:1b.0", null, ConfigSpaceBuilder.endpoint(0x8086, 0x3a3e, 0x040300).pcie(9, true).msi().build())
                 .run();
         DeviceReport d = m.get("0000:00:1b.0");
-        assertEquals("Embedded Endpoint -- less secure.", reason(d, ReasonCode.RC_INTEGRATED_ENDPOINT).message());
-        assertEquals(Verdict.AssignableWithWarnings, d.verdict());
+        assertEquals("Embedded Endpoint -- less secure.",
+                reason(d, Target.HYPERV, ReasonCode.RC_INTEGRATED_ENDPOINT).message());
+        assertEquals(Verdict.AssignableWithWarnings, d.target(Target.HYPERV).verdict());
+        assertEquals(Severity.INFO, reason(d, Target.VFIO, ReasonCode.RC_INTEGRATED_ENDPOINT).severity());
     }
 
     @Test
@@ -73,11 +83,18 @@ class DeviceRulesTest {
                 .run();
         assertEquals(Severity.ERROR, reason(m.get("0000:00:1c.0"), ReasonCode.BRIDGE_OR_PORT).severity());
         DeviceReport conv = m.get(DEV);
-        assertEquals(Severity.ERROR, reason(conv, ReasonCode.CONVENTIONAL_PCI).severity());
-        Reason linux = reason(conv, ReasonCode.LINUX_VFIO_CONVENTIONAL);
-        assertEquals(Severity.WARNING, linux.severity());
-        assertTrue(linux.message().startsWith("Linux only"));
-        assertEquals(Severity.ERROR, reason(conv, ReasonCode.LINE_INTERRUPTS_ONLY).severity());
+        assertEquals(Severity.ERROR, reason(conv, Target.HYPERV, ReasonCode.CONVENTIONAL_PCI).severity());
+        assertEquals(Severity.ERROR, reason(conv, Target.HYPERV, ReasonCode.LINE_INTERRUPTS_ONLY).severity());
+        assertEquals(Verdict.NotAssignable, conv.target(Target.HYPERV).verdict());
+        // VFIO: a conventional function alone in its group (the port stays) is assignable, with warnings.
+        Reason vfio = reason(conv, Target.VFIO, ReasonCode.CONVENTIONAL_PCI);
+        assertEquals(Severity.WARNING, vfio.severity());
+        assertTrue(vfio.message().contains("holds no other device"), vfio.message());
+        assertEquals(Severity.WARNING, reason(conv, Target.VFIO, ReasonCode.LINE_INTERRUPTS_ONLY).severity());
+        assertEquals(Verdict.AssignableWithWarnings, conv.verdict());
+        assertTrue(conv.target(Target.HYPERV).reasons().stream()
+                .noneMatch(r -> r.code().equals(ReasonCode.LINUX_VFIO_CONVENTIONAL)), "no Linux hint in Hyper-V's");
+        assertEquals(Severity.ERROR, reason(m.get(RP), Target.VFIO, ReasonCode.BRIDGE_OR_PORT).severity());
     }
 
     @Test
@@ -136,7 +153,13 @@ class DeviceRulesTest {
         byte[] f = ConfigSpaceBuilder.endpoint(1, 1, 0x020000).multifunction().pcie(0, false).pm(true).msi().build();
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, f)
                 .add("0000:01:00.1", RP, f).run();
-        assertEquals(Severity.WARNING, reason(m.get(DEV), ReasonCode.NO_RESET).severity());
+        // the kernel would compute "bus", which would also reset the other function
+        assertEquals(Severity.WARNING, reason(m.get(DEV), ReasonCode.BUS_RESET_SHARED).severity());
+        assertFalse(codes(m.get(DEV)).contains(ReasonCode.RESET_AVAILABLE));
+        // on the root bus there is no bridge for a bus reset: nothing
+        byte[] g = ConfigSpaceBuilder.endpoint(1, 1, 0x020000).pcie(0, false).pm(true).msi().build();
+        DeviceReport rootBus = new MiniHost().add("00:03.0", null, g).run().get("0000:00:03.0");
+        assertEquals(Severity.WARNING, reason(rootBus, ReasonCode.NO_RESET).severity());
         // the kernel offers only "bus" on a shared bus: not trusted
         Map<String, DeviceReport> k = new MiniHost().add(RP, null, acsRootPort())
                 .add(DEV, RP, f, List.of("bus"), List.of(), null).add("0000:01:00.1", RP, f).run();
@@ -152,10 +175,12 @@ class DeviceRulesTest {
                 .dmar(new DmarBytes(1).drhdIncludeAll(0xfed90000L).rmrr(0xbf000000L, 0xbf01ffffL, 1, 0, 0x1c, 0, 0, 0)
                         .build())
                 .run();
-        Reason r = reason(m.get(DEV), ReasonCode.RESERVED_MEMORY_REGION);
+        Reason r = reason(m.get(DEV), Target.HYPERV, ReasonCode.RESERVED_MEMORY_REGION);
         assertEquals(Severity.ERROR, r.severity());
         assertEquals("RMRR 0xbf000000-0xbf01ffff scope bus 00 -> 1c.0 -> 00.0", r.evidence().get(0).value());
         assertTrue(r.remediation().contains("relaxes"), "USB is relaxable on Linux");
+        // VFIO: intel-iommu relaxes USB RMRRs, a warning only
+        assertEquals(Severity.WARNING, reason(m.get(DEV), ReasonCode.RESERVED_MEMORY_REGION).severity());
         assertFalse(codes(m.get(RP)).contains(ReasonCode.RESERVED_MEMORY_REGION));
     }
 
@@ -226,7 +251,9 @@ class DeviceRulesTest {
         byte[] gpu = ConfigSpaceBuilder.endpoint(0x10de, 0x2204, 0x030000).pcie(0, false).msi().build();
         DeviceReport d = new MiniHost().add(RP, null, acsRootPort()).add(DEV, RP, gpu, List.of(), bars, null).run()
                 .get(DEV);
-        Reason w = reason(d, ReasonCode.MMIO_ABOVE_DEFAULT);
+        Reason w = reason(d, Target.HYPERV, ReasonCode.MMIO_ABOVE_DEFAULT);
+        // under QEMU's 32 GiB default 64-bit hole: no warning for VFIO
+        assertFalse(codes(d).contains(ReasonCode.MMIO_ABOVE_DEFAULT));
         // 16 GiB + 32 MiB of 64-bit BARs: next power of two is 32 GiB
         assertTrue(w.remediation().contains("-HighMemoryMappedIoSpace 32768MB"), w.remediation());
         assertTrue(w.remediation().contains("pci-hole64-size=32G"), w.remediation());

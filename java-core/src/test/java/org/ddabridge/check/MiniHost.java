@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.ddabridge.model.DmarTable;
 import org.ddabridge.driver.linux.AcpiDmar;
+import org.ddabridge.driver.linux.AcpiIvrs;
+import org.ddabridge.model.IvrsTable;
 import org.ddabridge.model.Bar;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.IommuFacts;
@@ -21,6 +23,8 @@ final class MiniHost {
     private IommuFacts iommu = IommuFacts.unknown();
     private HostUse use = HostUse.unknown();
     private DmarTable dmar;
+    private IvrsTable ivrs;
+    private Target target = Target.VFIO;
 
     MiniHost add(String address, String parent, byte[] config) {
         return add(address, parent, config, List.of(), List.of(), null);
@@ -61,13 +65,26 @@ final class MiniHost {
         return this;
     }
 
-    Map<String, DeviceReport> run() {
-        devices.sort((x, y) -> x.pciAddress().compareTo(y.pciAddress()));
-        Checker.Result r = Checker.run(new Checker.Input(devices, configs, parents, iommu, use, dmar));
-        Map<String, DeviceReport> m = new LinkedHashMap<>();
-        for (DeviceReport d : r.devices()) {
-            m.put(d.device().address(), d);
-        }
-        return m;
+    MiniHost ivrs(byte[] table) {
+        this.ivrs = AcpiIvrs.parse(table);
+        return this;
     }
+
+    /** The headline's target; the host is taken to run that hypervisor (Hyper-V: a Windows host). */
+    MiniHost target(Target t) {
+        this.target = t;
+        return this;
+    }
+
+    Map<String, DeviceReport> run() {
+        return result().devices().stream().collect(java.util.stream.Collectors.toMap(d -> d.device().address(),
+                d -> d, (a, b) -> a, LinkedHashMap::new));
+    }
+
+    Checker.Result result() {
+        devices.sort((x, y) -> x.pciAddress().compareTo(y.pciAddress()));
+        return Checker.run(new Checker.Input(devices, configs, parents, iommu, use, dmar, ivrs), target,
+                target == Target.HYPERV ? "windows" : "linux");
+    }
+
 }

@@ -144,7 +144,10 @@ class QemuReferenceTest {
         DeviceReport nvme = byAddress(r).get("0000:01:00.0");
         assertEquals(List.of("0000:02:00.0"), nvme.mustMoveWith());
         assertTrue(nvme.reasons().stream().anyMatch(x -> x.code().equals(ReasonCode.ACS_PATH_MISSING)));
-        assertEquals(Verdict.NotAssignable, nvme.verdict());
+        assertEquals(Verdict.NotAssignable, nvme.target(Target.HYPERV).verdict(), "Hyper-V needs ACS");
+        // VFIO takes the merged group as a whole: a warning (the other NVMe moves along), not a refusal
+        assertEquals(Verdict.AssignableWithWarnings, nvme.verdict(), nvme.reasons().toString());
+        assertTrue(nvme.reasons().stream().anyMatch(x -> x.code().equals(ReasonCode.IOMMU_GROUP_SHARED)));
     }
 
     @Test
@@ -158,7 +161,7 @@ class QemuReferenceTest {
         fs.file("proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n"
                 + "eth0\t00000000\t0202000A\t0003\t0\t0\t100\t00000000\n");
         Map<String, DeviceReport> d = byAddress(survey(fs));
-        // address -> expected verdict, with the rule that decides it
+        // address -> expected headline (VFIO, the IOMMU is on), with the rule that decides it
         Map<String, Verdict> expected = new TreeMap<>(Map.of(
                 // endpoint behind an ACS root port, MSI-X, FLR, alone: clean
                 "0000:02:00.0", Verdict.Assignable,
@@ -170,19 +173,22 @@ class QemuReferenceTest {
                 "0000:04:00.0", Verdict.NotAssignable,
                 // pcie-pci-bridge: bridges are never assignable
                 "0000:05:00.0", Verdict.NotAssignable,
-                // conventional ne2k behind the PCIe-to-PCI bridge, INTx only
-                "0000:06:01.0", Verdict.NotAssignable,
+                // conventional ne2k behind the PCIe-to-PCI bridge, INTx only: VFIO takes it with its bus mate
+                "0000:06:01.0", Verdict.AssignableWithWarnings,
                 // AHCI shares its group with the LPC bridge
                 "0000:00:1f.2", Verdict.NotAssignable,
                 // a root port
                 "0000:00:02.0", Verdict.NotAssignable));
         expected.forEach((a, v) -> assertEquals(v, d.get(a).verdict(), a + " " + d.get(a).reasons()));
+        // Hyper-V's rules refuse the ne2k (behind a PCIe-to-PCI bridge) and the multifunction pair keeps its warning
+        assertEquals(Verdict.NotAssignable, d.get("0000:06:01.0").target(Target.HYPERV).verdict());
+        assertEquals(Verdict.AssignableWithWarnings, d.get("0000:03:00.0").target(Target.HYPERV).verdict());
         assertTrue(codes(d.get("0000:01:00.0")).contains(ReasonCode.HOST_STORAGE));
         assertTrue(codes(d.get("0000:04:00.0")).contains(ReasonCode.HOST_NETWORK));
         assertEquals(List.of("0000:03:00.1"), d.get("0000:03:00.0").mustMoveWith());
         assertTrue(codes(d.get("0000:03:00.0")).contains(ReasonCode.IOMMU_GROUP_SHARED));
         Set<String> ne2k = codes(d.get("0000:06:01.0"));
-        assertTrue(ne2k.containsAll(Set.of(ReasonCode.BEHIND_PCI_BRIDGE, ReasonCode.LINUX_VFIO_CONVENTIONAL,
+        assertTrue(ne2k.containsAll(Set.of(ReasonCode.BEHIND_PCI_BRIDGE, ReasonCode.IOMMU_GROUP_SHARED,
                 ReasonCode.LINE_INTERRUPTS_ONLY, ReasonCode.ACS_PATH_MISSING, ReasonCode.BUS_RESET_SHARED)),
                 ne2k.toString());
         assertEquals(List.of("0000:06:02.0"), d.get("0000:06:01.0").mustMoveWith());
@@ -214,8 +220,15 @@ class QemuReferenceTest {
         assertEquals("pass", host.getAsJsonArray("checks").get(0).getAsJsonObject().get("status").getAsString());
         JsonObject dev = j.getAsJsonArray("devices").get(0).getAsJsonObject();
         for (String k : List.of("address", "locationPath", "instanceId", "vendorId", "iommuGroup", "bars", "verdict",
-                "reasons", "predictedIommuGroup", "mustMoveWith", "mmio")) {
+                "reasons", "targets", "predictedIommuGroup", "mustMoveWith", "mmio")) {
             assertTrue(dev.has(k), k);
+        }
+        assertEquals("vfio", j.get("target").getAsString(), "a Linux host's headline is VFIO's");
+        for (String t : List.of("hyperv", "vfio")) {
+            JsonObject tv = dev.getAsJsonObject("targets").getAsJsonObject(t);
+            assertTrue(Set.of("Assignable", "AssignableWithWarnings", "NotAssignable")
+                    .contains(tv.get("verdict").getAsString()), t);
+            assertTrue(tv.get("reasons").isJsonArray(), t);
         }
         JsonObject reason = dev.getAsJsonArray("reasons").get(0).getAsJsonObject();
         assertTrue(Set.of("info", "warning", "error").contains(reason.get("severity").getAsString()));

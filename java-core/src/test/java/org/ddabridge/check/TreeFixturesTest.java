@@ -53,8 +53,16 @@ class TreeFixturesTest {
         return java.util.Arrays.stream(shortAddresses).map(a -> domain + ":" + a).sorted().toList();
     }
 
+    /** Hyper-V's device-only verdicts (the expectations below follow Microsoft's rules). */
     static void assertVerdicts(Map<String, DeviceReport> m, Map<String, Verdict> expected) {
-        expected.forEach((a, v) -> assertEquals(v, m.get(a).verdict(), a + " " + QemuReferenceTest.codes(m.get(a))));
+        assertVerdicts(m, expected, Target.HYPERV);
+    }
+
+    static void assertVerdicts(Map<String, DeviceReport> m, Map<String, Verdict> expected, Target t) {
+        expected.forEach((a, v) -> assertEquals(v, m.get(a).target(t).verdict(), t + " " + a + " "
+                + m.get(a).target(t).reasons().stream().map(Reason::code).toList()));
+        // A dump has no host evidence: nothing blocks, so the headline is VFIO's device-only verdict.
+        m.values().forEach(d -> assertEquals(d.target(Target.VFIO).verdict(), d.verdict(), d.device().address()));
     }
 
     @Test
@@ -102,6 +110,13 @@ class TreeFixturesTest {
         verdicts.put("0000:00:03.0", Verdict.NotAssignable);          // root port
         verdicts.put("0000:00:00.0", Verdict.NotAssignable);          // host bridge
         assertVerdicts(m, verdicts);
+        Map<String, Verdict> vfio = new LinkedHashMap<>();
+        vfio.put("0000:00:1b.0", Verdict.Assignable);             // VFIO takes an RC integrated endpoint as is
+        vfio.put("0000:00:1a.0", Verdict.AssignableWithWarnings); // conventional, INTx only: VFIO forwards INTx
+        vfio.put("0000:00:1f.2", Verdict.NotAssignable);          // its group holds the LPC bridge
+        vfio.put("0000:00:03.0", Verdict.NotAssignable);          // root port: vfio-pci binds no bridge
+        vfio.put("0000:00:00.0", Verdict.NotAssignable);          // host bridge
+        assertVerdicts(m, vfio, Target.VFIO);
         assertEquals(List.of("0000:06:00.1"), m.get("0000:06:00.0").mustMoveWith());
         assertEquals(List.of(), m.get("0000:04:00.0").mustMoveWith(), "the downstream port stays with the host");
         assertTrue(QemuReferenceTest.codes(m.get("0000:04:00.0")).contains(ReasonCode.ACS_PATH_MISSING));
@@ -121,6 +136,13 @@ class TreeFixturesTest {
         verdicts.put("0001:03:00.0", Verdict.NotAssignable); // AR93xx: same
         verdicts.put("0002:01:00.0", Verdict.NotAssignable); // TUSB73x0 xHCI: same
         assertVerdicts(m, verdicts);
+        // VFIO: no ACS only merges the endpoint with its root port, which stays with the host.
+        assertVerdicts(m, Map.of("0000:05:00.0", Verdict.Assignable, "0000:04:00.0", Verdict.NotAssignable),
+                Target.VFIO);
+        // 168c:003c (QCA986x) is on the kernel's quirk_no_bus_reset list: shown with its evidence.
+        Reason quirk = m.get("0000:05:00.0").reasons().stream().filter(r -> r.code().equals(ReasonCode.RESET_QUIRK))
+                .findFirst().orElseThrow();
+        assertTrue(quirk.evidence().get(0).value().contains("168c:003c: quirk_no_bus_reset"), quirk.toString());
         assertEquals(List.of(), m.get("0000:05:00.0").mustMoveWith(), "only the root port shares the group");
         assertEquals("PCIROOT(4)#PCI(0000)#PCI(0000)", m.get("0000:05:00.0").device().locationPath());
     }
@@ -171,11 +193,14 @@ class TreeFixturesTest {
         assertEquals(expected, partition(m));
         for (DeviceReport d : m.values()) {
             // no PCI Express anywhere: nothing is assignable with Hyper-V
-            assertEquals(Verdict.NotAssignable, d.verdict(), d.device().address());
+            assertEquals(Verdict.NotAssignable, d.target(Target.HYPERV).verdict(), d.device().address());
         }
-        // Linux-only note: the lone NIC of domain 3 shares its group with bridges only
-        assertTrue(m.get("0003:21:01.0").reasons().stream().anyMatch(r -> r.code().equals(
-                ReasonCode.LINUX_VFIO_CONVENTIONAL) && r.message().contains("can assign")));
+        // VFIO: the lone NIC of domain 3 shares its group with bridges only, so it can go (with warnings)
+        DeviceReport nic = m.get("0003:21:01.0");
+        assertEquals(Verdict.AssignableWithWarnings, nic.target(Target.VFIO).verdict(), nic.reasons().toString());
+        assertEquals(nic.target(Target.VFIO).verdict(), nic.verdict(), "a dump's headline is VFIO's");
+        assertTrue(nic.reasons().stream().anyMatch(r -> r.code().equals(ReasonCode.BEHIND_PCI_BRIDGE)
+                && r.severity() == Severity.WARNING && r.message().contains("VFIO can assign")), nic.reasons().toString());
         assertEquals(List.of(), m.get("0003:21:01.0").mustMoveWith());
     }
 }

@@ -191,6 +191,13 @@ class LspciDifferentialTest {
                     (d, l) -> d.pm() == null ? null : String.valueOf(d.pm().version())),
             new Row("PM NoSoftRst", l -> l.cap("Power Management", Pattern.compile("NoSoftRst([+-])"), "%s"),
                     (d, l) -> d.pm() == null ? null : sign(d.pm().noSoftReset())),
+            new Row("AFCap TP/FLR", l -> l.cap("PCI Advanced Features", Pattern.compile("AFCap: TP([+-]) FLR([+-])"),
+                    "TP%s FLR%s"), (d, l) -> {
+                        Map<String, Object> m = ConfigDecoder.first(d.capabilities(),
+                                StandardCapabilities.ADVANCED_FEATURES);
+                        return m == null ? null : String.format("TP%s FLR%s",
+                                sign((Boolean) m.get("transactionsPending")), sign((Boolean) m.get("flr")));
+                    }),
             new Row("ACSCap", l -> l.cap("Access Control Services", Pattern.compile("ACSCap:\\s+(.*)"), "%s"),
                     (d, l) -> d.acs() == null ? null : acs(d.acs().capability())),
             new Row("ACSCtl", l -> l.cap("Access Control Services", Pattern.compile("ACSCtl:\\s+(.*)"), "%s"),

@@ -19,6 +19,7 @@ import org.ddabridge.check.HostChecks;
 import org.ddabridge.check.Reason;
 import org.ddabridge.check.ReasonCode;
 import org.ddabridge.check.Severity;
+import org.ddabridge.check.Target;
 import org.ddabridge.check.Verdict;
 import org.ddabridge.driver.windows.JsonDeviceSource;
 import org.ddabridge.model.HostUse;
@@ -56,12 +57,14 @@ class WindowsSurveyFixturesTest {
 
     /** The reason the survey stopped at (first error), else the last one it printed. */
     static Reason decisive(DeviceReport r) {
-        return r.reasons().stream().filter(x -> x.severity() == Severity.ERROR).findFirst()
-                .orElse(r.reasons().get(r.reasons().size() - 1));
+        List<Reason> reasons = r.target(Target.HYPERV).reasons();
+        return reasons.stream().filter(x -> x.severity() == Severity.ERROR).findFirst()
+                .orElse(reasons.get(reasons.size() - 1));
     }
 
+    /** Hyper-V's device-only judgement (what SurveyDDA.ps1 prints for the device). */
     static void expect(DeviceReport r, Verdict v, String code, String message) {
-        assertEquals(v, r.verdict(), r.device().address());
+        assertEquals(v, r.target(Target.HYPERV).verdict(), r.device().address());
         assertEquals(code, decisive(r).code(), r.device().address());
         assertTrue(decisive(r).message().startsWith(message), decisive(r).message());
         assertTrue(r.reasons().stream().allMatch(x -> !x.evidence().isEmpty()), "every reason has evidence");
@@ -119,11 +122,17 @@ class WindowsSurveyFixturesTest {
         // xHCI: RequiresReservedMemoryRegion = 1 -> first check fails, nothing else is looked at.
         expect(r.get("0000:00:14.0"), Verdict.NotAssignable, ReasonCode.RESERVED_MEMORY_REGION,
                 "BIOS requires that this device remain attached to BIOS-owned memory. Not assignable.");
-        assertEquals(1, r.get("0000:00:14.0").reasons().size());
+        assertEquals(1, r.get("0000:00:14.0").target(Target.HYPERV).reasons().size());
         // The integrated NIC: RC-integrated endpoint -> "Embedded Endpoint -- less secure." (a warning), MSI.
         DeviceReport nic = r.get("0000:00:1f.6");
-        assertEquals(Verdict.AssignableWithWarnings, nic.verdict());
-        assertEquals("Embedded Endpoint -- less secure.", nic.reasons().get(1).message());
+        assertEquals(Verdict.AssignableWithWarnings, nic.target(Target.HYPERV).verdict());
+        // This host's Hyper-V says IovSupport False: here and now nothing is assignable, and the headline says why.
+        assertEquals(Verdict.NotAssignable, nic.verdict());
+        Reason host = nic.reasons().get(0);
+        assertEquals(ReasonCode.HOST_NOT_READY, host.code());
+        assertTrue(host.message().contains("IovSupport"), host.message());
+        assertEquals(Target.HYPERV, nic.target());
+        assertEquals("Embedded Endpoint -- less secure.", nic.target(Target.HYPERV).reasons().get(1).message());
         // Host: IovSupport false -> the script's closing line, with Hyper-V's reasons.
         HostCheck iov = checks.get(1);
         assertEquals(HostChecks.IOV_SUPPORT, iov.id());

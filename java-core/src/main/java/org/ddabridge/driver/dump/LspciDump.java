@@ -44,19 +44,46 @@ public final class LspciDump {
         }
     }
 
+    /** A function whose rows are damaged: left out, with what was wrong. */
+    public record Damaged(String address, String reason) {
+    }
+
+    /** A whole dump: the intact functions in file order and the damaged ones. */
+    public record Dump(List<Function> functions, List<Damaged> damaged) {
+    }
+
     private LspciDump() {
     }
 
     /**
-     * Parses every function of a dump, in file order. Addresses are normalised to the full
-     * {@code 0000:00:1f.3} form (a missing domain is 0000).
+     * Parses a dump strictly: any damage anywhere is an error.
      *
      * @throws EngineException {@link ErrorId#DumpInvalid} when a row is malformed, precedes every header,
      *                         leaves a gap, runs past 4 KiB, a function has no rows, an address repeats, or
      *                         the text holds no function at all
      */
     public static List<Function> parse(String text) {
+        Dump d = read(text);
+        if (!d.damaged().isEmpty()) {
+            Damaged first = d.damaged().get(0);
+            throw new EngineException(ErrorId.DumpInvalid, "Invalid lspci dump: " + first.reason() + ".",
+                    first.address());
+        }
+        return d.functions();
+    }
+
+    /**
+     * Parses every function of a dump, in file order, the way lspci reads one: a function whose rows are
+     * damaged (a malformed row, a gap, a row past 4 KiB, no rows at all) is left out and listed in
+     * {@link Dump#damaged()}, the others decode. Addresses are normalised to the full {@code 0000:00:1f.3}
+     * form (a missing domain is 0000).
+     *
+     * @throws EngineException {@link ErrorId#DumpInvalid} when the text is not a dump: a row precedes every
+     *                         header, an address repeats, or no intact function is left
+     */
+    public static Dump read(String text) {
         List<Function> out = new ArrayList<>();
+        List<Damaged> damaged = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Builder current = null;
         String[] lines = text == null ? new String[0] : text.split("\r?\n", -1);
@@ -67,7 +94,7 @@ public final class LspciDump {
             Matcher header = HEADER.matcher(line);
             if (!indented && header.matches()) {
                 if (current != null) {
-                    out.add(current.build());
+                    current.finish(out, damaged);
                 }
                 String address = PciAddress.parse(header.group(1))
                         .orElseThrow(() -> invalid("not a PCI address", header.group(1), 0))
@@ -89,7 +116,11 @@ public final class LspciDump {
                 if (indented) {
                     continue;
                 }
-                throw invalid("malformed hex row", trimmed, n + 1);
+                if (current == null) {
+                    throw invalid("malformed hex row", trimmed, n + 1);
+                }
+                current.damage(String.format("malformed hex row '%s' (line %d)", trimmed, n + 1));
+                continue;
             }
             if (current == null) {
                 throw invalid("hex row before any function header line", trimmed, n + 1);
@@ -97,12 +128,16 @@ public final class LspciDump {
             current.row(Integer.parseInt(row.group(1), 16), bytes, n + 1);
         }
         if (current != null) {
-            out.add(current.build());
+            current.finish(out, damaged);
         }
         if (out.isEmpty()) {
+            if (!damaged.isEmpty()) {
+                throw invalid("every function is damaged; the first: " + damaged.get(0).reason(),
+                        damaged.get(0).address(), 0);
+            }
             throw invalid("no function found (expected lines like '00:1f.3 ...' followed by hex rows)", "", 0);
         }
-        return out;
+        return new Dump(List.copyOf(out), List.copyOf(damaged));
     }
 
     private static EngineException invalid(String why, String target, int line) {
@@ -117,15 +152,24 @@ public final class LspciDump {
         private final byte[] data = new byte[MAX_CONFIG];
         private final boolean[] present = new boolean[MAX_CONFIG];
         private int length;
+        /** The first damage seen, or null while the rows are intact. */
+        private String damage;
 
         Builder(String address, int line) {
             this.address = address;
             this.line = line;
         }
 
+        void damage(String why) {
+            if (damage == null) {
+                damage = why;
+            }
+        }
+
         void row(int offset, String[] bytes, int lineNo) {
             if (offset + bytes.length > MAX_CONFIG) {
-                throw invalid("row runs past 4096 bytes", address, lineNo);
+                damage(String.format("row at offset 0x%x runs past 4096 bytes (line %d)", offset, lineNo));
+                return;
             }
             for (int i = 0; i < bytes.length; i++) {
                 data[offset + i] = (byte) Integer.parseInt(bytes[i], 16);
@@ -134,16 +178,22 @@ public final class LspciDump {
             length = Math.max(length, offset + bytes.length);
         }
 
-        Function build() {
-            if (length == 0) {
-                throw invalid("function " + address + " has no hex rows (dump made without -x?)", address, line);
+        /** Adds the function to {@code out}, or (damaged) to {@code damaged}. */
+        void finish(List<Function> out, List<Damaged> damaged) {
+            if (damage == null && length == 0) {
+                damage = "function " + address + " has no hex rows (dump made without -x?)";
             }
-            for (int i = 0; i < length; i++) {
+            for (int i = 0; damage == null && i < length; i++) {
                 if (!present[i]) {
-                    throw invalid(String.format("function %s has a gap at offset 0x%x", address, i), address, line);
+                    damage = String.format("function %s has a gap at offset 0x%x", address, i);
                 }
             }
-            return new Function(address, Arrays.copyOf(data, length));
+            if (damage != null) {
+                damaged.add(new Damaged(address, damage.startsWith("function ") ? damage
+                        : "function " + address + " (line " + line + "): " + damage));
+            } else {
+                out.add(new Function(address, Arrays.copyOf(data, length)));
+            }
         }
     }
 }

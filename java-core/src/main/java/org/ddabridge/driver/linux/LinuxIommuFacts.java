@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.ddabridge.model.DmarTable;
 import org.ddabridge.model.IommuFacts;
+import org.ddabridge.model.IvrsTable;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.SysFiles;
 /** Gathers the host-wide IOMMU / interrupt remapping / VFIO evidence from sysfs, procfs and the kernel log. */
@@ -20,6 +21,7 @@ public final class LinuxIommuFacts {
     public static IommuFacts read(HostRoot root) {
         byte[] dmar = AcpiDmar.query(root);
         DmarTable table = AcpiDmar.parse(dmar);
+        IvrsTable ivrs = AcpiIvrs.parse(AcpiIvrs.query(root));
         List<String> groups = SysFiles.listNames(root.sys("kernel/iommu_groups"));
         TreeSet<String> types = new TreeSet<>();
         for (String g : groups) {
@@ -36,14 +38,17 @@ public final class LinuxIommuFacts {
         boolean loaded = Files.isDirectory(root.sys("bus/pci/drivers/vfio-pci"))
                 || Files.isDirectory(root.sys("module/vfio_pci"));
         List<String> cpuinfo = SysFiles.readLines(root.proc("cpuinfo"));
-        return new IommuFacts(true, table.present() || dmar.length > 0, table.flags(),
+        // ACPI tables are readable by root only: the file's existence is the evidence for an unprivileged reader.
+        return new IommuFacts(true, table.present() || dmar.length > 0
+                || SysFiles.exists(root.sys("firmware/acpi/tables/DMAR")), table.flags(),
                 SysFiles.exists(root.sys("firmware/acpi/tables/IVRS")),
                 SysFiles.listNames(root.sys("class/iommu")), groups.size(), List.copyOf(types),
                 SysFiles.readString(root.proc("cmdline")), !log.isEmpty(), logLines, KernelLog.irqRemappingEnabled(logLines),
                 !interrupts.isEmpty(), ProcInterrupts.countRemapped(interrupts), parseBool(unsafe), loaded,
                 findModule(root, release), LinuxHostFacts.parseHypervisorFlag(cpuinfo), root.isLive(),
                 (SysFiles.readString(root.sys("class/dmi/id/sys_vendor")) + " "
-                        + SysFiles.readString(root.sys("class/dmi/id/product_name"))).trim());
+                        + SysFiles.readString(root.sys("class/dmi/id/product_name"))).trim(),
+                ivrs.present() ? ivrs.interruptRemappingSupported() : null);
     }
 
     /** {@code Y}/{@code 1} true, {@code N}/{@code 0} false, anything else unknown. */

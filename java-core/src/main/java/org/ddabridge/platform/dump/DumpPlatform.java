@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.ddabridge.driver.dump.LspciDump;
 import org.ddabridge.driver.linux.PciIds;
+import org.ddabridge.model.Finding;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.HostUse;
@@ -47,14 +48,34 @@ public final class DumpPlatform implements PlatformBackend {
         return visitor.pciHost(new PciHostFacts(snapshot, IommuFacts.unknown(), HostUse.unknown(), null));
     }
 
-    /** @throws org.ddabridge.api.EngineException DumpInvalid when the text is not a dump */
+    /**
+     * Intact functions become devices; damaged ones and absent ones (config space reading all ones or zeros,
+     * which the kernel does not enumerate: a powered-off function, an empty slot) are findings.
+     *
+     * @throws org.ddabridge.api.EngineException DumpInvalid when the text is not a dump
+     */
     @Override
     public HostSnapshot snapshot() {
         Map<String, byte[]> configs = new HashMap<>();
         List<PciAddress> addresses = new ArrayList<>();
-        for (LspciDump.Function f : LspciDump.parse(text)) {
+        List<Finding> findings = new ArrayList<>();
+        LspciDump.Dump dump = LspciDump.read(text);
+        for (LspciDump.Damaged d : dump.damaged()) {
+            findings.add(new Finding(label + ":" + d.address(), "damaged, left out: " + d.reason()));
+        }
+        for (LspciDump.Function f : dump.functions()) {
+            if (absent(f.config())) {
+                findings.add(new Finding(label + ":" + f.address(), String.format(
+                        "absent: vendor id reads %02x%02x and nothing else answers (the kernel enumerates no function "
+                                + "there), not a device", f.config()[1] & 0xff, f.config()[0] & 0xff)));
+                continue;
+            }
             configs.put(f.address(), f.config());
             addresses.add(PciAddress.parse(f.address()).orElseThrow());
+        }
+        if (addresses.isEmpty()) {
+            throw new org.ddabridge.api.EngineException(org.ddabridge.api.ErrorId.DumpInvalid,
+                    "Invalid lspci dump: no function is present (every one reads all ones or is damaged).", label);
         }
         addresses.sort(null);
         Map<String, DecodedFunction> decoded = new HashMap<>();
@@ -68,7 +89,29 @@ public final class DumpPlatform implements PlatformBackend {
             devices.add(device(a, configs.get(a.toString()), decoded.get(a.toString()), parents, ids));
         }
         HostFacts host = new HostFacts(null, "dump", null, null, List.of(), 0, List.of(), false, label);
-        return new HostSnapshot(host, List.copyOf(devices), configs);
+        return new HostSnapshot(host, List.copyOf(devices), configs, findings);
+    }
+
+    /**
+     * Nothing answers here: the header reads all ones (a master abort: powered-off function, empty slot) or
+     * the vendor id is 0000, the values for which the kernel's {@code pci_bus_generic_read_dev_vendor_id}
+     * does not enumerate a function. An SR-IOV virtual function also reads vendor ffff, but the rest of its
+     * header (class, capabilities) is real, so it stays a device.
+     */
+    static boolean absent(byte[] c) {
+        if (c.length < 2) {
+            return true;
+        }
+        int vendor = (c[0] & 0xff) | (c[1] & 0xff) << 8;
+        if (vendor == 0x0000) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(c.length, 64); i++) {
+            if (c[i] != (byte) 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A function's parent is the bridge whose secondary bus is the function's bus (lowest address wins). */

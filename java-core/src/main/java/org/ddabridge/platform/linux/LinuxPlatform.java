@@ -18,6 +18,7 @@ import org.ddabridge.platform.spi.PlatformBackend;
 import org.ddabridge.platform.spi.HostFactsVisitor;
 import org.ddabridge.platform.spi.PciHostFacts;
 import org.ddabridge.driver.linux.AcpiDmar;
+import org.ddabridge.driver.linux.AcpiIvrs;
 import org.ddabridge.driver.linux.HostUseReader;
 import org.ddabridge.driver.linux.LinuxIommuFacts;
 import org.ddabridge.util.Hex;
@@ -40,11 +41,12 @@ public final class LinuxPlatform implements PlatformBackend {
         return root;
     }
 
-    /** The kernel's IOMMU evidence, the host's own use of its devices and the DMAR table, read now. */
+    /** The kernel's IOMMU evidence, the host's own use of its devices and the DMAR and IVRS tables, read now. */
     @Override
     public <R> R facts(HostSnapshot snapshot, HostFactsVisitor<R> visitor) {
         return visitor.pciHost(new PciHostFacts(snapshot, LinuxIommuFacts.read(root),
-                HostUseReader.read(root, snapshot.devices()), AcpiDmar.parse(AcpiDmar.query(root))));
+                HostUseReader.read(root, snapshot.devices()), AcpiDmar.parse(AcpiDmar.query(root)),
+                AcpiIvrs.parse(AcpiIvrs.query(root))));
     }
 
     @Override
