@@ -51,8 +51,9 @@ public final class QmpHotplug {
      * @param bus      the name of its secondary bus ({@code device_add bus=})
      * @param children QOM paths of the devices plugged below it
      * @param hotplug  the port's {@code hotplug} property (true when the port has none)
+     * @param devfn    the port's own address on its parent bus ({@code addr}, device*8+function; -1 when unknown)
      */
-    public record Slot(String path, String type, String bus, List<String> children, boolean hotplug) {
+    public record Slot(String path, String type, String bus, List<String> children, boolean hotplug, int devfn) {
         public Slot {
             children = List.copyOf(children);
         }
@@ -121,10 +122,11 @@ public final class QmpHotplug {
         return ID_PREFIX + host.toString().replace(':', '-');
     }
 
-    /** Every PCIe hot-plug slot of the VM, in QOM order. */
+    /** Every PCIe hot-plug slot of the VM, ordered by the ports' addresses (QOM lists properties in hash order). */
     public List<Slot> slots() {
         List<Slot> out = new ArrayList<>();
         for (String container : CONTAINERS) {
+            List<Slot> here = new ArrayList<>();
             for (QomProperty p : listOrEmpty(container)) {
                 String t = p.childType();
                 if (t == null || !SLOT_TYPES.contains(t)) {
@@ -148,8 +150,10 @@ public final class QmpHotplug {
                         children.add(target != null && target.isJsonPrimitive() ? target.getAsString() : q.name());
                     }
                 }
-                out.add(new Slot(path, t, bus, children, hotplugProperty(path)));
+                here.add(new Slot(path, t, bus, children, hotplugProperty(path), intProperty(path, "addr")));
             }
+            here.sort(Comparator.comparingInt((Slot s) -> s.devfn() < 0 ? Integer.MAX_VALUE : s.devfn()).thenComparing(Slot::path));
+            out.addAll(here);
         }
         return out;
     }
@@ -317,6 +321,15 @@ public final class QmpHotplug {
                     || !e.getMessage().toLowerCase(Locale.ROOT).contains("in the process of unplug")) {
                 throw e;
             }
+        }
+    }
+
+    private int intProperty(String path, String name) {
+        try {
+            JsonElement v = qmp.qomGet(path, name);
+            return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() ? v.getAsInt() : -1;
+        } catch (VmException e) {
+            return -1;
         }
     }
 
