@@ -1,348 +1,115 @@
 package org.ddabridge.vm;
 
-import com.sun.jna.Callback;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
-import com.sun.jna.ptr.LongByReference;
-import com.sun.jna.ptr.PointerByReference;
-
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
+
+import org.ddabridge.driver.linux.Libvirt;
 
 /**
- * libvirt's C API ({@code libvirt.so.0}, Debian package {@code libvirt0}) through JNA.
- *
- * <p>The library is loaded when {@link #load()} is first called, never when this class loads, so the engine
- * runs on hosts without libvirt and only a libvirt request fails, with {@code LibvirtUnavailable}.
- * libvirt's default error handler (which prints every error to stderr) is replaced by a silent one; errors are
- * read with {@code virGetLastErrorCode}/{@code virGetLastErrorMessage} (thread-local in libvirt) right after the
- * failing call and thrown as {@code LibvirtFailed} or {@code DomainNotFound}.
+ * The engine's side of libvirt: {@link Libvirt} (the JNA binding in {@code driver.linux}) with its failures turned
+ * into {@link VmException}s: {@code LibvirtUnavailable} when {@code libvirt.so.0} is missing, {@code DomainNotFound},
+ * {@code LibvirtFailed} (libvirt's {@code virErrorNumber} in {@link VmException#detail()}).
+ * Nothing is loaded until {@link #load()}.
  */
 public final class LibvirtApi {
     /** The default connection URI. */
-    public static final String DEFAULT_URI = "qemu:///system";
-    /** {@code VIR_ERR_NO_DOMAIN}. */
-    public static final int VIR_ERR_NO_DOMAIN = 42;
+    public static final String DEFAULT_URI = Libvirt.DEFAULT_URI;
     /** {@code VIR_ERR_NO_SUPPORT}: the driver lacks the function (e.g. attach on the test driver). */
-    public static final int VIR_ERR_NO_SUPPORT = 3;
-    /** {@code VIR_DOMAIN_XML_INACTIVE}: the persistent definition instead of the live one. */
-    static final int VIR_DOMAIN_XML_INACTIVE = 2;
-    private static final String[] LIBRARY_NAMES = {"libvirt.so.0", "virt"};
+    public static final int VIR_ERR_NO_SUPPORT = Libvirt.VIR_ERR_NO_SUPPORT;
 
-    private static volatile LibvirtApi defaultApi;
-    private final Native0 lib;
+    private final Libvirt lib;
 
-    private LibvirtApi(Native0 lib) {
+    private LibvirtApi(Libvirt lib) {
         this.lib = lib;
     }
 
-    /** Where a device change applies ({@code virDomainModificationImpact}). */
-    public enum Affect {
-        /** {@code VIR_DOMAIN_AFFECT_LIVE}: the running domain. */
-        LIVE(1),
-        /** {@code VIR_DOMAIN_AFFECT_CONFIG}: the persistent definition. */
-        CONFIG(2);
-
-        final int bit;
-
-        Affect(int bit) {
-            this.bit = bit;
-        }
-
-        static int flags(Set<Affect> set) {
-            int f = 0;
-            for (Affect a : set) {
-                f |= a.bit;
-            }
-            return f;
-        }
-    }
-
-    /** {@code virDomainState}. */
-    public enum DomainState {
-        NOSTATE, RUNNING, BLOCKED, PAUSED, SHUTDOWN, SHUTOFF, CRASHED, PMSUSPENDED, UNKNOWN;
-
-        static DomainState of(int v) {
-            DomainState[] all = values();
-            return v >= 0 && v < all.length - 1 ? all[v] : UNKNOWN;
-        }
-
-        /** The domain has a running QEMU (so live changes are possible). */
-        public boolean live() {
-            return this == RUNNING || this == BLOCKED || this == PAUSED || this == PMSUSPENDED;
-        }
-    }
-
-    /**
-     * A domain as listed.
-     *
-     * @param name       domain name
-     * @param state      its state
-     * @param persistent whether it has a persistent definition (CONFIG changes are possible)
-     */
-    public record Domain(String name, DomainState state, boolean persistent) {
-    }
-
-    /** The raw C functions used. Pointers are opaque {@code virConnectPtr}/{@code virDomainPtr}. */
-    interface Native0 extends Library {
-        int virInitialize();
-
-        int virGetVersion(LongByReference libVer, String type, LongByReference typeVer);
-
-        Pointer virConnectOpen(String name);
-
-        int virConnectClose(Pointer conn);
-
-        int virConnectGetLibVersion(Pointer conn, LongByReference libVer);
-
-        int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
-
-        Pointer virDomainLookupByName(Pointer conn, String name);
-
-        String virDomainGetName(Pointer dom);
-
-        int virDomainGetState(Pointer dom, IntByReference state, IntByReference reason, int flags);
-
-        int virDomainIsPersistent(Pointer dom);
-
-        Pointer virDomainGetXMLDesc(Pointer dom, int flags);
-
-        int virDomainAttachDeviceFlags(Pointer dom, String xml, int flags);
-
-        int virDomainDetachDeviceFlags(Pointer dom, String xml, int flags);
-
-        Pointer virDomainDefineXML(Pointer conn, String xml);
-
-        int virDomainFree(Pointer dom);
-
-        int virGetLastErrorCode();
-
-        String virGetLastErrorMessage();
-
-        void virResetLastError();
-
-        void virSetErrorFunc(Pointer userData, ErrorFunc handler);
-    }
-
-    /** {@code virErrorFunc}: called for every error; ours does nothing (errors are read after each call). */
-    public interface ErrorFunc extends Callback {
-        void invoke(Pointer userData, Pointer error);
-    }
-
-    private static final ErrorFunc SILENT = (userData, error) -> {
-        // errors are read with virGetLastError* after each failing call
-    };
-
-    /** The process-wide API on {@code libvirt.so.0}; {@code LibvirtUnavailable} when it cannot be loaded. */
+    /** The process-wide API on {@code libvirt.so.0}. */
     public static LibvirtApi load() {
-        LibvirtApi a = defaultApi;
-        if (a == null) {
-            synchronized (LibvirtApi.class) {
-                if (defaultApi == null) {
-                    defaultApi = load(LIBRARY_NAMES);
-                }
-                a = defaultApi;
-            }
-        }
-        return a;
+        return new LibvirtApi(call(() -> Libvirt.load()));
     }
 
     /** Loads the first of these library names that exists (tests pass a missing one). */
     public static LibvirtApi load(String... names) {
-        List<String> errors = new ArrayList<>();
-        for (String n : names) {
-            try {
-                Native0 lib = Native.load(n, Native0.class);
-                if (lib.virInitialize() < 0) {
-                    errors.add(n + ": virInitialize failed");
-                    continue;
-                }
-                lib.virSetErrorFunc(null, SILENT);
-                return new LibvirtApi(lib);
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                errors.add(n + ": " + e.getMessage());
-            }
-        }
-        throw new VmException(VmErrorId.LibvirtUnavailable,
-                "libvirt is not available (install the Debian package libvirt0): " + String.join("; ", errors));
+        return new LibvirtApi(call(() -> Libvirt.load(names)));
     }
 
-    /** The library's version as {@code major.minor.micro}. */
     public String libraryVersion() {
-        LongByReference v = new LongByReference();
-        if (lib.virGetVersion(v, null, null) < 0) {
-            throw failure("virGetVersion", null);
-        }
-        long n = v.getValue();
-        return (n / 1_000_000) + "." + (n / 1000 % 1000) + "." + (n % 1000);
+        return call(lib::libraryVersion);
     }
 
-    /** Opens a connection ({@code virConnectOpen}), e.g. {@code qemu:///system} or {@code test:///default}. */
+    /** Opens a connection, e.g. {@code qemu:///system} or {@code test:///default}. */
     public Connection open(String uri) {
-        Pointer c = lib.virConnectOpen(uri);
-        if (c == null) {
-            throw failure("virConnectOpen(" + uri + ")", null);
-        }
-        return new Connection(uri, c);
+        return new Connection(call(() -> lib.open(uri)));
     }
 
-    /** An open connection. Not thread-safe; close it. */
-    public final class Connection implements AutoCloseable {
-        private final String uri;
-        private Pointer conn;
+    /** An open connection; close it. */
+    public static final class Connection implements AutoCloseable {
+        private final Libvirt.Connection c;
 
-        private Connection(String uri, Pointer conn) {
-            this.uri = uri;
-            this.conn = conn;
+        private Connection(Libvirt.Connection c) {
+            this.c = c;
         }
 
         public String uri() {
-            return uri;
+            return c.uri();
         }
 
-        /** Every domain, running or defined ({@code virConnectListAllDomains}, flags 0), sorted by name. */
-        public List<Domain> listDomains() {
-            PointerByReference arr = new PointerByReference();
-            int n = lib.virConnectListAllDomains(live(), arr, 0);
-            if (n < 0) {
-                throw failure("virConnectListAllDomains", null);
-            }
-            List<Domain> out = new ArrayList<>();
-            Pointer a = arr.getValue();
-            if (a != null) {
-                try {
-                    for (Pointer d : a.getPointerArray(0, n)) {
-                        try {
-                            out.add(describe(d));
-                        } finally {
-                            lib.virDomainFree(d);
-                        }
-                    }
-                } finally {
-                    Native.free(Pointer.nativeValue(a));
-                }
-            }
-            out.sort(java.util.Comparator.comparing(Domain::name));
-            return out;
+        /** Every domain, running or defined, sorted by name. */
+        public List<Libvirt.Domain> listDomains() {
+            return call(c::listDomains);
         }
 
-        /** One domain by name; {@code DomainNotFound} when there is none. */
-        public Domain domain(String name) {
-            return withDomain(name, this::describe0);
+        /** One domain by name ({@code DomainNotFound} when there is none). */
+        public Libvirt.Domain domain(String name) {
+            return call(() -> c.domain(name));
         }
 
-        /** {@code virDomainGetXMLDesc}: the live document, or the persistent one when {@code inactive}. */
+        /** The live document, or the persistent one when {@code inactive}. */
         public String xml(String name, boolean inactive) {
-            return withDomain(name, d -> {
-                Pointer p = lib.virDomainGetXMLDesc(d, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
-                if (p == null) {
-                    throw failure("virDomainGetXMLDesc(" + name + ")", name);
-                }
-                try {
-                    return p.getString(0, "UTF-8");
-                } finally {
-                    Native.free(Pointer.nativeValue(p));
-                }
-            });
+            return call(() -> c.xml(name, inactive));
         }
 
-        /** {@code virDomainAttachDeviceFlags}. */
-        public void attach(String name, String deviceXml, Set<Affect> affect) {
-            withDomain(name, d -> {
-                if (lib.virDomainAttachDeviceFlags(d, deviceXml, Affect.flags(affect)) < 0) {
-                    throw failure("virDomainAttachDeviceFlags(" + name + ")", name);
-                }
+        public void attach(String name, String deviceXml, Set<Libvirt.Affect> affect) {
+            call(() -> {
+                c.attach(name, deviceXml, affect);
                 return null;
             });
         }
 
-        /** {@code virDomainDetachDeviceFlags}. Live removal may complete after return (libvirt waits a few seconds). */
-        public void detach(String name, String deviceXml, Set<Affect> affect) {
-            withDomain(name, d -> {
-                if (lib.virDomainDetachDeviceFlags(d, deviceXml, Affect.flags(affect)) < 0) {
-                    throw failure("virDomainDetachDeviceFlags(" + name + ")", name);
-                }
+        public void detach(String name, String deviceXml, Set<Libvirt.Affect> affect) {
+            call(() -> {
+                c.detach(name, deviceXml, affect);
                 return null;
             });
         }
 
-        /** {@code virDomainDefineXML}: replaces the persistent definition. */
         public void define(String domainXml) {
-            Pointer d = lib.virDomainDefineXML(live(), domainXml);
-            if (d == null) {
-                throw failure("virDomainDefineXML", null);
-            }
-            lib.virDomainFree(d);
+            call(() -> {
+                c.define(domainXml);
+                return null;
+            });
         }
 
-        /** The affects that apply to a domain now: LIVE when it runs, CONFIG when it is persistent. */
-        public Set<Affect> affectFor(Domain d) {
-            EnumSet<Affect> s = EnumSet.noneOf(Affect.class);
-            if (d.state().live()) {
-                s.add(Affect.LIVE);
-            }
-            if (d.persistent()) {
-                s.add(Affect.CONFIG);
-            }
-            return s;
-        }
-
-        private Domain describe(Pointer d) {
-            return describe0(d);
-        }
-
-        private Domain describe0(Pointer d) {
-            String n = lib.virDomainGetName(d);
-            IntByReference st = new IntByReference();
-            IntByReference reason = new IntByReference();
-            if (lib.virDomainGetState(d, st, reason, 0) < 0) {
-                throw failure("virDomainGetState(" + n + ")", n);
-            }
-            int pers = lib.virDomainIsPersistent(d);
-            return new Domain(n, DomainState.of(st.getValue()), pers == 1);
-        }
-
-        private <T> T withDomain(String name, java.util.function.Function<Pointer, T> body) {
-            Pointer d = lib.virDomainLookupByName(live(), name);
-            if (d == null) {
-                throw failure("virDomainLookupByName(" + name + ")", name);
-            }
-            try {
-                return body.apply(d);
-            } finally {
-                lib.virDomainFree(d);
-            }
-        }
-
-        private Pointer live() {
-            if (conn == null) {
-                throw new IllegalStateException("libvirt connection " + uri + " is closed");
-            }
-            return conn;
+        /** LIVE when the domain runs, CONFIG when it is persistent. */
+        public Set<Libvirt.Affect> affectFor(Libvirt.Domain d) {
+            return c.affectFor(d);
         }
 
         @Override
         public void close() {
-            if (conn != null) {
-                lib.virConnectClose(conn);
-                conn = null;
-            }
+            c.close();
         }
     }
 
-    private VmException failure(String call, String domain) {
-        int code = lib.virGetLastErrorCode();
-        String msg = lib.virGetLastErrorMessage();
-        lib.virResetLastError();
-        if (code == VIR_ERR_NO_DOMAIN) {
-            return new VmException(VmErrorId.DomainNotFound, "libvirt has no domain '" + domain + "' (" + msg + ")",
-                    Integer.toString(code), null);
+    private static <T> T call(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (Libvirt.Unavailable e) {
+            throw new VmException(VmErrorId.LibvirtUnavailable, e.getMessage(), null, e);
+        } catch (Libvirt.CallFailed e) {
+            VmErrorId id = e.code() == Libvirt.VIR_ERR_NO_DOMAIN ? VmErrorId.DomainNotFound : VmErrorId.LibvirtFailed;
+            throw new VmException(id, e.getMessage(), Integer.toString(e.code()), e);
         }
-        return new VmException(VmErrorId.LibvirtFailed, call + " failed: " + msg + " [libvirt error " + code + "]",
-                Integer.toString(code), null);
     }
 }

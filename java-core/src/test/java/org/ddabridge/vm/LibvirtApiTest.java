@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 
+import org.ddabridge.driver.linux.Libvirt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +31,9 @@ class LibvirtApiTest {
         LibvirtApi api = api();
         assertTrue(api.libraryVersion().matches("\\d+\\.\\d+\\.\\d+"), api.libraryVersion());
         try (LibvirtApi.Connection c = api.open(TEST_URI)) {
-            List<LibvirtApi.Domain> ds = c.listDomains();
-            assertEquals(List.of(new LibvirtApi.Domain("test", LibvirtApi.DomainState.RUNNING, true)), ds);
-            assertEquals(EnumSet.of(LibvirtApi.Affect.LIVE, LibvirtApi.Affect.CONFIG), c.affectFor(ds.get(0)));
+            List<Libvirt.Domain> ds = c.listDomains();
+            assertEquals(List.of(new Libvirt.Domain("test", Libvirt.DomainState.RUNNING, true)), ds);
+            assertEquals(EnumSet.of(Libvirt.Affect.LIVE, Libvirt.Affect.CONFIG), c.affectFor(ds.get(0)));
             HostdevXml.DomainInfo live = HostdevXml.parseDomain(c.xml("test", false));
             assertEquals("test", live.name());
             assertTrue(live.hostdevs().isEmpty());
@@ -54,7 +55,7 @@ class LibvirtApiTest {
         try (LibvirtApi.Connection c = api().open(TEST_URI)) {
             String xml = HostdevXml.hostdev(PciBdf.parse("0000:01:00.0"));
             VmException e = assertThrows(VmException.class,
-                    () -> c.attach("test", xml, EnumSet.of(LibvirtApi.Affect.LIVE, LibvirtApi.Affect.CONFIG)));
+                    () -> c.attach("test", xml, EnumSet.of(Libvirt.Affect.LIVE, Libvirt.Affect.CONFIG)));
             assertEquals(VmErrorId.LibvirtFailed, e.id());
             assertEquals(Integer.toString(LibvirtApi.VIR_ERR_NO_SUPPORT), e.detail());
             assertTrue(e.getMessage().contains("virDomainAttachDeviceFlags"), e.getMessage());
