@@ -133,8 +133,9 @@ public final class HostdevXml {
 
     /**
      * The domain document with the root PCI controller's {@code <pcihole64 unit='KiB'>} set to {@code kib}
-     * (for {@code virDomainDefineXML}; it takes effect at the next start). {@code XmlInvalid} when the domain has
-     * no {@code pci-root}/{@code pcie-root} controller.
+     * (for {@code virDomainDefineXML}; it takes effect at the next start); a negative {@code kib} removes the element
+     * (QEMU's default applies again). {@code XmlInvalid} when the domain has no {@code pci-root}/{@code pcie-root}
+     * controller.
      */
     public static String withPcihole64(String domainXml, long kib) {
         Document doc = parse(domainXml);
@@ -154,6 +155,12 @@ public final class HostdevXml {
                     "the domain has no pci-root or pcie-root controller to carry <pcihole64>");
         }
         Element hole = child(ctrl, "pcihole64");
+        if (kib < 0) {
+            if (hole != null) {
+                ctrl.removeChild(hole);
+            }
+            return serialize(doc);
+        }
         if (hole == null) {
             hole = doc.createElement("pcihole64");
             ctrl.appendChild(hole);

@@ -86,6 +86,8 @@ class HostdevXmlTest {
         assertEquals(OptionalLong.of(2L * 1024 * 1024), HostdevXml.parseDomain(gib).pcihole64Kib());
         // the rest of the document survives
         assertEquals(1, HostdevXml.parseDomain(twice).hostdevs().size());
+        // a negative size removes the element again (the undo of a step that added it)
+        assertEquals(OptionalLong.empty(), HostdevXml.parseDomain(HostdevXml.withPcihole64(twice, -1)).pcihole64Kib());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.ddabridge.vm;
+package org.ddabridge.driver.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -56,6 +56,17 @@ class VfioHoldersTest {
         assertEquals(List.of(300), VfioHolders.holders(proc, 13, -1).holders().stream().map(VfioHolders.Holder::pid).toList(),
                 "/dev/vfio/120 is not group 12 and /dev/vfio/13 is group 13");
         assertTrue(VfioHolders.holders(proc, 7, -1).holders().isEmpty());
+    }
+
+    @Test
+    void qemuProcessesAreListedWithTheGroupsTheyHold() throws IOException {
+        process(100, "qemu-system-x86", List.of("/usr/bin/qemu-system-x86_64", "-name", "guest=web,debug-threads=on"),
+                "/dev/vfio/vfio", "/dev/vfio/12", "/dev/vfio/9", "/dev/vfio/12");
+        process(200, "bash", List.of("/bin/bash"), "/dev/vfio/3");
+        process(300, "qemu-system-x86", List.of("qemu-system-x86_64", "-qmp", "unix:/tmp/q.sock,server=on"));
+        List<VfioHolders.QemuProcess> q = VfioHolders.qemuProcesses(proc);
+        assertEquals(List.of(new VfioHolders.QemuProcess(100, "web", null, List.of(9, 12)),
+                new VfioHolders.QemuProcess(300, null, "/tmp/q.sock", List.of())), q);
     }
 
     @Test

@@ -1,6 +1,7 @@
-package org.ddabridge.vm;
+package org.ddabridge.driver.linux;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * older {@code -name NAME}) and its QMP socket ({@code -qmp unix:PATH,...}).
  *
  * <p>The proc root is a parameter ({@code /proc} on the host) so that tests run on a fake tree. Processes that
- * vanish or whose fds are unreadable during the scan are skipped and counted.
+ * vanish or whose fds are unreadable during the scan are skipped and counted. JDK only: the mount guard
+ * ({@code assign}) and the VM commands ({@code vm}) both use it.
  */
 public final class VfioHolders {
     private VfioHolders() {
@@ -82,7 +84,7 @@ public final class VfioHolders {
                 }
             }
         } catch (IOException e) {
-            throw new VmException(VmErrorId.IoFailure, "cannot list " + procRoot + ": " + e.getMessage(), null, e);
+            throw new UncheckedIOException("cannot list " + procRoot + ": " + e.getMessage(), e);
         }
         pids.sort(Integer::compare);
         for (int pid : pids) {
@@ -117,6 +119,66 @@ public final class VfioHolders {
             }
         }
         return new Scan(out, unreadable);
+    }
+
+    /**
+     * A QEMU process of this host.
+     *
+     * @param pid        process id
+     * @param vmName     its {@code -name} guest name, or null
+     * @param qmpSocket  its {@code -qmp unix:} socket, or null
+     * @param vfioGroups the IOMMU groups whose {@code /dev/vfio/<n>} it holds open (empty when unreadable)
+     */
+    public record QemuProcess(int pid, String vmName, String qmpSocket, List<Integer> vfioGroups) {
+        public QemuProcess {
+            vfioGroups = List.copyOf(vfioGroups);
+        }
+    }
+
+    /** Every process under {@code procRoot} whose program is {@code qemu-system-*}, by pid. */
+    public static List<QemuProcess> qemuProcesses(Path procRoot) {
+        List<QemuProcess> out = new ArrayList<>();
+        List<Integer> pids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(procRoot)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!n.isEmpty() && n.chars().allMatch(Character::isDigit) && n.length() < 10) {
+                    pids.add(Integer.parseInt(n));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + procRoot + ": " + e.getMessage(), e);
+        }
+        pids.sort(Integer::compare);
+        for (int pid : pids) {
+            Path dir = procRoot.resolve(Integer.toString(pid));
+            List<String> args = cmdline(dir.resolve("cmdline"));
+            if (args.isEmpty() || !Path.of(args.get(0)).getFileName().toString().startsWith("qemu-system")) {
+                continue;
+            }
+            List<Integer> groups = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("fd"))) {
+                for (Path fd : ds) {
+                    try {
+                        String t = Files.readSymbolicLink(fd).toString();
+                        if (t.startsWith("/dev/vfio/") && t.substring(10).chars().allMatch(Character::isDigit)
+                                && t.length() > 10) {
+                            int g = Integer.parseInt(t.substring(10));
+                            if (!groups.contains(g)) {
+                                groups.add(g);
+                            }
+                        }
+                    } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                // not readable: groups unknown
+            }
+            groups.sort(Integer::compare);
+            out.add(new QemuProcess(pid, vmName(args).orElse(null), qmpSocket(args).orElse(null), groups));
+        }
+        return out;
     }
 
     /** The NUL-separated arguments of a {@code cmdline} file (empty when unreadable). */
