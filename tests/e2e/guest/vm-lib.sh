@@ -13,9 +13,9 @@
 # started it; later cases of the same boot use it. Times go to /out/vm-times.txt as INFO lines.
 
 L2_QMP_SOCK=/tmp/l2-qmp.sock          # paths inside /jroot
-L2_QMP_LOG=/tmp/l2-qmp.log
+L2_QMP_LOG=/out/l2-qmp.log          # serial consoles on the out share: readable from the host meanwhile
 L2_DOMAIN=vmtest
-L2_DOMAIN_LOG=/tmp/l2-libvirt.log
+L2_DOMAIN_LOG=/out/l2-libvirt.log
 L2_APPEND="console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check tsc=reliable"
 L2_MEM=160
 
@@ -23,18 +23,31 @@ vm_now() { cut -d' ' -f1 /proc/uptime; }
 vm_info() { echo "INFO $*"; echo "INFO $*" >> /out/vm-times.txt; }
 elapsed2() { awk "BEGIN{printf \"%.1f\", $2-$1}"; }
 
+# The second-level kernel (66 MB uncompressed) and initramfs, copied once from the out share into the chroot's
+# tmpfs: both VMs load them, and the out share (9p without a page cache) would be read twice.
+l2_files() {
+    [ -s /jroot/tmp/l2/vmlinux ] && return 0
+    mkdir -p /jroot/tmp/l2 && cp /out/l2/vmlinux /out/l2/initrd.img /jroot/tmp/l2/
+}
+
 l2_qmp_start() {
     rm -f /jroot$L2_QMP_SOCK /jroot$L2_QMP_LOG
+    l2_files || return 1
     jroot_run /usr/bin/qemu-system-x86_64 -machine q35 -accel tcg -m $L2_MEM -smp 1 -nodefaults -display none \
-        -no-user-config -kernel /out/l2/vmlinux -initrd /out/l2/initrd.img -append "$L2_APPEND" \
+        -no-user-config -kernel /tmp/l2/vmlinux -initrd /tmp/l2/initrd.img -append "$L2_APPEND" \
         -serial file:$L2_QMP_LOG -qmp unix:$L2_QMP_SOCK,server=on,wait=off \
         -device pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x4 \
         -device pcie-root-port,id=rp2,chassis=2,bus=pcie.0,addr=0x5 \
         -daemonize -pidfile /tmp/l2-qmp.pid
 }
 
-l2_ready() {  # l2_ready LOG-IN-JROOT [SECONDS]
-    wait_for "${2:-400}" grep -q 'L2: init up' "/jroot$1"
+l2_ready() {  # l2_ready LOG-IN-JROOT [SECONDS]: polls every 2 s against the guest's uptime (not a loop count)
+    local end
+    end=$(awk -v u="$(vm_now)" -v s="${2:-900}" 'BEGIN{printf "%d", u+s}')
+    while ! grep -q 'L2: init up' "/jroot$1" 2>/dev/null; do
+        [ "$(cut -d. -f1 /proc/uptime)" -ge "$end" ] && return 1
+        sleep 2
+    done
 }
 
 libvirtd_start() {
@@ -55,7 +68,7 @@ user = "root"
 group = "root"
 EOF
     ( cd / && setsid chroot /jroot /usr/bin/env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LANG=C.UTF-8 \
-        LIBVIRT_LOG_OUTPUTS=3:file:/tmp/libvirtd.log /usr/sbin/libvirtd > /jroot/tmp/libvirtd.out 2>&1 < /dev/null & )
+        LIBVIRT_LOG_OUTPUTS=3:file:/out/libvirtd.log /usr/sbin/libvirtd > /jroot/tmp/libvirtd.out 2>&1 < /dev/null & )
     wait_for 120 test -S $J/run/libvirt/libvirt-sock
 }
 
@@ -69,8 +82,8 @@ libvirt_domain_start() {
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>/out/l2/vmlinux</kernel>
-    <initrd>/out/l2/initrd.img</initrd>
+    <kernel>/tmp/l2/vmlinux</kernel>
+    <initrd>/tmp/l2/initrd.img</initrd>
     <cmdline>$L2_APPEND</cmdline>
   </os>
   <features><acpi/></features>
@@ -90,6 +103,7 @@ libvirt_domain_start() {
 </domain>
 EOF
     rm -f /jroot$L2_DOMAIN_LOG
+    l2_files || return 1
     virsh define /tmp/$L2_DOMAIN.xml && virsh start $L2_DOMAIN
 }
 

@@ -1,7 +1,7 @@
 # Raw QMP (no engine): the NVMe, bound to vfio-pci by the shell dance, goes into the plain QEMU's free
 # root port; the second-level VM's query-pci shows 1b36:0010; its QEMU holds /dev/vfio/<group>; device_del
 # completes with DEVICE_DELETED (the second-level kernel's pciehp answers); the device stays on vfio-pci.
-# e2e-timeout: 600
+# e2e-timeout: 1100
 # e2e-expect: qmp-raw-l2-booted qmp-raw-slot-free qmp-raw-device-add qmp-raw-query-pci-shows qmp-raw-holder-is-qemu
 # e2e-expect: qmp-raw-device-deleted qmp-raw-gone-from-query-pci qmp-raw-still-vfio qmp-raw-holder-gone qmp-raw-nvme-back
 . /out/lib.sh; . /out/vm-lib.sh
@@ -9,7 +9,7 @@ set -- $(pci_find 1b36:0010); B=$1; G=$(pci_group "$B")
 S=$L2_QMP_SOCK
 bind_vfio "$B" || fail qmp-raw-device-add "cannot bind $B to vfio-pci"
 t0=$(vm_now)
-if l2_ready $L2_QMP_LOG 480; then pass qmp-raw-l2-booted; else fail qmp-raw-l2-booted "no marker: $(tail -c 300 /jroot$L2_QMP_LOG | tr '\n' ' ')"; fi
+if l2_ready $L2_QMP_LOG 1000; then pass qmp-raw-l2-booted; else fail qmp-raw-l2-booted "no marker: $(tail -c 300 /jroot$L2_QMP_LOG | tr '\n' ' ')"; fi
 vm_info "qmp vm: second-level kernel up at guest uptime $(vm_now) (waited $(elapsed2 $t0 $(vm_now)) s here); $(grep -a 'L2: init up' /jroot$L2_QMP_LOG)"
 qmp $S qom-list '{"path":"/machine/peripheral/rp1/rp1"}' > /out/q-rp1.json 2>&1
 grep -q '"child\[' /out/q-rp1.json && fail qmp-raw-slot-free "rp1 has a child: $(cat /out/q-rp1.json)" || pass qmp-raw-slot-free

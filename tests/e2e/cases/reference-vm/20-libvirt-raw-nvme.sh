@@ -2,7 +2,7 @@
 # live and persistent: both XMLs show it, QEMU's query-pci shows 1b36:0010, the domain's QEMU (-name
 # guest=vmtest) holds /dev/vfio/<group>. Detach removes it from both XMLs and from query-pci; the device
 # stays on vfio-pci (libvirt does not rebind managed='no' devices).
-# e2e-timeout: 600
+# e2e-timeout: 1100
 # e2e-expect: libvirt-raw-l2-booted libvirt-raw-attach libvirt-raw-live-xml libvirt-raw-config-xml libvirt-raw-query-pci-shows
 # e2e-expect: libvirt-raw-holder-named libvirt-raw-detach libvirt-raw-live-xml-gone libvirt-raw-config-xml-gone
 # e2e-expect: libvirt-raw-gone-from-query-pci libvirt-raw-still-vfio libvirt-raw-nvme-back
@@ -15,7 +15,7 @@ cat > /jroot/tmp/hostdev.xml <<XEOF
 XEOF
 bind_vfio "$B" || fail libvirt-raw-attach "cannot bind $B to vfio-pci"
 t0=$(vm_now)
-if l2_ready $L2_DOMAIN_LOG 480; then pass libvirt-raw-l2-booted; else fail libvirt-raw-l2-booted "no marker: $(tail -c 300 /jroot$L2_DOMAIN_LOG | tr '\n' ' ')"; fi
+if l2_ready $L2_DOMAIN_LOG 1000; then pass libvirt-raw-l2-booted; else fail libvirt-raw-l2-booted "no marker: $(tail -c 300 /jroot$L2_DOMAIN_LOG | tr '\n' ' ')"; fi
 vm_info "libvirt vm: second-level kernel up at guest uptime $(vm_now) (waited $(elapsed2 $t0 $(vm_now)) s here); $(grep -a 'L2: init up' /jroot$L2_DOMAIN_LOG)"
 t1=$(vm_now)
 virsh attach-device $D /tmp/hostdev.xml --live --config > /out/l-attach.out 2>&1
