@@ -26,6 +26,12 @@ public enum VmErrorId {
     DomainNotFound,
     /** A domain or device XML document cannot be parsed. */
     XmlInvalid,
-    /** Reading the proc tree or another file failed. */
+    /** A function of the group is not on vfio-pci: {@code dismount} it first. */
+    NotDismounted,
+    /** No such PCI function, or it has no IOMMU group. */
+    DeviceNotFound,
+    /** The journal of an earlier VM operation says it did not finish: run {@code repair}. */
+    RepairNeeded,
+    /** Reading sysfs, the proc tree, the journal or another file failed. */
     IoFailure
 }
