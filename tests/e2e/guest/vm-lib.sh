@@ -16,7 +16,7 @@ L2_QMP_SOCK=/tmp/l2-qmp.sock          # paths inside /jroot
 L2_QMP_LOG=/out/l2-qmp.log          # serial consoles on the out share: readable from the host meanwhile
 L2_DOMAIN=vmtest
 L2_DOMAIN_LOG=/out/l2-libvirt.log
-L2_APPEND="console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check tsc=reliable"
+L2_APPEND="console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check tsc=reliable cryptomgr.notests=1"
 L2_MEM=160
 
 vm_now() { cut -d' ' -f1 /proc/uptime; }
@@ -111,7 +111,10 @@ vfio_holders() {  # vfio_holders GROUP -> "pid comm" of every process with /dev/
     local p f
     for p in /proc/[0-9]*; do
         for f in "$p"/fd/*; do
-            [ "$(readlink "$f" 2>/dev/null)" = "/dev/vfio/$1" ] && { echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"; break; }
+            # a process in the /jroot chroot shows as /jroot/dev/vfio/N from out here
+            case "$(readlink "$f" 2>/dev/null)" in
+                /dev/vfio/$1|*/dev/vfio/$1) echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"; break ;;
+            esac
         done
     done
 }

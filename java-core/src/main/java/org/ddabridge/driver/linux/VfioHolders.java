@@ -71,7 +71,7 @@ public final class VfioHolders {
         return holdersOf(procRoot, "/dev/vfio/" + group, excludePid);
     }
 
-    /** Holders of any file path (the target an fd link must read exactly). */
+    /** Holders of any absolute file path (an fd link must read it, or end with it: a holder under another root). */
     public static Scan holdersOf(Path procRoot, String node, int excludePid) {
         List<Holder> out = new ArrayList<>();
         int unreadable = 0;
@@ -96,7 +96,9 @@ public final class VfioHolders {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(fdDir)) {
                 for (Path fd : ds) {
                     try {
-                        if (node.equals(Files.readSymbolicLink(fd).toString())) {
+                        // a holder in another root (chroot, container) shows as <its root>/dev/vfio/N from here
+                        String t = Files.readSymbolicLink(fd).toString();
+                        if (t.equals(node) || (node.startsWith("/") && t.endsWith(node))) {
                             holds = true;
                             break;
                         }

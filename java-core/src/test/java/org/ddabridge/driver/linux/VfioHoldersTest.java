@@ -37,11 +37,13 @@ class VfioHoldersTest {
                 "-qmp", "unix:/tmp/qmp.sock,server=on,wait=off"), "/dev/vfio/12");
         process(300, "qemu-system-x86", List.of("qemu-system-x86_64", "-name", "other"), "/dev/vfio/13", "/dev/vfio/120");
         process(400, "bash", List.of("bash"), "/dev/pts/0");
+        process(500, "qemu-system-x86", List.of("qemu-system-x86_64", "-name", "guest=chrooted"), "/jroot/dev/vfio/12");
         Files.createDirectories(proc.resolve("self"));
         Files.createDirectories(proc.resolve("sys"));
 
         VfioHolders.Scan s = VfioHolders.holders(proc, 12, -1);
-        assertEquals(List.of(100, 200), s.holders().stream().map(VfioHolders.Holder::pid).toList());
+        assertEquals(List.of(100, 200, 500), s.holders().stream().map(VfioHolders.Holder::pid).toList(),
+                "500 runs in a chroot: its fd reads /jroot/dev/vfio/12 from here");
         VfioHolders.Holder a = s.holders().get(0);
         assertEquals("StorageServer", a.vmName());
         assertEquals("VM 'StorageServer' (pid 100)", a.describe());
@@ -51,7 +53,7 @@ class VfioHoldersTest {
         assertEquals("VM qmp:/tmp/qmp.sock (pid 200)", b.describe());
         assertEquals("qemu-system-x86", b.comm());
 
-        assertEquals(List.of(200), VfioHolders.holders(proc, 12, 100).holders().stream().map(VfioHolders.Holder::pid).toList(),
+        assertEquals(List.of(200, 500), VfioHolders.holders(proc, 12, 100).holders().stream().map(VfioHolders.Holder::pid).toList(),
                 "the excluded pid (the engine itself) is left out");
         assertEquals(List.of(300), VfioHolders.holders(proc, 13, -1).holders().stream().map(VfioHolders.Holder::pid).toList(),
                 "/dev/vfio/120 is not group 12 and /dev/vfio/13 is group 13");
