@@ -29,7 +29,7 @@ DB mount "$B" --json --state-dir $DB_SD > /out/qe-mount-refused.json 2>&1; rc=$?
 DB vm-list --vm $VM --json > /out/qe-list.json 2>&1
 json_has /out/qe-list.json "\"$B\"" && pass qmp-engine-vm-list || fail qmp-engine-vm-list "$(head -c 400 /out/qe-list.json | tr '\n' ' ')"
 t0=$(vm_now)
-DB vm-remove "$B" --vm $VM --json --state-dir $DB_SD > /out/qe-remove.json 2>&1; rc=$?
+DB vm-remove "$B" --vm $VM --timeout 150 --json --state-dir $DB_SD > /out/qe-remove.json 2>&1; rc=$?
 vm_info "engine vm-remove (qmp) $(elapsed2 $t0 $(vm_now)) s"
 [ $rc = 0 ] && ! json_has /out/qe-remove.json "\"pending\": \[[^]]*$B" && pass qmp-engine-vm-remove ||
     fail qmp-engine-vm-remove "rc=$rc $(head -c 400 /out/qe-remove.json | tr '\n' ' ')"

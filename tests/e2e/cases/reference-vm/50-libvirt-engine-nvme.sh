@@ -32,7 +32,7 @@ DB mount "$B" --json --state-dir $DB_SD > /out/le-mount-refused.json 2>&1; rc=$?
 DB vm-list --vm $D --json > /out/le-list.json 2>&1
 json_has /out/le-list.json "\"$B\"" && pass libvirt-engine-vm-list || fail libvirt-engine-vm-list "$(head -c 400 /out/le-list.json | tr '\n' ' ')"
 t0=$(vm_now)
-DB vm-remove "$B" --vm $D --json --state-dir $DB_SD > /out/le-remove.json 2>&1; rc=$?
+DB vm-remove "$B" --vm $D --timeout 150 --json --state-dir $DB_SD > /out/le-remove.json 2>&1; rc=$?
 vm_info "engine vm-remove (libvirt) $(elapsed2 $t0 $(vm_now)) s"
 [ $rc = 0 ] && pass libvirt-engine-vm-remove || fail libvirt-engine-vm-remove "rc=$rc $(head -c 400 /out/le-remove.json | tr '\n' ' ')"
 virsh dumpxml $D > /out/le-live2.xml 2>&1; virsh dumpxml $D --inactive > /out/le-config2.xml 2>&1

@@ -13,7 +13,7 @@ DB vm-add "$P0" --vm $VM --json --state-dir $DB_SD > /out/qp-add.json 2>&1; rc=$
 _both() { qmp $S query-pci | pci_flat > /out/qp-pci.txt; [ "$(grep -c ' 8086:10d3 ' /out/qp-pci.txt)" = 2 ]; }
 [ $rc = 0 ] && wait_for 60 _both && pass qmp-engine-pair-vm-add-both ||
     fail qmp-engine-pair-vm-add-both "rc=$rc $(head -c 300 /out/qp-add.json | tr '\n' ' ') pci: $(tr '\n' ';' < /out/qp-pci.txt)"
-DB vm-remove "$P1" --vm $VM --json --state-dir $DB_SD > /out/qp-remove.json 2>&1; rc=$?
+DB vm-remove "$P1" --vm $VM --timeout 150 --json --state-dir $DB_SD > /out/qp-remove.json 2>&1; rc=$?
 qmp $S query-pci | pci_flat > /out/qp-pci2.txt
 [ $rc = 0 ] && [ "$(grep -c ' 8086:10d3 ' /out/qp-pci2.txt)" = 0 ] && pass qmp-engine-pair-vm-remove-both ||
     fail qmp-engine-pair-vm-remove-both "rc=$rc $(head -c 300 /out/qp-remove.json | tr '\n' ' ') pci: $(tr '\n' ';' < /out/qp-pci2.txt)"

@@ -10,7 +10,7 @@ import java.util.List;
 /** A QEMU without libvirt, through its QMP socket: {@code device_add vfio-pci} into free PCIe root ports. */
 public final class QmpBackend implements VmBackend {
     /** How long an undo waits for the guest to let a device go before it reports the removal pending. */
-    static final Duration UNDO_WAIT = Duration.ofSeconds(10);
+    static final Duration UNDO_WAIT = Duration.ofSeconds(60);
     private final VmRef.Qmp ref;
     private final QmpClient qmp;
     private final QmpHotplug hotplug;
