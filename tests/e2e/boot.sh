@@ -76,7 +76,7 @@ cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-MEM=1536M; IOMMU_DEV=; CMDLINE_EXTRA=; DEV_ARGS=(); TOPO_TIMEOUT=
+MEM=1536M; IOMMU_DEV=; CMDLINE_EXTRA=; DEV_ARGS=(); TOPO_TIMEOUT=; L2_GUEST=0
 # parse_topo FILE: reads one topology file; `same-as NAME` pulls in another topology's machine (so one
 # machine can be booted several times with different case sets, keeping each boot within its budget).
 parse_topo() {
@@ -91,6 +91,7 @@ parse_topo() {
             same-as)  [ -f "$E2E_DIR/topologies/$rest.topo" ] || e2e_die "$file:$lineno: no topology '$rest'"
                       parse_topo "$E2E_DIR/topologies/$rest.topo" ;;
             timeout)  TOPO_TIMEOUT=$rest ;;
+            l2-guest) L2_GUEST=1 ;;
             iommu)    [ "$rest" = none ] || IOMMU_DEV=$rest ;;
             cmdline)  CMDLINE_EXTRA+=" $rest" ;;
             memory)   MEM=$rest ;;
@@ -106,6 +107,14 @@ parse_topo() {
     done < "$file"
 }
 parse_topo "$TOPO_FILE"
+# Second-level guest kernel + initramfs for VMs started inside the guest (the vm cases): /out/l2/.
+rm -rf "$OUT/l2"
+if [ "$L2_GUEST" = 1 ]; then
+    e2e_ensure_l2
+    mkdir -p "$OUT/l2"
+    ln -f "$E2E_L2_KERNEL" "$OUT/l2/vmlinux" 2>/dev/null || cp "$E2E_L2_KERNEL" "$OUT/l2/vmlinux"
+    cp "$E2E_L2_INITRD" "$OUT/l2/initrd.img"
+fi
 # A topology may need a longer boot than the default (many JVM starts under emulation).
 [ -z "${DDABRIDGE_E2E_TIMEOUT:-}" ] && [ -n "$TOPO_TIMEOUT" ] && [ "$TOPO_TIMEOUT" -gt "$TIMEOUT" ] && TIMEOUT=$TOPO_TIMEOUT
 MEM=${DDABRIDGE_E2E_MEM:-$MEM}

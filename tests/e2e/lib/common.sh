@@ -26,7 +26,11 @@ e2e_need_pkgs() {
         || e2e_die "apt-get install ${missing[*]} failed"
 }
 
-# QEMU (TCG), a static busybox for the initramfs, cpio, kmod (depmod/modprobe -d).
+# QEMU (TCG), a static busybox for the initramfs, cpio, kmod (depmod/modprobe -d), xz (the second-level
+# guest's uncompressed kernel). libvirt for the vm cases: the guest runs the host's libvirtd and virsh from the
+# shared /usr and /etc (libvirt-daemon-system creates the libvirt-qemu user the QEMU driver insists on), and the
+# engine loads libvirt0 through JNA.
 e2e_host_tools() {
-    e2e_need_pkgs qemu-system-x86 busybox-static cpio kmod
+    e2e_need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
+        libvirt0 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-daemon-system
 }

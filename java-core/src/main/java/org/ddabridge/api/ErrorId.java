@@ -33,6 +33,20 @@ public enum ErrorId {
     NotSupported("NotImplemented", ExitCodes.GENERIC),
     /** Reading or writing a file failed. */
     IoFailure("ReadError", ExitCodes.GENERIC),
+    /** A VM holds the device's IOMMU group open ({@code /dev/vfio/<group>}): {@code vm-remove} it first. */
+    DeviceHeldByVm("ResourceBusy", ExitCodes.REFUSED),
+    /** The VM named by {@code vm} does not exist (no libvirt domain, no QMP socket to connect to). */
+    VmNotFound("ObjectNotFound", ExitCodes.NOT_FOUND),
+    /** QEMU (QMP) or libvirt refused or failed a request; its own error is in the message. */
+    VmFailed("InvalidOperation", ExitCodes.GENERIC),
+    /** The VM has no empty hot-plug PCIe slot (pcie-root-port) left. */
+    NoFreeHotplugSlot("LimitsExceeded", ExitCodes.REFUSED),
+    /** The device is already attached to that VM. */
+    AlreadyAttached("ResourceExists", ExitCodes.REFUSED),
+    /** A function of the group is not on vfio-pci: dismount it first. */
+    NotDismounted("InvalidOperation", ExitCodes.REFUSED),
+    /** libvirt0 (libvirt.so.0) is not installed. */
+    LibvirtUnavailable("NotInstalled", ExitCodes.GENERIC),
     /** A bug: an unexpected exception inside the engine. */
     Internal("NotSpecified", ExitCodes.INTERNAL);
 

@@ -60,12 +60,12 @@ public final class Engine {
         register("mmio", MmioCommand::run);
         register("decode", org.ddabridge.engine.DecodeRequest::run);
         register("report", ReportRequest::run);
-        Command vmOnWindows = (args, p) -> {
-            throw new EngineException(ErrorId.NotSupported, "Adding a device to a VM is Hyper-V's job; on Linux, "
-                    + "'dismount' hands the device's IOMMU group to vfio-pci for QEMU/libvirt to use.", null);
-        };
-        register("vm-add", vmOnWindows);
-        register("vm-remove", vmOnWindows);
+        // Linux: QMP (qmp:/path) or libvirt; a Hyper-V host replaces vm-add/vm-remove below.
+        VmRequests vm = VmRequests.standard();
+        register("vm-add", vm::add);
+        register("vm-remove", vm::remove);
+        register("vm-list", vm::list);
+        register("repair", vm.repair(assign::repair));
         Platforms.hyperVControl().ifPresent(c -> useWindowsActions(new WindowsActions(c, Platforms.forThisMachine())));
     }
 

@@ -148,6 +148,8 @@ public final class AssignService {
                 steps.add(PlannedStep.of(StepAction.PROBE, a, original));
             }
         }
+        // a VM holding the group (QEMU with /dev/vfio/<group> open) must let go first
+        VmHolderGuard.check(ctx.root(), devices);
         if (whatIf) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("whatIf", true);

@@ -88,10 +88,13 @@ class WindowsActionsTest {
     }
 
     @Test
-    void vmAddIsNotSupportedOnLinux() {
+    void vmAddOnLinuxIsTheVfioCommandNotHyperVs() {
+        // Without Hyper-V the engine's vm-add is Linux's (QMP or libvirt, by PCI address): a Hyper-V-shaped request
+        // (location path) is an argument error, not a silent no-op.
         JsonObject a = args(false);
         a.addProperty("vmName", "vm1");
         EngineException ex = assertThrows(EngineException.class, () -> new Engine().execute("vm-add", a, Progress.NONE));
-        assertEquals(ErrorId.NotSupported, ex.id());
+        assertEquals(ErrorId.InvalidArgument, ex.id());
+        assertEquals("locationPath", ex.target());
     }
 }

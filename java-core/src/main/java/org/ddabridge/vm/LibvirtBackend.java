@@ -1,0 +1,190 @@
+package org.ddabridge.vm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.ddabridge.driver.linux.Libvirt;
+
+/**
+ * A libvirt domain: {@code <hostdev managed='no'>} attached live (when it runs) and to the persistent definition
+ * (when it has one), and {@code <pcihole64>} raised in the definition when the group needs more 64-bit MMIO.
+ */
+public final class LibvirtBackend implements VmBackend {
+    static final Duration POLL = Duration.ofMillis(250);
+    /** QEMU's default {@code pci-hole64-size} of q35 machines. */
+    static final long QEMU_Q35_HOLE64_KIB = 32L * 1024 * 1024;
+    private final VmRef.Domain ref;
+    private final LibvirtApi.Connection conn;
+
+    private LibvirtBackend(VmRef.Domain ref, LibvirtApi.Connection conn) {
+        this.ref = ref;
+        this.conn = conn;
+    }
+
+    public static LibvirtBackend open(VmRef.Domain ref) {
+        LibvirtApi.Connection c = LibvirtApi.load().open(ref.uri());
+        try {
+            c.domain(ref.name());   // DomainNotFound now rather than at the first step
+            return new LibvirtBackend(ref, c);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public VmRef ref() {
+        return ref;
+    }
+
+    @Override
+    public String state() {
+        return conn.domain(ref.name()).state().name().toLowerCase(Locale.ROOT);
+    }
+
+    private Libvirt.Domain domain() {
+        return conn.domain(ref.name());
+    }
+
+    private Set<PciBdf> sources(boolean inactive) {
+        return HostdevXml.parseDomain(conn.xml(ref.name(), inactive)).hostdevs().stream()
+                .map(HostdevXml.Hostdev::source).filter(s -> s != null).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Override
+    public List<PciBdf> attached() {
+        Libvirt.Domain d = domain();
+        Set<PciBdf> all = new TreeSet<>();
+        if (d.state().live()) {
+            all.addAll(sources(false));
+        }
+        if (d.persistent()) {
+            all.addAll(sources(true));
+        }
+        return List.copyOf(all);
+    }
+
+    @Override
+    public List<VmStep> planAttach(List<PciBdf> group, long mmio64Kib) {
+        Libvirt.Domain d = domain();
+        Set<Libvirt.Affect> affect = conn.affectFor(d);
+        if (affect.isEmpty()) {
+            throw new VmException(VmErrorId.LibvirtFailed, "domain '" + ref.name() + "' neither runs nor has a persistent definition");
+        }
+        List<PciBdf> have = attached();
+        List<VmStep> out = new ArrayList<>();
+        for (PciBdf f : group.stream().sorted().toList()) {
+            if (have.contains(f)) {
+                throw new VmException(VmErrorId.AlreadyAttached, f + " is already a hostdev of domain '" + ref.name() + "'");
+            }
+            out.add(VmStep.attach(f, affect.stream().map(Enum::name).sorted().collect(Collectors.joining(","))));
+        }
+        if (mmio64Kib > 0 && d.persistent()) {
+            HostdevXml.DomainInfo info = HostdevXml.parseDomain(conn.xml(ref.name(), true));
+            long have64 = info.pcihole64Kib().orElse(-1);
+            // without the element QEMU's own default applies (q35: 32 GiB; smaller on i440fx)
+            long effective = have64 >= 0 ? have64 : "pcie-root".equals(info.pciRootModel()) ? QEMU_Q35_HOLE64_KIB : 0;
+            if (info.canTakePcihole64() && effective < mmio64Kib) {
+                out.add(new VmStep(VmStep.Action.SET_PCIHOLE64, null, "", roundUpGib(mmio64Kib), have64));
+            }
+        }
+        return out;
+    }
+
+    static long roundUpGib(long kib) {
+        long gib = 1024L * 1024;
+        return (kib + gib - 1) / gib * gib;
+    }
+
+    private static Set<Libvirt.Affect> affects(String detail) {
+        EnumSet<Libvirt.Affect> s = EnumSet.noneOf(Libvirt.Affect.class);
+        for (String a : detail.split(",")) {
+            if (!a.isBlank()) {
+                s.add(Libvirt.Affect.valueOf(a.trim()));
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void run(VmStep step) {
+        switch (step.action()) {
+            case ATTACH -> conn.attach(ref.name(), HostdevXml.hostdev(step.host()), affects(step.detail()));
+            case SET_PCIHOLE64 -> conn.define(HostdevXml.withPcihole64(conn.xml(ref.name(), true), step.value()));
+        }
+    }
+
+    @Override
+    public void undo(VmStep step) {
+        switch (step.action()) {
+            case ATTACH -> {
+                Set<Libvirt.Affect> a = EnumSet.noneOf(Libvirt.Affect.class);
+                Libvirt.Domain d = domain();
+                if (d.state().live() && sources(false).contains(step.host())) {
+                    a.add(Libvirt.Affect.LIVE);
+                }
+                if (d.persistent() && sources(true).contains(step.host())) {
+                    a.add(Libvirt.Affect.CONFIG);
+                }
+                if (!a.isEmpty()) {
+                    conn.detach(ref.name(), HostdevXml.hostdev(step.host()), a);
+                }
+            }
+            case SET_PCIHOLE64 -> conn.define(HostdevXml.withPcihole64(conn.xml(ref.name(), true), step.previous()));
+        }
+    }
+
+    @Override
+    public Detached detach(List<PciBdf> group, Duration limit) {
+        Libvirt.Domain d = domain();
+        Set<PciBdf> live = d.state().live() ? sources(false) : Set.of();
+        Set<PciBdf> config = d.persistent() ? sources(true) : Set.of();
+        for (PciBdf f : group.stream().sorted().toList()) {
+            EnumSet<Libvirt.Affect> a = EnumSet.noneOf(Libvirt.Affect.class);
+            if (live.contains(f)) {
+                a.add(Libvirt.Affect.LIVE);
+            }
+            if (config.contains(f)) {
+                a.add(Libvirt.Affect.CONFIG);
+            }
+            if (!a.isEmpty()) {
+                conn.detach(ref.name(), HostdevXml.hostdev(f), a);
+            }
+        }
+        // live removal completes when the guest answers the unplug request: poll the live XML
+        long deadline = System.nanoTime() + limit.toNanos();
+        Set<PciBdf> still = new TreeSet<>();
+        while (true) {
+            still.clear();
+            if (domain().state().live()) {
+                for (PciBdf f : sources(false)) {
+                    if (group.contains(f)) {
+                        still.add(f);
+                    }
+                }
+            }
+            if (still.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<PciBdf> removed = group.stream().filter(f -> !still.contains(f)).sorted().toList();
+        return new Detached(removed, List.copyOf(still));
+    }
+
+    @Override
+    public void close() {
+        conn.close();
+    }
+}
