@@ -19,6 +19,7 @@
         'Get-DdaHostAssignableDevice'
         'Get-DdaIommuGroup'
         'Get-DdaMmioRequirement'
+        'Invoke-DdaEngineRequest'
         'Mount-DdaHostAssignableDevice'
         'Repair-DdaHost'
         'Test-DdaDevice'
