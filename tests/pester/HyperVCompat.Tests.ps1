@@ -97,6 +97,17 @@ Describe 'DdaBridge.HyperVCompat as a module of its own' {
         $public | Should -Be ((Get-Module DdaBridge.HyperVCompat).ExportedFunctions.Keys | Sort-Object)
     }
 
+    It 'has comment-based help with examples for <_>' -ForEach @(
+        'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-PnpDevice', 'Get-PnpDeviceProperty',
+        'Get-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -Match "^\s*$_\s*\["
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
+        foreach ($parameter in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters -and $_ -ne 'InputObject' }) {
+            ($help.parameters.parameter | Where-Object name -EQ $parameter).Description | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
     It 'uses only the public commands of DdaBridge (no private scope, no copied helpers)' {
         $exported = @((Get-Module DdaBridge).ExportedFunctions.Keys)
         $private = @(& (Get-Module DdaBridge) { Get-Command -CommandType Function | Where-Object { $_.Module -and $_.Module.Name -eq 'DdaBridge' } | ForEach-Object Name }) |

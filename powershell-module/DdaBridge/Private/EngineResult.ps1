@@ -10,8 +10,8 @@ $script:DdaSchemaVersion = 1
 # The lower-case initial of every JSON object key: a '"' right after '{' or ',' (blanks allowed)
 # and followed by the rest of the name, '"' and ':'. Keys cannot be confused with string values:
 # inside a JSON string a quote is always escaped, so '{"' or ',"' never occurs there.
-# Compiled: it runs over every answer of the session.
-$script:DdaKeyInitial = [regex]::new('(?<=[{,]\s*)"[a-z](?=[^"\\]*"\s*:)', 'Compiled, CultureInvariant')
+# Compiled (it runs over every answer of the session), on first use: not at Import-Module.
+$script:DdaKeyInitial = $null
 
 # The replacement, as a compiled delegate ('"a' -> '"A'). A scriptblock MatchEvaluator would run
 # PowerShell once per key (thousands per survey, slower than the 26 per-letter passes this
@@ -28,6 +28,7 @@ function ConvertFrom-DdaJson {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [string] $Json)
     if ($null -eq $script:DdaKeyInitialUpper) {
+        $script:DdaKeyInitial = [regex]::new('(?<=[{,]\s*)"[a-z](?=[^"\\]*"\s*:)', 'Compiled, CultureInvariant')
         $match = [System.Linq.Expressions.Expression]::Parameter([System.Text.RegularExpressions.Match], 'match')
         $upper = [System.Linq.Expressions.Expression]::Call(
             [System.Linq.Expressions.Expression]::Property($match, 'Value'), [string].GetMethod('ToUpperInvariant', [type[]] @()))

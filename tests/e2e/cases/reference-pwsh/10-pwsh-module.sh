@@ -33,9 +33,8 @@ function Drv([string] $a) {
 }
 function Snap { (Get-ChildItem /sys/bus/pci/devices | ForEach-Object { "$($_.Name)=$(Drv $_.Name)" }) -join ' ' }
 $sw = [Diagnostics.Stopwatch]::StartNew()
-# By name, as when both module folders are installed in a PSModulePath folder.
-$env:PSModulePath = '/out' + [IO.Path]::PathSeparator + $env:PSModulePath
-Import-Module DdaBridge.HyperVCompat -ErrorAction Stop
+# Its own folder next to /out/DdaBridge (import by name from a PSModulePath folder: Pester).
+Import-Module /out/DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1 -ErrorAction Stop
 "INFO module imported after $($sw.Elapsed.TotalSeconds) s"
 $nvme = @(Get-DdaDevice -Class 0108 | ForEach-Object Address)
 "INFO first call (serve start) done after $($sw.Elapsed.TotalSeconds) s; NVMe: $($nvme -join ', ')"
