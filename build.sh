@@ -4,6 +4,7 @@
 #   dist/ddabridge.jar    engine + CLI (shaded)
 #   dist/ddabridge.jsa    class-data sharing archive for a fast start
 #   dist/DdaBridge/       the PowerShell module, ready for Import-Module
+#   dist/DdaBridge.HyperVCompat/  its opt-in Hyper-V/PnpDevice compatibility module
 # Idempotent: a second run installs nothing and rebuilds only what changed (Maven decides).
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")" && pwd)
@@ -75,10 +76,15 @@ fi
 exec "$java" -Xshare:auto "$@"
 LAUNCHER
   chmod +x dist/ddabridge
-  rm -rf dist/DdaBridge
-  if [ -d powershell-module/DdaBridge ]; then
-    cp -r powershell-module/DdaBridge dist/DdaBridge
-  fi
+  # Both module folders side by side, as in a PSModulePath folder (the compat module imports
+  # DdaBridge from its sibling folder).
+  local module
+  for module in DdaBridge DdaBridge.HyperVCompat; do
+    rm -rf "dist/$module"
+    if [ -d "powershell-module/$module" ]; then
+      cp -r "powershell-module/$module" "dist/$module"
+    fi
+  done
 }
 
 # The archive is tied to the exact jar: rebuild whenever the jar changed, and prove it loads.
@@ -107,4 +113,4 @@ install_pester
 build_jar
 lay_out_dist
 build_cds_archive
-log "built: dist/ddabridge, dist/ddabridge.jar$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')"
+log "built: dist/ddabridge, dist/ddabridge.jar$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')$( [ -d dist/DdaBridge.HyperVCompat ] && echo ', dist/DdaBridge.HyperVCompat/')"

@@ -21,6 +21,7 @@
         'Get-DdaIommuGroup'
         'Get-DdaMmioRequirement'
         'Invoke-DdaSurvey'
+        'Invoke-DdaEngineRequest'
         'Mount-DdaHostAssignableDevice'
         'Repair-DdaHost'
         'Test-DdaDevice'

@@ -2,7 +2,7 @@
 #
 # DdaBridge: PowerShell front end of the DdaBridge engine (PCIe device pass-through readiness
 # for Hyper-V DDA and Linux VFIO). All logic lives in the Java engine; this module only types
-# its JSON answers. Private/Invoke-DdaEngine.ps1 is the only place that talks to Java.
+# its JSON answers. Private/Invoke-DdaEngine.ps1 is the only way to the engine (Java).
 #
 # New cmdlets drop in as one Public/<Verb>-Dda<Noun>.ps1 file each (plus their name in
 # FunctionsToExport of DdaBridge.psd1).

@@ -56,12 +56,15 @@ if [ -f "$DDABRIDGE_JAR" ]; then
 else
     rm -f "$OUT/ddabridge.jar"
 fi
-# The PowerShell module next to the jar (dist/DdaBridge), for the pwsh cases: /out/DdaBridge finds
-# /out/ddabridge.jar as its ../ddabridge.jar.
-rm -rf "$OUT/DdaBridge"
-if [ -d "$(dirname "$DDABRIDGE_JAR")/DdaBridge" ]; then
-    cp -r "$(dirname "$DDABRIDGE_JAR")/DdaBridge" "$OUT/DdaBridge"
-fi
+# The PowerShell modules next to the jar (dist/DdaBridge, dist/DdaBridge.HyperVCompat), for the
+# pwsh cases: /out/DdaBridge finds /out/ddabridge.jar as its ../ddabridge.jar, and the compat
+# module finds DdaBridge as its sibling folder.
+for module in DdaBridge DdaBridge.HyperVCompat; do
+    rm -rf "${OUT:?}/$module"
+    if [ -d "$(dirname "$DDABRIDGE_JAR")/$module" ]; then
+        cp -r "$(dirname "$DDABRIDGE_JAR")/$module" "$OUT/$module"
+    fi
+done
 # pass through a few harness settings to the guest (sourced by guest/lib.sh)
 {
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"

@@ -8,6 +8,13 @@ function Get-DdaTestModulePath {
     Join-Path $script:RepoRoot 'dist/DdaBridge/DdaBridge.psd1'
 }
 
+function Get-DdaTestCompatModulePath {
+    # DdaBridge.HyperVCompat under test: $env:DDABRIDGE_COMPAT_MODULE, else the folder next to the
+    # DdaBridge module's folder (dist/ lays them out side by side, as in a PSModulePath folder).
+    if ($env:DDABRIDGE_COMPAT_MODULE) { return $env:DDABRIDGE_COMPAT_MODULE }
+    Join-Path (Split-Path -Parent (Split-Path -Parent (Get-DdaTestModulePath))) 'DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1'
+}
+
 function Import-DdaTestModule {
     $path = Get-DdaTestModulePath
     if (-not (Test-Path -LiteralPath $path)) {

@@ -1,4 +1,4 @@
-# JSON-to-object conversion (Private/Invoke-DdaEngine.ps1 ConvertFrom-DdaJson and
+# JSON-to-object conversion (Private/EngineResult.ps1 ConvertFrom-DdaJson and
 # Private/ConvertTo-DdaObject.ps1), without any engine.
 
 BeforeAll {
@@ -60,5 +60,26 @@ Describe 'ConvertTo-DdaObject' {
     It 'passes $null and empty arrays through' {
         & (Get-Module DdaBridge) { ConvertTo-DdaObject -InputObject $null -TypeName DdaBridge.Device } | Should -BeNullOrEmpty
         & (Get-Module DdaBridge) { ConvertTo-DdaObject -InputObject @() -TypeName DdaBridge.Device } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Format-DdaPlan (the -WhatIf / Confirm text of a state change)' {
+    It 'renders the description the engine gives for each step' {
+        $text = & (Get-Module DdaBridge) {
+            $plan = ConvertFrom-DdaJson '{"steps":[{"action":"override","address":"0000:01:00.0","value":"vfio-pci","description":"engine text: set the override"},{"action":"unbind","address":"0000:01:00.0","value":"nvme","description":"engine text: unbind"}]}'
+            Format-DdaPlan -Action Dismount -Target 'Address 0000:01:00.0' -Plan $plan
+        }
+        $text | Should -Match '1\. engine text: set the override'
+        $text | Should -Match '2\. engine text: unbind'
+        $text | Should -Not -Match 'driver_override ='
+    }
+
+    It 'falls back to its own text when a step has no description (older engine)' {
+        $text = & (Get-Module DdaBridge) {
+            $plan = ConvertFrom-DdaJson '{"steps":[{"action":"override","address":"0000:01:00.0","value":"vfio-pci"},{"action":"vfioCheck","value":"7","description":""}]}'
+            Format-DdaPlan -Action Dismount -Target 'Address 0000:01:00.0' -Plan $plan
+        }
+        $text | Should -Match '1\. 0000:01:00\.0: driver_override = vfio-pci'
+        $text | Should -Match '2\. IOMMU group 7: VFIO must report the group viable'
     }
 }

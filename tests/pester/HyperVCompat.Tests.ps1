@@ -7,7 +7,7 @@ BeforeAll {
     $script:SavedJava = $env:DDABRIDGE_JAVA
     $env:DDABRIDGE_JAVA = $null
     Stop-DdaTestEngine
-    $script:CompatPath = Join-Path (Split-Path (Get-DdaTestModulePath)) 'DdaBridge.HyperVCompat.psd1'
+    $script:CompatPath = Get-DdaTestCompatModulePath
     Import-Module $CompatPath -Force -ErrorAction Stop
     $script:Seed = @'
 $pnpdevs = Get-PnpDevice -PresentOnly | Where-Object {$_.Class -eq "SCSIAdapter"} | Where-Object {$_.Service -eq "stornvme"}
@@ -88,6 +88,56 @@ Describe 'DdaBridge.HyperVCompat' {
         Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0600)#PCI(0000)#PCI(0100)' -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -Be 'Refused,Dismount-VMHostAssignableDevice'
         $e[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+    }
+}
+
+Describe 'DdaBridge.HyperVCompat as a module of its own' {
+    It 'has one file per cmdlet in Public/' {
+        $public = Get-ChildItem (Join-Path (Split-Path $CompatPath) 'Public') -Filter *.ps1 | ForEach-Object BaseName | Sort-Object
+        $public | Should -Be ((Get-Module DdaBridge.HyperVCompat).ExportedFunctions.Keys | Sort-Object)
+    }
+
+    It 'has comment-based help with examples for <_>' -ForEach @(
+        'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-PnpDevice', 'Get-PnpDeviceProperty',
+        'Get-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -Match "^\s*$_\s*\["
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
+        foreach ($parameter in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters -and $_ -ne 'InputObject' }) {
+            ($help.parameters.parameter | Where-Object name -EQ $parameter).Description | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'uses only the public commands of DdaBridge (no private scope, no copied helpers)' {
+        $exported = @((Get-Module DdaBridge).ExportedFunctions.Keys)
+        $private = @(& (Get-Module DdaBridge) { Get-Command -CommandType Function | Where-Object { $_.Module -and $_.Module.Name -eq 'DdaBridge' } | ForEach-Object Name }) |
+            Where-Object { $_ -notin $exported }
+        $private | Should -Contain 'Invoke-DdaEngine'
+        foreach ($file in Get-ChildItem (Split-Path $CompatPath) -Recurse -Include *.ps1, *.psm1) {
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref] $null, [ref] $null)
+            $defined = @($ast.FindAll({ $args[0] -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true) | ForEach-Object Name)
+            $defined | Should -Not -Contain 'Resolve-DdaRoot' -Because $file.Name
+            foreach ($call in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+                $name = $call.GetCommandName()
+                if ($name) { ($name -replace '^DdaBridge\\', '') | Should -Not -BeIn $private -Because "$($file.Name) calls $name" }
+                # `& $module { ... }` runs code inside a module's scope.
+                if ($call.InvocationOperator -eq 'Ampersand' -and $call.CommandElements.Count -gt 1 -and
+                    $call.CommandElements[1] -is [System.Management.Automation.Language.ScriptBlockExpressionAst]) {
+                    throw "$($file.Name) runs a script block in another scope: $call"
+                }
+            }
+        }
+    }
+
+    It 'imports by name when both module folders are in a PSModulePath folder' {
+        $modules = Join-Path $TestDrive 'psmodules'
+        New-Item -ItemType Directory -Path $modules -Force | Out-Null
+        Copy-Item -Recurse (Split-Path (Get-DdaTestModulePath)) (Join-Path $modules 'DdaBridge')
+        Copy-Item -Recurse (Split-Path $CompatPath) (Join-Path $modules 'DdaBridge.HyperVCompat')
+        $pwsh = (Get-Command pwsh -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source
+        if (-not $pwsh) { $pwsh = Join-Path $HOME '.dotnet/tools/pwsh' }
+        $out = & $pwsh -NoProfile -NonInteractive -Command "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; Import-Module DdaBridge.HyperVCompat -ErrorAction Stop; (Get-Module DdaBridge.HyperVCompat).ModuleBase; (Get-Module DdaBridge).ModuleBase; [bool] (Get-Command Get-DdaDevice -ErrorAction Ignore)"
+        $out | Should -Be @((Join-Path $modules 'DdaBridge.HyperVCompat'), (Join-Path $modules 'DdaBridge'), 'True')
     }
 }
 

@@ -91,4 +91,20 @@ Describe 'DdaBridge module' {
             $completion | Should -Not -BeNullOrEmpty
         }
     }
+
+    It 'Invoke-DdaEngineRequest runs a state change only for a caller with ShouldProcess' {
+        # Doubly safe: java points nowhere and -Root names no image, so nothing could reach /sys.
+        $saved = $env:DDABRIDGE_JAVA
+        try {
+            $env:DDABRIDGE_JAVA = Join-Path $TestDrive 'no-java'
+            $image = Join-Path $TestDrive 'no-image'
+            { Invoke-DdaEngineRequest -Command dismount -Arguments @{ address = '0000:01:00.0' } -Root $image -ErrorAction Stop } |
+                Should -Throw -ErrorId 'StateChangeNeedsCmdlet,Invoke-DdaEngineRequest'
+            function Test-NoShouldProcess { [CmdletBinding()] param() Invoke-DdaEngineRequest -Command disable -Arguments @{ address = 'x' } -Root $image -Cmdlet $PSCmdlet }
+            { Test-NoShouldProcess -ErrorAction Stop } | Should -Throw -ErrorId 'StateChangeNeedsCmdlet,Test-NoShouldProcess'
+            # A plan request (whatIf) is a read: it goes to the engine (here: no java).
+            { Invoke-DdaEngineRequest -Command dismount -Arguments @{ address = 'x'; whatIf = $true } -Root $image -ErrorAction Stop } |
+                Should -Throw -ErrorId 'JavaNotFound,Invoke-DdaEngineRequest'
+        } finally { $env:DDABRIDGE_JAVA = $saved }
+    }
 }

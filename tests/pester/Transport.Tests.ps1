@@ -1,6 +1,6 @@
-# The engine transport (Private/Invoke-DdaEngine.ps1) against a fake engine (FakeEngine/), so
-# that the protocol handling is tested without Java: serve reuse and restart, one-shot
-# fallback, progress events, error records, UTF-8.
+# The engine transport (Private/Engine*.ps1, Private/Invoke-DdaEngine.ps1) against a fake engine
+# (FakeEngine/), so that the protocol handling is tested without Java: serve reuse and restart,
+# one-shot fallback (a serve process given one request line), progress events, error records, UTF-8.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
@@ -60,11 +60,15 @@ Describe 'Engine transport (fake engine)' -Skip:($IsWindows) {
     It 'resends the request when the engine dies while handling it' {
         Get-DdaDevice | Out-Null
         $old = Get-DdaTestServeProcessId
-        # 'crash' makes the fake engine exit mid-request; the retry crashes the new one too,
-        # after which the module falls back to a one-shot process (which reports UnknownCommand).
-        { & (Get-Module DdaBridge) { Invoke-DdaEngine -Command crash -ErrorMode Throw } } |
-            Should -Throw -ErrorId 'UnknownCommand,Invoke-DdaEngine'
-        @(Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -match ' serve' }).Count | Should -Be 2
+        # 'crash' makes the fake engine exit mid-request; the retry crashes the new one too, after
+        # which the module falls back to a one-shot process, which the same request crashes as
+        # well: the module's own EngineFailed error, with the engine's stderr in the message.
+        try { & (Get-Module DdaBridge) { Invoke-DdaEngine -Command crash -ErrorMode Throw } } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'EngineFailed,Invoke-DdaEngine'
+        $caught.Exception.Message | Should -Match 'exit code 4'
+        $caught.Exception.Message | Should -Match 'crashing as asked'
+        @(Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -match ' request crash' }).Count | Should -Be 3
+        @(Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -match ' serve' }).Count | Should -Be 3
         Get-DdaTestServeProcessId | Should -Not -Be $old
     }
 
@@ -75,17 +79,36 @@ Describe 'Engine transport (fake engine)' -Skip:($IsWindows) {
         @(Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -match ' serve' }).Count | Should -Be 1
     }
 
-    It 'falls back to one-shot calls when serve cannot start' {
+    It 'falls back to one-shot calls when serve cannot be used' {
         $env:FAKE_DDA_MODE = 'noserve'
         $devices = @(Get-DdaDevice -Address 0000:01:00.0 -Class 01)
         $devices.Count | Should -Be 1
         $devices[0].Driver | Should -Be 'nvme'
-        $log = (Get-Content $env:FAKE_DDA_LOG) -join "`n"
-        $log | Should -Match 'devices --json --class 01 -- 0000:01:00\.0'
+        $log = Get-Content $env:FAKE_DDA_LOG
+        # The one-shot process is `serve` too, given the same JSON request (no CLI options).
+        @($log | Where-Object { $_ -match ' serve$' }).Count | Should -Be 2
+        @($log | Where-Object { $_ -match ' refused$' }).Count | Should -Be 1
+        @($log | Where-Object { $_ -match ' request devices \{.*"class":"01".*\}' -and $_ -match '"address":"0000:01:00\.0"' }).Count | Should -Be 2
+        @($log | Where-Object { $_ -match ' eof 1$' }).Count | Should -Be 1
         Get-DdaTestServeProcessId | Should -BeNullOrEmpty
-        # Later calls go straight to one-shot mode.
+        # Later calls go straight to one-shot mode (no second attempt at a session).
         Get-DdaDevice | Out-Null
-        @(Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -match ' serve' }).Count | Should -Be 1
+        $log = Get-Content $env:FAKE_DDA_LOG
+        @($log | Where-Object { $_ -match ' refused$' }).Count | Should -Be 1
+        @($log | Where-Object { $_ -match ' eof 1$' }).Count | Should -Be 2
+    }
+
+    It 'runs every call as a one-shot process when DDABRIDGE_ONESHOT is 1' {
+        $saved = $env:DDABRIDGE_ONESHOT
+        try {
+            $env:DDABRIDGE_ONESHOT = '1'
+            @(Get-DdaDevice).Count | Should -Be 2
+            (Get-DdaDevice 01:00.0).Driver | Should -Be 'nvme'
+            Get-DdaTestServeProcessId | Should -BeNullOrEmpty
+            $log = Get-Content $env:FAKE_DDA_LOG
+            @($log | Where-Object { $_ -match ' serve$' }).Count | Should -Be 2
+            @($log | Where-Object { $_ -match ' eof 1$' }).Count | Should -Be 2
+        } finally { $env:DDABRIDGE_ONESHOT = $saved }
     }
 
     It 'maps an engine error to an ErrorRecord in one-shot mode too' {
@@ -116,6 +139,26 @@ Describe 'Engine transport (fake engine)' -Skip:($IsWindows) {
         $errs[0].Exception | Should -BeOfType [System.Management.Automation.ItemNotFoundException]
     }
 
+    It 'takes id and category from the engine (<Mode>), with a RecommendedAction' -ForEach @(
+        @{ Mode = 'serve'; OneShot = $null }, @{ Mode = 'one-shot'; OneShot = '1' }) {
+        $saved = $env:DDABRIDGE_ONESHOT
+        try {
+            $env:DDABRIDGE_ONESHOT = $OneShot
+            # Internal is NotSpecified in the engine's ErrorId table (the module's old exit-code
+            # table said InvalidResult for its exit code 4).
+            try { & (Get-Module DdaBridge) { Invoke-DdaEngine -Command internal -ErrorMode Throw } } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -Be 'Internal,Invoke-DdaEngine'
+            $caught.CategoryInfo.Category | Should -Be 'NotSpecified'
+            $caught.ErrorDetails.RecommendedAction | Should -Match 'bug'
+            $caught.Exception.Data['Details'].Where | Should -Be 'fake'
+            # Advice the engine gives wins over the module's per-id text.
+            try { & (Get-Module DdaBridge) { Invoke-DdaEngine -Command advised -ErrorMode Throw } } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -Be 'Busy,Invoke-DdaEngine'
+            $caught.CategoryInfo.Category | Should -Be 'ResourceBusy'
+            $caught.ErrorDetails.RecommendedAction | Should -Be 'Wait for operation 42.'
+        } finally { $env:DDABRIDGE_ONESHOT = $saved }
+    }
+
     It 'throws engine errors when asked to' {
         { & (Get-Module DdaBridge) { Invoke-DdaEngine -Command nosuchcommand -ErrorMode Throw } } |
             Should -Throw -ErrorId 'UnknownCommand,Invoke-DdaEngine'
@@ -128,7 +171,9 @@ Describe 'Engine transport (fake engine)' -Skip:($IsWindows) {
         $echo = & (Get-Module DdaBridge) { param($v) Invoke-DdaEngine -Command echo -Arguments @{ text = $v; skipped = $null } } $value
         $echo.text | Should -BeExactly $value
         $echo.PSObject.Properties.Name | Should -Not -Contain 'skipped'
-        Get-Content $env:FAKE_DDA_LOG | Should -Not -Match 'quoted'
+        # The fake logs its command line ('<pid> serve') and, separately, each request it read.
+        Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -notmatch '^\d+ request ' } | Should -Not -Match 'quoted'
+        Get-Content $env:FAKE_DDA_LOG | Where-Object { $_ -notmatch '^\d+ request ' } | Select-Object -First 1 | Should -Match '^\d+ serve$'
     }
 
     It 'keeps non-ASCII text intact (UTF-8 without BOM both ways)' {

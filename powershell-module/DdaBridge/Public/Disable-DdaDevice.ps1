@@ -37,7 +37,9 @@ function Disable-DdaDevice {
         Disable although a soft guard objects, and do not ask for confirmation.
 
     .PARAMETER Root
-        A host image directory (fake sysfs tree) to change instead of the live machine.
+        A host image directory (fake sysfs tree) to change instead of the live machine. An empty
+        or blank value is refused. Without -Root, a piped object's own Root property (the image
+        Get-DdaDevice read it from; empty for this host) says where the device is.
 
     .PARAMETER PassThru
         Accepted for symmetry with Hyper-V; the operation result is always returned.
@@ -85,8 +87,7 @@ function Disable-DdaDevice {
 
         [switch] $Force,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [AllowNull()] [AllowEmptyString()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [switch] $PassThru,

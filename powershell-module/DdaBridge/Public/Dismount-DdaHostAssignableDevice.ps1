@@ -42,7 +42,9 @@ function Dismount-DdaHostAssignableDevice {
         and do not ask for confirmation. Hard guards (root disk, boot VGA, bridges) still refuse.
 
     .PARAMETER Root
-        A host image directory (fake sysfs tree) to change instead of the live machine.
+        A host image directory (fake sysfs tree) to change instead of the live machine. An empty
+        or blank value is refused. Without -Root, a piped object's own Root property (the image
+        Get-DdaDevice read it from; empty for this host) says where the device is.
 
     .PARAMETER PassThru
         Accepted for symmetry with Hyper-V; the operation result is always returned.
@@ -95,8 +97,7 @@ function Dismount-DdaHostAssignableDevice {
 
         [switch] $Force,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [AllowNull()] [AllowEmptyString()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [switch] $PassThru,

@@ -34,7 +34,9 @@ function Enable-DdaDevice {
         Do not ask for confirmation.
 
     .PARAMETER Root
-        A host image directory (fake sysfs tree) to change instead of the live machine.
+        A host image directory (fake sysfs tree) to change instead of the live machine. An empty
+        or blank value is refused. Without -Root, a piped object's own Root property (the image
+        Get-DdaDevice read it from; empty for this host) says where the device is.
 
     .PARAMETER PassThru
         Accepted for symmetry with Hyper-V; the operation result is always returned.
@@ -82,8 +84,7 @@ function Enable-DdaDevice {
 
         [switch] $Force,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [AllowNull()] [AllowEmptyString()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [switch] $PassThru,

@@ -48,7 +48,7 @@ function Export-DdaHostImage {
         [ValidateNotNullOrEmpty()]
         [string] $Path,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [switch] $Force

@@ -103,7 +103,7 @@ function Get-DdaDevice {
         [ValidateNotNullOrEmpty()]
         [string] $Class,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         # Receives whatever is piped in: a string is an address; other objects are matched by
@@ -113,46 +113,28 @@ function Get-DdaDevice {
     )
 
     begin {
-        $identityKeys = 'Address', 'LocationPath', 'InstanceId'
-        # Identities given on the command line are all looked up; a piped object contributes
-        # only its strongest identity (its properties all name the same device).
-        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $identityKeys })
-
-        $rootPath = $null
-        $computerName = [System.Environment]::MachineName
-        if ($PSBoundParameters.ContainsKey('Root')) {
-            # The engine runs in another working directory: hand it a full path.
-            $rootPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Root)
-            $computerName = $null
-        }
+        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
+        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+        $computerName = if ($rootPath) { $null } else { [System.Environment]::MachineName }
         $baseArgs = [ordered]@{}
         if ($rootPath) { $baseArgs.root = $rootPath }
         if ($Class) { $baseArgs.class = $Class }
     }
 
     process {
-        # Each lookup is (engine argument name, value).
-        $lookups = [System.Collections.Generic.List[object]]::new()
-        foreach ($key in $commandLine) {
-            foreach ($value in $PSBoundParameters[$key]) { $lookups.Add(@($key, $value)) }
-        }
-        if ($PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject) {
-            if ($InputObject -is [string]) {
-                $lookups.Add(@('Address', $InputObject))
-            } else {
-                # Read the parameter variables, not $PSBoundParameters: the latter keeps values bound
-                # from earlier pipeline objects.
-                $piped = $identityKeys | Where-Object { $_ -notin $commandLine -and @(Get-Variable -Name $_ -ValueOnly | Where-Object { $_ }).Count } |
-                    Select-Object -First 1
-                if ($piped) {
-                    foreach ($value in (Get-Variable -Name $piped -ValueOnly)) { $lookups.Add(@($piped, $value)) }
-                } elseif ($commandLine.Count -eq 0) {
-                    $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                                -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
-                    return
-                }
+        # Unlike the other read cmdlets, each pipeline object is answered at once (streaming):
+        # the identities of this process-block call only. Read the parameter variables, not
+        # $PSBoundParameters: the latter keeps values bound from earlier pipeline objects.
+        $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
+        $lookups = Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject
+        $piped = $PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject
+        if ($lookups.Count -eq 0) {
+            if ($piped -and $commandLine.Count -eq 0) {
+                $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
+                            -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+                return
             }
-        } elseif ($lookups.Count -eq 0) {
+            if ($piped -or $commandLine.Count) { return }   # only blank identities: nothing to look up
             $lookups.Add($null)   # no filter: every device
         }
 
@@ -162,14 +144,12 @@ function Get-DdaDevice {
             foreach ($k in $baseArgs.Keys) { $request[$k] = $baseArgs[$k] }
             if ($lookup) {
                 $key, $value = $lookup
-                if ([string]::IsNullOrWhiteSpace($value)) { continue }
-                $value = $value.Trim()
                 if ($key -eq 'Address') {
                     # Accept the short form bus:device.function (domain 0000), any case.
                     if ($value -match '^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$') { $value = "0000:$value" }
                     $value = $value.ToLowerInvariant()
                 }
-                $request[[char]::ToLowerInvariant($key[0]) + $key.Substring(1)] = $value
+                $request[(ConvertTo-DdaRequestKey $key)] = $value
             }
             $result = Invoke-DdaEngine -Command devices -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
             foreach ($device in (ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.Device -ComputerName $computerName -Root $rootPath)) {

@@ -57,7 +57,7 @@ function Get-DdaHostAssignableDevice {
         [SupportsWildcards()]
         [string[]] $LocationPath,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root
     )
 

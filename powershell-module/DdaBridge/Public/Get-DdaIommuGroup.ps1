@@ -86,7 +86,7 @@ function Get-DdaIommuGroup {
         [ValidateNotNullOrEmpty()]
         [string[]] $InstanceId,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [Parameter(ValueFromPipeline, DontShow)]
@@ -94,24 +94,21 @@ function Get-DdaIommuGroup {
     )
 
     begin {
-        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        $lookups = [System.Collections.Generic.List[object]]::new()
-        $sawInput = $false
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
         $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
     }
 
     process {
-        $sawInput = $sawInput -or $PSBoundParameters.ContainsKey('InputObject') -or $commandLine.Count -gt 0
-        $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
-        foreach ($l in (Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject)) { $lookups.Add($l) }
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -IgnoreUnidentified `
+            -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
-        if ($sawInput -and $lookups.Count -eq 0) { return }
+        if ($selection.SawInput -and $selection.Lookups.Count -eq 0) { return }
         $request = [ordered]@{}
         if ($rootPath) { $request.root = $rootPath }
         if ($Number) { $request.group = [string[]] @($Number | ForEach-Object { [string] $_ }) }
-        Add-DdaLookupArgument -Request $request -Lookups $lookups
+        Add-DdaLookupArgument -Request $request -Lookups $selection.Lookups
         $groups = Invoke-DdaEngine -Command groups -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
         ConvertTo-DdaObject -InputObject $groups -TypeName $script:DdaTypeName.IommuGroup `
             -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath

@@ -75,7 +75,7 @@ function Get-DdaMmioRequirement {
         [ValidateNotNullOrEmpty()]
         [string[]] $InstanceId,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [Parameter(ValueFromPipeline, DontShow)]
@@ -83,24 +83,23 @@ function Get-DdaMmioRequirement {
     )
 
     begin {
-        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        $lookups = [System.Collections.Generic.List[object]]::new()
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
         $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
     }
 
     process {
-        $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
-        foreach ($l in (Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject)) { $lookups.Add($l) }
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -IgnoreUnidentified `
+            -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
-        if ($lookups.Count -eq 0) {
+        if ($selection.Lookups.Count -eq 0) {
             $PSCmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
                         -Message 'Give the devices that will share one VM (-Address, -LocationPath, -InstanceId or pipeline input).'))
         }
         $request = [ordered]@{}
         if ($rootPath) { $request.root = $rootPath }
-        Add-DdaLookupArgument -Request $request -Lookups $lookups -Unique
+        Add-DdaLookupArgument -Request $request -Lookups $selection.Lookups -Unique
         $result = Invoke-DdaEngine -Command mmio -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
         if ($null -eq $result) { return }
         $o = ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.MmioRequirement `

@@ -43,7 +43,7 @@ function Repair-DdaHost {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('DdaBridge.RepairResult')]
     param(
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [switch] $Force

@@ -80,7 +80,7 @@ function Test-DdaDevice {
         [ValidateNotNullOrEmpty()]
         [string[]] $InstanceId,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [Parameter(ValueFromPipeline, DontShow)]
@@ -88,24 +88,18 @@ function Test-DdaDevice {
     )
 
     begin {
-        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        $lookups = [System.Collections.Generic.List[object]]::new()
-        $sawInput = $false
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
         $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
     }
 
     process {
-        $sawInput = $sawInput -or $PSBoundParameters.ContainsKey('InputObject') -or $commandLine.Count -gt 0
-        $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
-        foreach ($l in (Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject)) { $lookups.Add($l) }
-        if ($PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject -and $lookups.Count -eq 0 -and $commandLine.Count -eq 0) {
-            $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
-        }
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters `
+            -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
-        if ($sawInput -and $lookups.Count -eq 0) { return }
+        $lookups = $selection.Lookups
+        if ($selection.SawInput -and $lookups.Count -eq 0) { return }
         $computerName = if ($rootPath) { $null } else { [Environment]::MachineName }
         $base = [ordered]@{}
         if ($rootPath) { $base.root = $rootPath }

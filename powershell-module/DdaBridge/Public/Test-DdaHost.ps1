@@ -17,7 +17,8 @@ function Test-DdaHost {
 
     .PARAMETER Root
         Test this host image instead of the live machine: a directory treated as / or a .tar.gz
-        capture (Export-DdaHostImage).
+        capture (Export-DdaHostImage). An empty or blank value is refused. Without -Root, a piped
+        object's Root property names the image (empty for this host).
 
     .PARAMETER Quiet
         Return only $true or $false (IovSupport).
@@ -48,15 +49,30 @@ function Test-DdaHost {
     [CmdletBinding()]
     [OutputType('DdaBridge.Host', [bool])]
     param(
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [AllowNull()] [AllowEmptyString()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
-        [switch] $Quiet
+        [switch] $Quiet,
+
+        # Receives piped objects: without -Root, their Root property (the image they were read
+        # from; empty for this host) is the host to test. Not bound by property name, so that an
+        # explicit -Root can be validated on its own (a piped empty Root means this host).
+        [Parameter(ValueFromPipeline, DontShow)]
+        [object] $InputObject
     )
 
     process {
-        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+        $image = $Root
+        if (-not $PSBoundParameters.ContainsKey('Root') -and $PSBoundParameters.ContainsKey('InputObject')) {
+            $property = if ($null -ne $InputObject) { $InputObject.PSObject.Properties['Root'] } else { $null }
+            if (-not $property) {
+                $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'InputObjectNotBound' -Category InvalidArgument -TargetObject $InputObject `
+                            -Message "The input object has no Root property: $InputObject"))
+                return
+            }
+            $image = [string] $property.Value
+        }
+        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $image
         $request = [ordered]@{}
         if ($rootPath) { $request.root = $rootPath }
         $survey = Invoke-DdaEngine -Command survey -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write

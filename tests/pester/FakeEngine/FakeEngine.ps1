@@ -1,13 +1,20 @@
-# A stand-in for `java <jvm flags> -jar ddabridge.jar <command> ...`, used to test the module's
-# transport (Private/Invoke-DdaEngine.ps1) without the Java engine. It speaks the engine
-# contract: one-shot `<command> --json [--option value]...` and `serve` (JSON Lines on stdin).
+# A stand-in for `java <jvm flags> -jar ddabridge.jar serve`, used to test the module's transport
+# (Private/Engine*.ps1, Invoke-DdaEngine.ps1) without the Java engine. It speaks the engine's
+# serve contract: JSON Lines on stdin, answers on stdout, exit at end of input. The module's
+# one-shot mode is the same command given one request line and then end of input.
 #
 # Behaviour is steered by environment variables:
-#   FAKE_DDA_MODE     normal (default) | noserve (serve exits at once with code 2)
-#   FAKE_DDA_LOG      file that gets one line per started process: "<pid> <command>"
+#   FAKE_DDA_MODE     normal (default) | noserve (a long-lived session is refused: after the first
+#                     request line, unless end of input follows within 1.5 s, exit with code 2;
+#                     one-shot processes, whose stdin closes right after the request, are answered)
+#   FAKE_DDA_LOG      file that gets a line per started process ("<pid> <arguments after the jar>",
+#                     so "<pid> serve" when nothing else is on the command line), per request
+#                     ("<pid> request <command> <args as JSON>"), per refused session
+#                     ("<pid> refused") and at end of input ("<pid> eof <requests answered>")
 # Commands: devices (args address/class filter the canned list), progress (emits 3 progress
 # events, a stale line and a line for another id before answering), crash (exits mid-request),
-# echo (returns its args), hang (never answers), anything else -> error NotImplemented.
+# echo (returns its args), hang (never answers), internal / advised (engine errors Internal and
+# Busy, the latter with a recommendedAction), anything else -> error UnknownCommand/NotImplemented.
 $ErrorActionPreference = 'Stop'
 $utf8 = [System.Text.UTF8Encoding]::new($false)
 [Console]::OutputEncoding = $utf8
@@ -23,7 +30,7 @@ for ($i = 0; $i -lt $args.Count; $i++) {
     $rest.Add([string] $args[$i])
 }
 $command = if ($rest.Count) { $rest[0] } else { '' }
-if ($env:FAKE_DDA_LOG) { Add-Content -LiteralPath $env:FAKE_DDA_LOG -Value "$PID $command $($rest -join ' ')" }
+if ($env:FAKE_DDA_LOG) { Add-Content -LiteralPath $env:FAKE_DDA_LOG -Value "$PID $($rest -join ' ')" }
 
 $devices = @(
     [ordered]@{
@@ -55,6 +62,12 @@ function Get-Answer($cmd, $a) {
             return [ordered]@{ ok = $true; result = @($list) }
         }
         'echo' { return [ordered]@{ ok = $true; result = $a } }
+        'internal' {
+            return [ordered]@{ ok = $false; error = [ordered]@{ id = 'Internal'; category = 'NotSpecified'; message = 'Fake bug'; target = $cmd; details = [ordered]@{ where = 'fake' } } }
+        }
+        'advised' {
+            return [ordered]@{ ok = $false; error = [ordered]@{ id = 'Busy'; category = 'ResourceBusy'; message = 'Locked'; target = $cmd; recommendedAction = 'Wait for operation 42.' } }
+        }
         default {
             return [ordered]@{ ok = $false; error = [ordered]@{ id = 'UnknownCommand'; category = 'NotImplemented'; message = "Unknown command '$cmd'"; target = $cmd } }
         }
@@ -67,59 +80,59 @@ function Write-Line($object) {
     [Console]::Out.Flush()
 }
 
-if ($command -eq 'serve') {
-    if ($env:FAKE_DDA_MODE -eq 'noserve') {
-        [Console]::Error.WriteLine('fake engine: serve is not available')
-        exit 2
+function Write-Log([string] $Text) {
+    if ($env:FAKE_DDA_LOG) { Add-Content -LiteralPath $env:FAKE_DDA_LOG -Value "$PID $Text" }
+}
+
+if ($command -ne 'serve') {
+    # The real engine's CLI subcommands are not the module's protocol: fail loudly if used.
+    [Console]::Error.WriteLine("fake engine: unexpected command line: $($rest -join ' ')")
+    exit 2
+}
+[Console]::Error.WriteLine("fake engine $PID serving")
+# A StreamReader of its own: Console.In's ReadLineAsync blocks, and noserve needs a timed read.
+$stdin = [System.IO.StreamReader]::new([Console]::OpenStandardInput(), $utf8)
+$answered = 0
+$pending = $stdin.ReadLineAsync()
+while ($null -ne ($line = $pending.GetAwaiter().GetResult())) {
+    $pending = $null
+    if (-not $line.Trim()) { $pending = $stdin.ReadLineAsync(); continue }
+    $req = ConvertFrom-Json -InputObject $line -AsHashtable
+    $id = $req.id
+    $reqArgs = if ($req.args) { $req.args } else { @{} }
+    Write-Log "request $($req.command) $(ConvertTo-Json -InputObject $reqArgs -Compress -Depth 10)"
+    if ($env:FAKE_DDA_MODE -eq 'noserve' -and $answered -eq 0) {
+        $pending = $stdin.ReadLineAsync()
+        if (-not $pending.Wait(1500) -or $null -ne $pending.Result) {
+            Write-Log 'refused'
+            [Console]::Error.WriteLine('fake engine: serve is not available')
+            exit 2
+        }
     }
-    [Console]::Error.WriteLine("fake engine $PID serving")
-    while ($null -ne ($line = [Console]::In.ReadLine())) {
-        if (-not $line.Trim()) { continue }
-        $req = ConvertFrom-Json -InputObject $line -AsHashtable
-        $id = $req.id
-        $reqArgs = if ($req.args) { $req.args } else { @{} }
-        if ($req.command -eq 'crash') {
-            [Console]::Error.WriteLine('fake engine: crashing as asked')
-            exit 4
+    if ($req.command -eq 'crash') {
+        [Console]::Error.WriteLine('fake engine: crashing as asked')
+        exit 4
+    }
+    if ($req.command -eq 'hang') {
+        Start-Sleep -Seconds 120
+        if (-not $pending) { $pending = $stdin.ReadLineAsync() }
+        continue
+    }
+    if ($req.command -eq 'progress') {
+        [Console]::Out.Write("this is not json`n")
+        Write-Line ([ordered]@{ id = $id + 1000; ok = $true; result = 'stale' })
+        foreach ($p in 10, 50, 100) {
+            Write-Line ([ordered]@{ id = $id; event = 'progress'; activity = 'Fake work'; percent = $p; status = "step $p" })
         }
-        if ($req.command -eq 'hang') {
-            Start-Sleep -Seconds 120
-            continue
-        }
-        if ($req.command -eq 'progress') {
-            [Console]::Out.Write("this is not json`n")
-            Write-Line ([ordered]@{ id = $id + 1000; ok = $true; result = 'stale' })
-            foreach ($p in 10, 50, 100) {
-                Write-Line ([ordered]@{ id = $id; event = 'progress'; activity = 'Fake work'; percent = $p; status = "step $p" })
-            }
-            Write-Line ([ordered]@{ schemaVersion = 1; id = $id; ok = $true; result = 'done' })
-            continue
-        }
+        Write-Line ([ordered]@{ schemaVersion = 1; id = $id; ok = $true; result = 'done' })
+    } else {
         $answer = Get-Answer $req.command $reqArgs
         $envelope = [ordered]@{ schemaVersion = 1; id = $id }
         foreach ($k in $answer.Keys) { $envelope[$k] = $answer[$k] }
         Write-Line $envelope
     }
-    exit 0
+    $answered++
+    if (-not $pending) { $pending = $stdin.ReadLineAsync() }
 }
-
-# One-shot: <command> --json [--kebab-option value]... [-- ADDRESS...]
-$a = @{}
-for ($i = 1; $i -lt $rest.Count; $i++) {
-    if ($rest[$i] -eq '--json') { continue }
-    if ($rest[$i] -eq '--') {
-        if ($i + 1 -lt $rest.Count) { $a['address'] = $rest[$i + 1] }
-        break
-    }
-    if ($rest[$i].StartsWith('--')) {
-        $key = [regex]::Replace($rest[$i].Substring(2), '-([a-z])', { $args[0].Groups[1].Value.ToUpperInvariant() })
-        $a[$key] = $rest[$i + 1]
-        $i++
-    }
-}
-$answer = Get-Answer $command $a
-$envelope = [ordered]@{ schemaVersion = 1 }
-foreach ($k in $answer.Keys) { $envelope[$k] = $answer[$k] }
-Write-Line $envelope
-if ($answer.ok) { exit 0 }
-exit $(if ($answer.error.category -eq 'ObjectNotFound') { 3 } else { 1 })
+Write-Log "eof $answered"
+exit 0

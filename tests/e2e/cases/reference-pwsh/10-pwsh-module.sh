@@ -10,8 +10,8 @@
 . /out/lib.sh
 NAMES="psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev psm-whatif-unchanged
  psm-pipeline-dismount psm-pipeline-mount psm-error-notfound psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev"
-if ! have_pwsh || [ ! -f /out/DdaBridge/DdaBridge.psd1 ] || [ ! -f /out/ddabridge.jar ]; then
-    for n in $NAMES; do fail $n "needs pwsh, /out/DdaBridge and /out/ddabridge.jar"; done; finish
+if ! have_pwsh || [ ! -f /out/DdaBridge/DdaBridge.psd1 ] || [ ! -f /out/DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1 ] || [ ! -f /out/ddabridge.jar ]; then
+    for n in $NAMES; do fail $n "needs pwsh, /out/DdaBridge, /out/DdaBridge.HyperVCompat and /out/ddabridge.jar"; done; finish
 fi
 cat > /out/seed.ps1 <<'SEED'
 $pnpdevs = Get-PnpDevice -PresentOnly | Where-Object {$_.Class -eq "SCSIAdapter"} | Where-Object {$_.Service -eq "stornvme"}
@@ -33,7 +33,8 @@ function Drv([string] $a) {
 }
 function Snap { (Get-ChildItem /sys/bus/pci/devices | ForEach-Object { "$($_.Name)=$(Drv $_.Name)" }) -join ' ' }
 $sw = [Diagnostics.Stopwatch]::StartNew()
-Import-Module /out/DdaBridge/DdaBridge.HyperVCompat.psd1 -ErrorAction Stop
+# Its own folder next to /out/DdaBridge (import by name from a PSModulePath folder: Pester).
+Import-Module /out/DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1 -ErrorAction Stop
 "INFO module imported after $($sw.Elapsed.TotalSeconds) s"
 $nvme = @(Get-DdaDevice -Class 0108 | ForEach-Object Address)
 "INFO first call (serve start) done after $($sw.Elapsed.TotalSeconds) s; NVMe: $($nvme -join ', ')"

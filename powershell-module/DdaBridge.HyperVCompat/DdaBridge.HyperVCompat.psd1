@@ -5,6 +5,8 @@
     Author               = 'DdaBridge contributors'
     CompanyName          = 'DdaBridge'
     Copyright            = '(c) DdaBridge contributors. MIT License.'
+    # Needs DdaBridge (its public commands only); the .psm1 imports it from the sibling folder or
+    # PSModulePath, so no RequiredModules (which could not find the sibling).
     Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice and Get-/Dismount-/Mount-VMHostAssignableDevice backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
     PowerShellVersion    = '7.2'
     CompatiblePSEditions = @('Core')

@@ -1,77 +1,19 @@
 # SPDX-License-Identifier: MIT
 #
-# Plumbing shared by the public cmdlets (and by the opt-in DdaBridge.HyperVCompat module):
-# device identities from parameters and the pipeline, -Root resolution, and the one way every
-# state-changing cmdlet runs: ask the engine for its plan (whatIf), show it through
-# ShouldProcess, then send the request once (never retried) per device, with progress.
+# The one way every state-changing cmdlet runs: ask the engine for its plan (whatIf), show it
+# through ShouldProcess, then send the request once (never retried) per device, with progress.
+# Devices come from DeviceIdentity.ps1 (New-/Add-DdaSelection).
 # No rules live here: the engine decides what happens; this only carries its answers.
 
-$script:DdaIdentityKeys = 'Address', 'LocationPath', 'InstanceId'
-
-function Resolve-DdaRoot {
-    # -Root as a full provider path (the engine runs in another working directory), or $null.
-    [CmdletBinding()]
-    [OutputType([string])]
-    param([System.Management.Automation.PSCmdlet] $Cmdlet, [string] $Root)
-    if ([string]::IsNullOrWhiteSpace($Root)) { return $null }
-    $Cmdlet.GetUnresolvedProviderPathFromPSPath($Root)
-}
-
-function Get-DdaIdentity {
-    <#
-    .SYNOPSIS
-        The device lookups of one process-block call: (key, value) pairs.
-    .DESCRIPTION
-        Identities given on the command line are all used. For a piped object only its strongest
-        identity counts (Address, else LocationPath, else InstanceId): a DdaBridge.Device binds
-        all three, and they name the same device. A plain string piped in is an address.
-    #>
-    [CmdletBinding()]
-    param(
-        [string[]] $CommandLineKeys,
-        [System.Collections.IDictionary] $Values,
-        [object] $InputObject
-    )
-    $lookups = [System.Collections.Generic.List[object]]::new()
-    foreach ($key in $script:DdaIdentityKeys) {
-        if ($key -notin $CommandLineKeys) { continue }
-        foreach ($value in @($Values[$key])) { if (-not [string]::IsNullOrWhiteSpace($value)) { $lookups.Add(@($key, $value.Trim())) } }
-    }
-    if ($InputObject -is [string] -and $CommandLineKeys -notcontains 'Address') {
-        if (-not [string]::IsNullOrWhiteSpace($InputObject)) { $lookups.Add(@('Address', $InputObject.Trim())) }
-        return , $lookups
-    }
-    foreach ($key in $script:DdaIdentityKeys) {
-        if ($key -in $CommandLineKeys) { continue }
-        $present = @($Values[$key] | Where-Object { -not [string]::IsNullOrWhiteSpace($_) })
-        if ($present.Count) {
-            foreach ($value in $present) { $lookups.Add(@($key, ([string] $value).Trim())) }
-            break
-        }
-    }
-    , $lookups
-}
-
-function ConvertTo-DdaRequestKey {
-    # Address -> address, LocationPath -> locationPath (the engine's argument names).
-    param([string] $Key)
-    [char]::ToLowerInvariant($Key[0]) + $Key.Substring(1)
-}
-
-function Add-DdaLookupArgument {
-    # Adds (key, value) lookups from Get-DdaIdentity to an engine request as lists per argument:
-    # address = [...], locationPath = [...], instanceId = [...]. -Unique names each device once (sums).
-    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Request, [object[]] $Lookups, [switch] $Unique)
-    foreach ($group in ($Lookups | Group-Object { $_[0] })) {
-        $values = @($group.Group | ForEach-Object { $_[1] })
-        if ($Unique) { $values = @($values | Select-Object -Unique) }
-        $Request[(ConvertTo-DdaRequestKey $group.Name)] = [string[]] $values
-    }
-}
-
 function Format-DdaPlanStep {
-    # One engine plan step as a line of text (presentation only; the engine made the plan).
+    # One engine plan step as a line of text. The engine describes each step itself
+    # (steps[].description, e.g. "0000:01:00.0: driver_override = vfio-pci"): render that, so the
+    # step text is written in one place.
     param($Step)
+    $description = $Step.PSObject.Properties['Description']
+    if ($description -and -not [string]::IsNullOrWhiteSpace([string] $description.Value)) { return [string] $description.Value }
+    # TEMPORARY fallback for engines that send no description yet (the engine change is under
+    # way on main); delete this switch once every supported engine sends steps[].description.
     $a = $Step.Address; $v = [string] $Step.Value
     switch ($Step.Action) {
         'modprobe' { "load the $v kernel module" }
@@ -204,62 +146,6 @@ function Invoke-DdaStateChange {
     }
 }
 
-function Copy-DdaErrorRecord {
-    # An ErrorRecord caught from a private helper, re-issued for the public cmdlet (so that its
-    # FullyQualifiedErrorId ends in the public cmdlet's name, not the helper's).
-    param([Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $Record)
-    $id = ($Record.FullyQualifiedErrorId -split ',')[0]
-    $copy = [System.Management.Automation.ErrorRecord]::new($Record.Exception, $id, $Record.CategoryInfo.Category, $Record.TargetObject)
-    if ($Record.ErrorDetails) { $copy.ErrorDetails = $Record.ErrorDetails }
-    $copy
-}
-
-# ---- the shared body of the device state-change cmdlets (Dismount/Mount-DdaHostAssignableDevice,
-# ---- Disable/Enable-DdaDevice): collect identities from the command line and the pipeline, then run
-# ---- one engine request per device through Invoke-DdaStateChange.
-
-function New-DdaSelection {
-    <#
-    .SYNOPSIS
-        Starts collecting device identities (call from the cmdlet's begin block).
-    #>
-    param([Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters)
-    [pscustomobject]@{
-        CommandLine = @($BoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        Lookups     = [System.Collections.Generic.List[object]]::new()
-        Roots       = [System.Collections.Generic.List[string]]::new()
-    }
-}
-
-function Add-DdaSelection {
-    <#
-    .SYNOPSIS
-        Adds the identities of one pipeline object or of the command line (call from the process block);
-        each device is kept once, whatever the pipeline repeats.
-    #>
-    param(
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [Parameter(Mandatory)] [object] $Selection,
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters,
-        [Parameter(Mandatory)] [hashtable] $Values,
-        [AllowNull()] [object] $InputObject,
-        [AllowNull()] [AllowEmptyString()] [string] $Root
-    )
-    $found = Get-DdaIdentity -CommandLineKeys $Selection.CommandLine -Values $Values -InputObject $InputObject
-    if ($BoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject -and $found.Count -eq 0 -and
-        $Selection.CommandLine.Count -eq 0) {
-        $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                    -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
-        return
-    }
-    foreach ($l in $found) {
-        if (-not ($Selection.Lookups | Where-Object { $_[0] -eq $l[0] -and $_[1] -eq $l[1] })) {
-            $Selection.Lookups.Add($l)
-            $Selection.Roots.Add($Root)
-        }
-    }
-}
-
 function Complete-DdaStateChange {
     <#
     .SYNOPSIS
@@ -299,16 +185,3 @@ function Complete-DdaStateChange {
     }
 }
 
-function Register-DdaDeviceCompleter {
-    <#
-    .SYNOPSIS
-        Tab completion of -Address, -LocationPath and -InstanceId from the live device list.
-    #>
-    param([Parameter(Mandatory)] [string] $CommandName)
-    foreach ($parameter in 'Address', 'LocationPath', 'InstanceId') {
-        Register-ArgumentCompleter -CommandName $CommandName -ParameterName $parameter -ScriptBlock {
-            param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-            Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-        }
-    }
-}

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: MIT
+#
+# Error records. An engine error arrives as the envelope's `error` object, whose `id` and
+# `category` come from the engine's one table (org.ddabridge.engine.ErrorId): the module copies
+# them and keeps no category table of its own. The module's own errors (engine not found, engine
+# died, no device given) name their category where they are raised.
+
+# What to do about an engine error, per engine error id, when the engine itself gave no advice.
+# Remediation text only: the category is always the engine's.
+$script:DdaRecommendedAction = @{
+    DeviceNotFound    = 'List the devices with Get-DdaDevice (or Get-PnpDevice) and use one of their Address, LocationPath or InstanceId values.'
+    HostImageNotFound = 'Check the -Root path: a directory that stands for /, or a .tar.gz made by Export-DdaHostImage.'
+    HostImageInvalid  = 'Give -Root a directory with sys/bus/pci, or a .tar.gz made by Export-DdaHostImage.'
+    Busy              = 'Another device change holds the host lock: wait for it to finish, then try again.'
+    AccessDenied      = 'Run PowerShell as root (sudo pwsh) for device changes.'
+    Internal          = 'This is a DdaBridge bug: report it with the message and the -Verbose output.'
+}
+
+function New-DdaErrorRecord {
+    <#
+    .SYNOPSIS
+        Builds an ErrorRecord from an error id, category name, message and target.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param(
+        [Parameter(Mandatory)] [AllowEmptyString()] [string] $ErrorId,
+        [Parameter(Mandatory)] [AllowEmptyString()] [string] $Message,
+        [object] $Category = 'NotSpecified',
+        [object] $TargetObject,
+        [string] $RecommendedAction,
+        [System.Exception] $InnerException
+    )
+
+    $parsedCategory = [System.Management.Automation.ErrorCategory]::NotSpecified
+    if ($Category -is [System.Management.Automation.ErrorCategory]) {
+        $parsedCategory = $Category
+    } elseif (-not [string]::IsNullOrWhiteSpace([string] $Category)) {
+        if (-not [System.Enum]::TryParse([System.Management.Automation.ErrorCategory], [string] $Category, $true, [ref] $parsedCategory)) {
+            Write-Verbose "DdaBridge: unknown error category '$Category' from the engine; using NotSpecified."
+            $parsedCategory = [System.Management.Automation.ErrorCategory]::NotSpecified
+        }
+    }
+    if ([string]::IsNullOrWhiteSpace($Message)) { $Message = "The DdaBridge engine reported error '$ErrorId'." }
+    if ([string]::IsNullOrWhiteSpace($ErrorId)) { $ErrorId = 'EngineError' }
+
+    # A .NET exception type that matches the category, so `catch [type]` works as people expect.
+    $exception = switch ($parsedCategory) {
+        'ObjectNotFound' { [System.Management.Automation.ItemNotFoundException]::new($Message, $InnerException) }
+        'InvalidArgument' { [System.ArgumentException]::new($Message, $InnerException) }
+        'PermissionDenied' { [System.UnauthorizedAccessException]::new($Message, $InnerException) }
+        'NotImplemented' { [System.NotImplementedException]::new($Message, $InnerException) }
+        'InvalidData' { [System.IO.InvalidDataException]::new($Message, $InnerException) }
+        default { [System.InvalidOperationException]::new($Message, $InnerException) }
+    }
+    $record = [System.Management.Automation.ErrorRecord]::new($exception, $ErrorId, $parsedCategory, $TargetObject)
+    if ($RecommendedAction) {
+        $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($Message)
+        $record.ErrorDetails.RecommendedAction = $RecommendedAction
+    }
+    $record
+}
+
+function ConvertTo-DdaEngineErrorRecord {
+    <#
+    .SYNOPSIS
+        The `error` object of an engine envelope as an ErrorRecord: the engine's id, category,
+        message and target; RecommendedAction from the engine when it gives one, else from its
+        details (forceHelps), else the per-id text above; details in Exception.Data['Details'].
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param([Parameter(Mandatory)] [AllowNull()] $EngineError)
+    if ($null -eq $EngineError) {
+        return New-DdaErrorRecord -ErrorId 'EngineProtocolError' -Category InvalidData -Message 'The DdaBridge engine answered ok:false without an error.'
+    }
+    $properties = $EngineError.PSObject.Properties
+    $details = if ($properties['Details']) { $properties['Details'].Value } else { $null }
+    $recommended = foreach ($name in 'RecommendedAction', 'Remediation') {
+        if ($properties[$name] -and $properties[$name].Value) { [string] $properties[$name].Value; break }
+    }
+    if (-not $recommended -and $details -and $details.PSObject.Properties['ForceHelps'] -and $details.ForceHelps -eq $true) {
+        $recommended = 'Check the reasons in the message; -Force overrides this refusal.'
+    }
+    if (-not $recommended) { $recommended = $script:DdaRecommendedAction[[string] $EngineError.Id] }
+    $record = New-DdaErrorRecord -ErrorId ([string] $EngineError.Id) -Category ([string] $EngineError.Category) `
+        -Message ([string] $EngineError.Message) -TargetObject $EngineError.Target -RecommendedAction $recommended
+    # The engine's structured details (guards, failed step, rollback) stay reachable:
+    # $err.Exception.Data['Details'].
+    if ($null -ne $details) { $record.Exception.Data['Details'] = $details }
+    $record
+}
+
+function New-DdaTransportFailure {
+    # What the protocol helpers return instead of an envelope when the process or pipe failed.
+    # (A returned value, not an exception: caught exceptions would still land in the caller's
+    # -ErrorVariable.)
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Message, [System.Exception] $Exception)
+    [pscustomobject]@{ PSTypeName = 'DdaBridge.TransportFailure'; Message = $Message; Exception = $Exception }
+}
+
+function Test-DdaTransportFailure {
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param([AllowNull()] $Answer)
+    $null -ne $Answer -and $Answer.PSObject.TypeNames -contains 'DdaBridge.TransportFailure'
+}
+
+function Copy-DdaErrorRecord {
+    # An ErrorRecord caught from a private helper, re-issued for the public cmdlet (so that its
+    # FullyQualifiedErrorId ends in the public cmdlet's name, not the helper's).
+    param([Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $Record)
+    $id = ($Record.FullyQualifiedErrorId -split ',')[0]
+    $copy = [System.Management.Automation.ErrorRecord]::new($Record.Exception, $id, $Record.CategoryInfo.Category, $Record.TargetObject)
+    if ($Record.ErrorDetails) { $copy.ErrorDetails = $Record.ErrorDetails }
+    $copy
+}

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: MIT
+#
+# The engine's JSON Lines protocol, shared by the serve session and the one-shot fallback: one
+# request line out ({"id","command","args"}, '\n'-terminated, BOM-free UTF-8), then answer lines
+# in: progress events ({"id","event":"progress",...}) relayed to Write-Progress, then the envelope
+# ({"id","ok",...}). Requests travel on stdin only: JSON is never put on a command line, because
+# native argument quoting differs between PowerShell versions (PowerShell/PowerShell#1995, #15143).
+
+# Id of the Write-Progress records that relay the engine's progress events.
+$script:DdaProgressId = 0x0DDA
+
+function Send-DdaEngineRequest {
+    <#
+    .SYNOPSIS
+        Writes one request line to the engine's stdin; returns a DdaBridge.TransportFailure when
+        the pipe is broken, else nothing.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Diagnostics.Process] $Process,
+        [Parameter(Mandatory)] $Id,
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $Arguments
+    )
+    $request = [ordered]@{ id = $Id; command = $Command; args = $Arguments }
+    $json = ConvertTo-Json -InputObject $request -Depth 20 -Compress
+    Write-Debug "DdaBridge -> $json"
+    if ($Process.HasExited) {
+        return New-DdaTransportFailure "The DdaBridge engine (PID $($Process.Id)) has exited with code $($Process.ExitCode)."
+    }
+    $write = $Process.StandardInput.WriteAsync($json + "`n")
+    Wait-DdaTask $write
+    if (-not $write.IsFaulted) {
+        $write = $Process.StandardInput.FlushAsync()
+        Wait-DdaTask $write
+    }
+    if ($write.IsFaulted) {
+        return New-DdaTransportFailure "Cannot send the request to the DdaBridge engine (PID $($Process.Id)): $($write.Exception.GetBaseException().Message)" $write.Exception
+    }
+}
+
+function Write-DdaProgressEvent {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Event, [string] $Command)
+    $activity = if ($Event.activity) { [string] $Event.activity } else { "DdaBridge $Command" }
+    $progress = @{ Id = $script:DdaProgressId; Activity = $activity }
+    if ($Event.status) { $progress.Status = [string] $Event.status }
+    $percent = $Event.percent -as [int]
+    if ($null -ne $Event.percent -and $null -ne $percent -and $percent -ge 0) {
+        $progress.PercentComplete = [Math]::Min(100, $percent)
+    }
+    Write-Progress @progress
+}
+
+function Read-DdaEngineAnswer {
+    <#
+    .SYNOPSIS
+        Reads the engine's stdout up to the envelope that answers request $Id and returns it.
+    .DESCRIPTION
+        Progress events for $Id go to Write-Progress; lines that are not JSON objects, or that
+        belong to another id, are skipped (the contract keeps stdout for JSON; tolerate rather
+        than hang). Returns a DdaBridge.TransportFailure when the pipe breaks or closes first.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Diagnostics.Process] $Process,
+        [Parameter(Mandatory)] $Id,
+        [Parameter(Mandatory)] [string] $Command
+    )
+    $progressShown = $false
+    try {
+        while ($true) {
+            $read = $Process.StandardOutput.ReadLineAsync()
+            Wait-DdaTask $read
+            if ($read.IsFaulted) {
+                return New-DdaTransportFailure "Cannot read from the DdaBridge engine (PID $($Process.Id)): $($read.Exception.GetBaseException().Message)" $read.Exception
+            }
+            $line = $read.Result
+            if ($null -eq $line) {
+                [void] $Process.WaitForExit(2000)
+                $code = if ($Process.HasExited) { $Process.ExitCode } else { 'unknown' }
+                return New-DdaTransportFailure "The DdaBridge engine (PID $($Process.Id)) closed its output (exit code $code)."
+            }
+            if ([string]::IsNullOrWhiteSpace($line)) { continue }
+            Write-Debug "DdaBridge <- $line"
+            $message = $null
+            if ($line.TrimStart().StartsWith('{')) {
+                try { $message = ConvertFrom-DdaJson -Json $line } catch { $message = $null }
+            }
+            if ($message -isnot [System.Management.Automation.PSCustomObject]) {
+                Write-Verbose "DdaBridge: ignoring a line from the engine that is not a JSON object: $line"
+                continue
+            }
+            $names = $message.PSObject.Properties.Name
+            if ($names -contains 'id' -and $null -ne $message.id -and [string] $message.id -ne [string] $Id) {
+                Write-Verbose "DdaBridge: ignoring a line for request $($message.id) (waiting for $Id)."
+                continue
+            }
+            if ($names -contains 'event') {
+                if ($message.event -eq 'progress') {
+                    Write-DdaProgressEvent -Event $message -Command $Command
+                    $progressShown = $true
+                } else {
+                    Write-Verbose "DdaBridge: engine event '$($message.event)': $line"
+                }
+                continue
+            }
+            if ($names -contains 'ok') { return $message }
+            Write-Verbose "DdaBridge: ignoring an unexpected line from the engine: $line"
+        }
+    } finally {
+        if ($progressShown) { Write-Progress -Id $script:DdaProgressId -Activity "DdaBridge $Command" -Completed }
+    }
+}
