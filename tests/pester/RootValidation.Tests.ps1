@@ -9,6 +9,8 @@ BeforeDiscovery {
     # Mandatory parameters other than -Root, per cmdlet.
     $extra = @{
         'Export-DdaHostImage'     = @{ Path = 'never-written.tar.gz' }
+        'Export-DdaReport'        = @{ Path = 'never-written.html' }
+        'Invoke-DdaSurvey'        = @{ HostName = 'never-contacted.invalid' }
         'Invoke-DdaEngineRequest' = @{ Command = 'version' }
         'Get-PnpDeviceProperty'   = @{ InstanceId = 'PCI\VEN_1B36&DEV_0010' }
         'Disable-PnpDevice'       = @{ InstanceId = 'PCI\VEN_1B36&DEV_0010' }
@@ -41,13 +43,15 @@ AfterAll {
 Describe '-Root validation' {
     It 'covers every cmdlet of both modules that has -Root' {
         $names = @($Cases | ForEach-Object { $_.Name } | Select-Object -Unique)
-        $names.Count | Should -Be 20
+        $names.Count | Should -Be 22
     }
 
     It '<Name> -Root <Shown> is a parameter-validation error' -ForEach $Cases {
         $parameters = @{ Root = $Value } + $Extra
-        { & $Name @parameters -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId "ParameterArgumentValidationError,$Name"
-        try { & $Name @parameters -Confirm:$false -ErrorAction Stop } catch { $caught = $_ }
+        # State changes are asked not to prompt; read cmdlets have no -Confirm.
+        if ((Get-Command $Name).Parameters.ContainsKey('Confirm')) { $parameters.Confirm = $false }
+        { & $Name @parameters -ErrorAction Stop } | Should -Throw -ErrorId "ParameterArgumentValidationError,$Name"
+        try { & $Name @parameters -ErrorAction Stop } catch { $caught = $_ }
         $caught.Exception.Message | Should -Match '-Root is empty'
     }
 

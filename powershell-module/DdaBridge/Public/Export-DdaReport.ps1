@@ -88,7 +88,7 @@ function Export-DdaReport {
         [Parameter(ValueFromPipeline)]
         [object] $InputObject,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
         [switch] $Force

@@ -141,7 +141,7 @@ function Invoke-DdaSurvey {
         [ValidateRange(1, 1024)]
         [int] $ThrottleLimit = 32,
 
-        [ValidateNotNullOrEmpty()]
+        [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root
     )
 
