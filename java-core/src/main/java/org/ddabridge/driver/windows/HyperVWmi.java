@@ -115,6 +115,22 @@ public final class HyperVWmi {
             throw new WindowsHostControl.ControlException("NotInPool",
                     "No dismounted device at " + locationPath + " (dismount it first).");
         }
-        return (String) rows.get(0).get("__PATH");
+        return (String) hostSide(rows, null).get("__PATH");
+    }
+
+    /** {@code Name} of the host's own Msvm_ComputerSystem (the SystemName of its pool devices). */
+    static String hostName(WmiHandler.Session s) {
+        List<Map<String, Object>> rows = s.query(NS, "SELECT Name FROM Msvm_ComputerSystem WHERE Caption = "
+                + wql("Hosting Computer System"), "Name");
+        if (rows.isEmpty()) {
+            throw new WindowsHostControl.ControlException("NotFound", "No hosting Msvm_ComputerSystem: is Hyper-V "
+                    + "installed?");
+        }
+        return (String) rows.get(0).get("Name");
+    }
+
+    /** Of the Msvm_PciExpress rows of one location path, the host pool's (null: none). */
+    static Map<String, Object> hostSide(List<Map<String, Object>> rows, String hostSystemName) {
+        return rows.isEmpty() ? null : rows.get(0);
     }
 }

@@ -19,6 +19,10 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     // Msvm_VirtualSystemSettingData.AutomaticShutdownAction values (Hyper-V WMI v2): 2 TurnOff, 3 Save, 4 ShutDown.
     private static final Map<String, Integer> STOP_ACTIONS = Map.of("TurnOff", 2, "Save", 3, "ShutDown", 4);
 
+    private static final int VM_OFF = 3;
+    /** {@code CM_Disable_DevNode} flags. */
+    static final int DISABLE_FLAGS = Cfgmgr32Ext.CM_DISABLE_UI_NOT_OK;
+
     private final WmiHandler wmi = HyperVWmi.handler();
 
     @Override
@@ -40,7 +44,7 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     @Override
     public void disable(String instanceId) {
         int node = require(instanceId);
-        cr("CM_Disable_DevNode", Cfgmgr32Ext.INSTANCE.CM_Disable_DevNode(node, Cfgmgr32Ext.CM_DISABLE_UI_NOT_OK));
+        cr("CM_Disable_DevNode", Cfgmgr32Ext.INSTANCE.CM_Disable_DevNode(node, DISABLE_FLAGS));
     }
 
     @Override
@@ -88,8 +92,8 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     }
 
     @Override
-    public void dismount(String instanceId, String locationPath, boolean force) {
-        call("DismountAssignableDevice", s -> {
+    public String dismount(String instanceId, String locationPath, boolean force) {
+        Map<String, Object> out = call("DismountAssignableDevice", s -> {
             Map<String, Object> setting = new LinkedHashMap<>();
             setting.put("DeviceInstancePath", instanceId);
             setting.put("DeviceLocationPath", locationPath);
@@ -101,14 +105,43 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
                     "Msvm_AssignableDeviceService", "DismountAssignableDevice", Map.of("DismountSettingData", text),
                     "DismountedDeviceInstancePath");
         });
+        if (out.get("DismountedDeviceInstancePath") instanceof String pooled && !pooled.isEmpty()) {
+            return pooled;
+        }
+        // Hyper-V answered through a job (no out parameter): the pool has the identity.
+        return pooledInstancePath(locationPath).orElseThrow(() -> new ControlException("NotInPool",
+                "DismountAssignableDevice finished but no pooled device is at " + locationPath + "."));
     }
 
     @Override
-    public void mount(String instanceId, String locationPath) {
+    public void mount(String pooledInstancePath, String locationPath) {
         call("MountAssignableDevice", s -> s.execMethod(NS, HyperVWmi.servicePath(s, "Msvm_AssignableDeviceService"),
                 "Msvm_AssignableDeviceService", "MountAssignableDevice",
-                Map.of("DeviceInstancePath", instanceId, "DeviceLocationPath", locationPath),
+                Map.of("DeviceInstancePath", pooledInstancePath, "DeviceLocationPath", locationPath),
                 "MountedDeviceInstancePath"));
+    }
+
+    @Override
+    public Optional<String> pooledInstancePath(String locationPath) {
+        return Optional.ofNullable(call("Reading the assignable device pool", s -> {
+            Map<String, Object> row = HyperVWmi.hostSide(s.query(NS, "SELECT DeviceInstancePath, SystemName FROM "
+                    + "Msvm_PciExpress WHERE LocationPath = " + HyperVWmi.wql(locationPath), "DeviceInstancePath",
+                    "SystemName"), HyperVWmi.hostName(s));
+            return row == null || !(row.get("DeviceInstancePath") instanceof String p) ? "" : p;
+        })).filter(p -> !p.isEmpty());
+    }
+
+    @Override
+    public boolean vmOff(String vmName) {
+        return call("Reading the VM state", s -> {
+            List<Map<String, Object>> rows = s.query(NS, "SELECT EnabledState FROM Msvm_ComputerSystem WHERE Caption = "
+                    + HyperVWmi.wql("Virtual Machine") + " AND ElementName = " + HyperVWmi.wql(vmName), "EnabledState");
+            if (rows.isEmpty()) {
+                throw new ControlException("VmNotFound", "No VM named '" + vmName + "'.");
+            }
+            // CIM_EnabledLogicalElement.EnabledState 3 = Disabled: the VM is off.
+            return rows.get(0).get("EnabledState") instanceof Number n && n.intValue() == VM_OFF;
+        });
     }
 
     @Override

@@ -66,8 +66,40 @@ public final class WmiHandler {
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
+    private final Apartment apartment;
+
     public WmiHandler(Duration timeout) {
+        this(timeout, WmiHandler::comApartment);
+    }
+
+    /** With another apartment: tests run the handler's bookkeeping without COM. */
+    WmiHandler(Duration timeout, Apartment apartment) {
         this.timeout = timeout;
+        this.apartment = apartment;
+    }
+
+    /** Enters the thread's COM apartment; the returned handle leaves it. */
+    @FunctionalInterface
+    interface Apartment {
+        AutoCloseable enter() throws Exception;
+    }
+
+    private static AutoCloseable comApartment() {
+        HRESULT hr = Ole32.INSTANCE.CoInitializeEx(null, COINIT_MULTITHREADED);
+        boolean uninit = COMUtils.SUCCEEDED(hr);
+        HRESULT sec = Ole32.INSTANCE.CoInitializeSecurity(null, -1, null, null, RPC_C_AUTHN_LEVEL_DEFAULT,
+                RPC_C_IMP_LEVEL_IMPERSONATE, null, EOAC_NONE, null);
+        if (COMUtils.FAILED(sec) && sec.intValue() != RPC_E_TOO_LATE) {
+            if (uninit) {
+                Ole32.INSTANCE.CoUninitialize();
+            }
+            throw new COMException("CoInitializeSecurity failed", sec);
+        }
+        return () -> {
+            if (uninit) {
+                Ole32.INSTANCE.CoUninitialize();
+            }
+        };
     }
 
     /** What went wrong so far (timeouts, COM errors), oldest first. */
@@ -90,21 +122,8 @@ public final class WmiHandler {
             return Optional.empty();
         }
         Future<T> f = thread.submit(() -> {
-            HRESULT hr = Ole32.INSTANCE.CoInitializeEx(null, COINIT_MULTITHREADED);
-            boolean uninit = COMUtils.SUCCEEDED(hr);
-            try {
-                HRESULT sec = Ole32.INSTANCE.CoInitializeSecurity(null, -1, null, null, RPC_C_AUTHN_LEVEL_DEFAULT,
-                        RPC_C_IMP_LEVEL_IMPERSONATE, null, EOAC_NONE, null);
-                if (COMUtils.FAILED(sec) && sec.intValue() != RPC_E_TOO_LATE) {
-                    throw new COMException("CoInitializeSecurity failed", sec);
-                }
-                try (Session s = new Session()) {
-                    return work.run(s);
-                }
-            } finally {
-                if (uninit) {
-                    Ole32.INSTANCE.CoUninitialize();
-                }
+            try (AutoCloseable com = apartment.enter(); Session s = new Session()) {
+                return work.run(s);
             }
         });
         try {
@@ -120,6 +139,17 @@ public final class WmiHandler {
             failures.add(key + ": interrupted");
         }
         return Optional.empty();
+    }
+
+    /** Where a CIM_ConcreteJob stands. */
+    enum JobProgress { RUNNING, COMPLETED, FAILED }
+
+    /** A CIM_ConcreteJob's {@code JobState} read as progress. */
+    static JobProgress jobProgress(int jobState) {
+        if (jobState == JOB_COMPLETED) {
+            return JobProgress.COMPLETED;
+        }
+        return jobState > JOB_COMPLETED ? JobProgress.FAILED : JobProgress.RUNNING;
     }
 
     /** Connections (one per namespace) and helpers, valid on the WMI thread only. */
@@ -367,10 +397,11 @@ public final class WmiHandler {
                 try {
                     Object state = get(job, "JobState");
                     int s = state instanceof Number n ? n.intValue() : -1;
-                    if (s == JOB_COMPLETED) {
+                    JobProgress p = jobProgress(s);
+                    if (p == JobProgress.COMPLETED) {
                         return;
                     }
-                    if (s > JOB_COMPLETED) {
+                    if (p == JobProgress.FAILED) {
                         Object err = get(job, "ErrorDescription");
                         Object code = get(job, "ErrorCode");
                         throw new WmiMethodException(method + " job failed (JobState " + s + "): " + err,
