@@ -110,12 +110,17 @@ public final class HyperVWmi {
     /** {@code __PATH} of the pool's Msvm_PciExpress for a location path. */
     static String pciExpressPath(WmiHandler.Session s, String locationPath) {
         List<Map<String, Object>> rows = s.query(NS, "SELECT * FROM Msvm_PciExpress WHERE LocationPath = "
-                + wql(locationPath));
+                + wql(locationPath), "SystemName");
         if (rows.isEmpty()) {
             throw new WindowsHostControl.ControlException("NotInPool",
                     "No dismounted device at " + locationPath + " (dismount it first).");
         }
-        return (String) hostSide(rows, null).get("__PATH");
+        Map<String, Object> host = hostSide(rows, hostName(s));
+        if (host == null) {
+            throw new WindowsHostControl.ControlException("NotInPool",
+                    "No dismounted device at " + locationPath + " in the host's pool (dismount it first).");
+        }
+        return (String) host.get("__PATH");
     }
 
     /** {@code Name} of the host's own Msvm_ComputerSystem (the SystemName of its pool devices). */
@@ -131,6 +136,14 @@ public final class HyperVWmi {
 
     /** Of the Msvm_PciExpress rows of one location path, the host pool's (null: none). */
     static Map<String, Object> hostSide(List<Map<String, Object>> rows, String hostSystemName) {
-        return rows.isEmpty() ? null : rows.get(0);
+        // An assigned device has two instances: the host's (SystemName = the host's Msvm_ComputerSystem.Name,
+        // its computer name, compared like Windows compares computer names: ignoring case) and the VM's
+        // (SystemName = the VM's GUID). Row order is not documented, so the side is chosen by name.
+        for (Map<String, Object> row : rows) {
+            if (row.get("SystemName") instanceof String n && n.equalsIgnoreCase(hostSystemName)) {
+                return row;
+            }
+        }
+        return null;
     }
 }

@@ -20,8 +20,11 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     private static final Map<String, Integer> STOP_ACTIONS = Map.of("TurnOff", 2, "Save", 3, "ShutDown", 4);
 
     private static final int VM_OFF = 3;
-    /** {@code CM_Disable_DevNode} flags. */
-    static final int DISABLE_FLAGS = Cfgmgr32Ext.CM_DISABLE_UI_NOT_OK;
+    /**
+     * {@code CM_Disable_DevNode} flags: no UI, and persistent like Disable-PnpDevice (without
+     * CM_DISABLE_PERSIST the node comes back enabled at the next boot, under a dismounted device's feet).
+     */
+    static final int DISABLE_FLAGS = Cfgmgr32Ext.CM_DISABLE_UI_NOT_OK | Cfgmgr32Ext.CM_DISABLE_PERSIST;
 
     private final WmiHandler wmi = HyperVWmi.handler();
 
@@ -221,20 +224,12 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
             } finally {
                 v.Release();
             }
-            Map<String, String> locationByPath = new LinkedHashMap<>();
-            for (Map<String, Object> row : s.query(NS, "SELECT LocationPath FROM Msvm_PciExpress", "LocationPath")) {
-                locationByPath.put(String.valueOf(row.get("__PATH")).toUpperCase(), String.valueOf(row.get("LocationPath")));
-            }
             List<String> out = new ArrayList<>();
             for (Map<String, Object> row : s.query(NS, "ASSOCIATORS OF {" + vssdPath
                     + "} WHERE ResultClass = Msvm_PciExpressSettingData", "HostResource")) {
-                if (row.get("HostResource") instanceof List<?> l) {
-                    for (Object hr : l) {
-                        String loc = locationByPath.get(String.valueOf(hr).toUpperCase());
-                        if (loc != null) {
-                            out.add(loc);
-                        }
-                    }
+                String loc = hostResourceLocation(s, row);
+                if (loc != null) {
+                    out.add(loc);
                 }
             }
             return out;
@@ -274,7 +269,6 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     @Override
     public void removeFromVm(String vmName, String locationPath) {
         call("RemoveResourceSettings", s -> {
-            String pci = HyperVWmi.pciExpressPath(s, locationPath).toUpperCase();
             WbemComExt.ClassObject v = HyperVWmi.vssd(s, vmName);
             String vssdPath;
             try {
@@ -285,8 +279,7 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
             String settingPath = null;
             for (Map<String, Object> row : s.query(NS, "ASSOCIATORS OF {" + vssdPath
                     + "} WHERE ResultClass = Msvm_PciExpressSettingData", "HostResource")) {
-                if (row.get("HostResource") instanceof List<?> l
-                        && l.stream().anyMatch(x -> String.valueOf(x).toUpperCase().equals(pci))) {
+                if (locationPath.equals(hostResourceLocation(s, row))) {
                     settingPath = (String) row.get("__PATH");
                 }
             }
@@ -297,6 +290,21 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
                     "Msvm_VirtualSystemManagementService", "RemoveResourceSettings",
                     Map.of("ResourceSettings", new String[] {settingPath}));
         });
+    }
+
+    /**
+     * The location path of the device a Msvm_PciExpressSettingData row's HostResource names, read from the
+     * object itself: WMI object paths are not promised to be spelled alike, so they are never compared.
+     */
+    private static String hostResourceLocation(WmiHandler.Session s, Map<String, Object> row) {
+        if (row.get("HostResource") instanceof List<?> l) {
+            for (Object hr : l) {
+                if (hr instanceof String path && s.property(NS, path, "LocationPath") instanceof String loc) {
+                    return loc;
+                }
+            }
+        }
+        return null;
     }
 
     @Override

@@ -84,15 +84,6 @@ class WindowsAssignmentTest {
     }
 
     @Test
-    void lowMmioBelowTheDocumentedMinimumIsRaisedToIt() {
-        SimulatedWindowsHostControl h = host();
-        WindowsAssignment.Request small = new WindowsAssignment.Request("win11", ID, LOC, false, 16L << 20, 0, false);
-        WindowsAssignment.Outcome o = new WindowsAssignment(h).assign(small, true);
-        // The VM already has 128 MB (the documented minimum of LowMmioGapSize): nothing to raise.
-        assertTrue(!o.plan().get(2).detail().contains("LowMemoryMappedIoSpace"), o.plan().get(2).detail());
-    }
-
-    @Test
     void lowMmioAboveTheDocumentedMaximumIsRefused() {
         SimulatedWindowsHostControl h = host();
         // LowMmioGapSize is documented up to 3584 MB; a device needing more below 4 GiB cannot be given.
