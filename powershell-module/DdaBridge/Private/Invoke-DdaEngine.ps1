@@ -37,6 +37,8 @@ $script:DdaServeWorked = $false
 $script:DdaProgressId = 0x0DDA
 
 $script:DdaUtf8 = [System.Text.UTF8Encoding]::new($false)
+# $IsWindows does not exist in Windows PowerShell 5.1 (and reading it there fails under StrictMode).
+$script:DdaOnWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
 
 function New-DdaErrorRecord {
     <#
@@ -96,7 +98,7 @@ function Resolve-DdaEngineLaunch {
     [CmdletBinding()]
     param()
 
-    $exeName = if ($IsWindows) { 'java.exe' } else { 'java' }
+    $exeName = if ($script:DdaOnWindows) { 'java.exe' } else { 'java' }
     $java = $null
     if ($env:DDABRIDGE_JAVA) {
         $java = $env:DDABRIDGE_JAVA
@@ -163,18 +165,71 @@ function New-DdaProcessStartInfo {
         [Parameter(Mandatory)] [string[]] $EngineArguments
     )
     $psi = [System.Diagnostics.ProcessStartInfo]::new($Launch.Java)
-    foreach ($a in $Launch.JvmArgs) { $psi.ArgumentList.Add($a) }
-    foreach ($a in $EngineArguments) { $psi.ArgumentList.Add($a) }
+    $all = [string[]] (@($Launch.JvmArgs) + @($EngineArguments))
+    if ($psi.PSObject.Properties['ArgumentList']) {
+        foreach ($a in $all) { $psi.ArgumentList.Add($a) }
+    } else {
+        # .NET Framework (Windows PowerShell 5.1) has only the one command-line string.
+        $psi.Arguments = Join-DdaProcessArgument -Argument $all
+    }
     $psi.UseShellExecute = $false
     $psi.CreateNoWindow = $true
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
-    $psi.StandardInputEncoding = $script:DdaUtf8
+    # StandardInputEncoding is .NET Core 2.1+ only; requests are ASCII JSON anyway (ConvertTo-DdaRequestJson).
+    if ($psi.PSObject.Properties['StandardInputEncoding']) { $psi.StandardInputEncoding = $script:DdaUtf8 }
     $psi.StandardOutputEncoding = $script:DdaUtf8
     $psi.StandardErrorEncoding = $script:DdaUtf8
     $psi.WorkingDirectory = $Launch.JarDir
     $psi
+}
+
+function Join-DdaProcessArgument {
+    # One command line from separate arguments, quoted so that the Microsoft C runtime (and .NET's
+    # ProcessStartInfo.Arguments parser) splits it back into exactly these arguments: a quote is written
+    # as \", backslashes are doubled only where a quote follows them.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([AllowEmptyString()] [AllowEmptyCollection()] [string[]] $Argument)
+    $parts = foreach ($a in $Argument) {
+        if ($a.Length -gt 0 -and $a -notmatch '[\s"]') { $a; continue }
+        $b = [System.Text.StringBuilder]::new('"')
+        $slashes = 0
+        foreach ($c in $a.ToCharArray()) {
+            if ($c -eq '\') { $slashes++; continue }
+            if ($c -eq '"') {
+                [void] $b.Append([char] '\', 2 * $slashes + 1).Append('"')
+            } else {
+                if ($slashes) { [void] $b.Append([char] '\', $slashes) }
+                [void] $b.Append($c)
+            }
+            $slashes = 0
+        }
+        # Backslashes before the closing quote are doubled so it stays a quote.
+        [void] $b.Append([char] '\', 2 * $slashes).Append('"')
+        $b.ToString()
+    }
+    @($parts) -join ' '
+}
+
+function Get-DdaProcessArgumentText {
+    # The start info's arguments, for verbose messages (ArgumentList on .NET Core, Arguments on .NET Framework).
+    param([System.Diagnostics.ProcessStartInfo] $StartInfo)
+    if ($StartInfo.PSObject.Properties['ArgumentList'] -and $StartInfo.ArgumentList.Count) {
+        return ($StartInfo.ArgumentList -join ' ')
+    }
+    $StartInfo.Arguments
+}
+
+function ConvertTo-DdaRequestJson {
+    # One request as compact JSON in ASCII: every non-ASCII UTF-16 unit written as \uXXXX, so the line
+    # means the same whatever encoding the engine's stdin writer uses (.NET Framework cannot set it).
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Request)
+    $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
+    [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int] [char] $m.Value })
 }
 
 function Get-DdaLogTail {
@@ -209,7 +264,10 @@ function Stop-DdaEngine {
         if (-not $serve.Process.HasExited) {
             try { $serve.Process.StandardInput.Close() } catch { Write-Verbose "DdaBridge: closing engine stdin: $_" }
             if (-not $serve.Process.WaitForExit(2000)) {
-                try { $serve.Process.Kill($true) } catch { Write-Verbose "DdaBridge: killing engine: $_" }
+                # Kill(bool) (the whole tree) is .NET Core 3.0+; .NET Framework has Kill() only.
+                try { $serve.Process.Kill($true) } catch [System.Management.Automation.MethodException] {
+                    try { $serve.Process.Kill() } catch { Write-Verbose "DdaBridge: killing engine: $_" }
+                } catch { Write-Verbose "DdaBridge: killing engine: $_" }
                 [void] $serve.Process.WaitForExit(2000)
             }
         }
@@ -236,7 +294,7 @@ function Start-DdaEngine {
     $psi = New-DdaProcessStartInfo -Launch $Launch -EngineArguments @('serve')
     $process = [System.Diagnostics.Process]::new()
     $process.StartInfo = $psi
-    Write-Verbose "DdaBridge: starting engine: $($Launch.Java) $($psi.ArgumentList -join ' ')"
+    Write-Verbose "DdaBridge: starting engine: $($Launch.Java) $(Get-DdaProcessArgumentText $psi)"
     [void] $process.Start()
 
     # Logs of sessions that ended without removing the module (the file name holds the PID of
@@ -346,7 +404,7 @@ function Invoke-DdaEngineServe {
     $id = $Serve.NextId
     $Serve.NextId++
     $request = [ordered]@{ id = $id; command = $Command; args = $Arguments }
-    $json = ConvertTo-Json -InputObject $request -Depth 20 -Compress
+    $json = ConvertTo-DdaRequestJson -Request $request
     Write-Debug "DdaBridge -> $json"
 
     $completed = $false
@@ -483,7 +541,7 @@ function Invoke-DdaEngineOnce {
     )
     $engineArgs = ConvertTo-DdaCommandLine -Command $Command -Arguments $Arguments
     $psi = New-DdaProcessStartInfo -Launch $Launch -EngineArguments $engineArgs
-    Write-Verbose "DdaBridge: one-shot engine call: $($Launch.Java) $($psi.ArgumentList -join ' ')"
+    Write-Verbose "DdaBridge: one-shot engine call: $($Launch.Java) $(Get-DdaProcessArgumentText $psi)"
     $process = [System.Diagnostics.Process]::new()
     $process.StartInfo = $psi
     $stderr = [System.IO.MemoryStream]::new()
@@ -501,7 +559,7 @@ function Invoke-DdaEngineOnce {
         $exitCode = $process.ExitCode
     } finally {
         # Reached early only when interrupted (Ctrl+C): do not leave the engine running.
-        if ($started -and -not $process.HasExited) { try { $process.Kill($true) } catch { Write-Debug "DdaBridge: kill: $_" } }
+        if ($started -and -not $process.HasExited) { try { $process.Kill($true) } catch [System.Management.Automation.MethodException] { $process.Kill() } catch { Write-Debug "DdaBridge: kill: $_" } }
         $process.Dispose()
         $stderr.Dispose()
     }
