@@ -17,8 +17,12 @@ BeforeAll {
         } else {
             [System.Management.Automation.Language.Parser]::ParseInput($Text, [ref] $tokens, [ref] $errors)
         }
-        if ($errors) { throw "parse errors in $(if ($Path) { $Path } else { 'snippet' }): $($errors -join '; ')" }
         $where = if ($Path) { $Path } else { 'snippet' }
+        # Windows PowerShell 5.1's parser cannot parse PowerShell 7 syntax at all: a parse error is a finding.
+        if ($errors) {
+            foreach ($e in $errors) { '{0}:{1}: parse error: {2}' -f $where, $e.Extent.StartLineNumber, $e.Message }
+            return
+        }
         $found = $ast.FindAll({
                 param($n)
                 $t = $n.GetType().Name
@@ -70,7 +74,14 @@ Describe 'Windows PowerShell 5.1 syntax' {
         @{ Name = 'clean block'; Code = 'function f { process { 1 } clean { 2 } }' }
     ) {
         param($Name, $Code)
-        @(Find-DdaPs7Syntax -Text $Code).Count | Should -Be 1 -Because $Name
+        $found = @(Find-DdaPs7Syntax -Text $Code)
+        if ($PSVersionTable.PSEdition -eq 'Desktop') {
+            # 5.1 reports the construct as one or more parse errors.
+            $found.Count | Should -BeGreaterThan 0 -Because $Name
+        } else {
+            $found.Count | Should -Be 1 -Because $Name
+            $found[0] | Should -Not -Match 'parse error'
+        }
     }
 
     It 'the walk accepts what Windows PowerShell 5.1 has' {
@@ -121,7 +132,9 @@ Describe '.NET Framework process and JSON handling' {
         Import-DdaTestModule
     }
 
-    It 'quotes arguments the way the MS C runtime splits them (ProcessStartInfo.Arguments on .NET Framework)' {
+    # Needs coreutils' printf: always there on Linux (a missing one fails); Windows has none (skipped, and
+    # counted as skipped, there).
+    It 'quotes arguments the way the MS C runtime splits them (ProcessStartInfo.Arguments on .NET Framework)' -Skip:([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT) {
         $printf = (Get-Command printf -CommandType Application -ErrorAction Ignore | Select-Object -First 1)
         if (-not $printf) { throw 'printf (coreutils) is needed for this test' }
         $args = @('plain', 'two words', '', 'quote"inside', 'back\slash', 'trailing\', 'both \"x\" ', 'C:\Program Files\x\')
