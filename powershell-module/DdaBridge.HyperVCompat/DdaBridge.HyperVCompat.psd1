@@ -8,8 +8,8 @@
     # Needs DdaBridge (its public commands only); the .psm1 imports it from the sibling folder or
     # PSModulePath, so no RequiredModules (which could not find the sibling).
     Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice and Get-/Dismount-/Mount-VMHostAssignableDevice backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
-    PowerShellVersion    = '7.2'
-    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
         'Disable-PnpDevice'
         'Dismount-VMHostAssignableDevice'

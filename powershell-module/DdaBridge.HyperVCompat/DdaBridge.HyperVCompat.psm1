@@ -14,7 +14,8 @@
 
 Set-StrictMode -Version 1
 
-if ($IsWindows) {
+# Windows PowerShell 5.1 runs only on Windows and has no $IsWindows (reading it fails under StrictMode).
+if ([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT) {
     throw [System.PlatformNotSupportedException]::new(
         'DdaBridge.HyperVCompat is for Linux hosts: on Windows use the PnpDevice and Hyper-V modules themselves.')
 }

@@ -6,8 +6,8 @@
     CompanyName          = 'DdaBridge'
     Copyright            = '(c) DdaBridge contributors. MIT License.'
     Description          = 'PCIe device pass-through readiness (Hyper-V DDA and Linux VFIO): a typed PowerShell front end for the DdaBridge Java engine.'
-    PowerShellVersion    = '7.2'
-    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
 
     # Explicit lists, no wildcards: each new Public/<Name>.ps1 adds its name here.
     FunctionsToExport    = @(

@@ -15,8 +15,8 @@ Describe 'DdaBridge module' {
         $manifest = Test-ModuleManifest -Path $script:ManifestPath -ErrorAction Stop
         $manifest | Should -Not -BeNullOrEmpty
         $manifest.Name | Should -Be 'DdaBridge'
-        $manifest.PowerShellVersion | Should -Be ([version] '7.2')
-        $manifest.CompatiblePSEditions | Should -Be @('Core')
+        $manifest.PowerShellVersion | Should -Be ([version] '5.1')
+        @($manifest.CompatiblePSEditions | Sort-Object) | Should -Be @('Core', 'Desktop')
     }
 
     It 'exports exactly the public functions listed in the manifest' {

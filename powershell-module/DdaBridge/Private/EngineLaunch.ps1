@@ -5,6 +5,8 @@
 # one-shot fallback) start the engine here, with the same JVM flags and the same `serve` command.
 
 $script:DdaUtf8 = [System.Text.UTF8Encoding]::new($false)
+# $IsWindows does not exist in Windows PowerShell 5.1 (and reading it there fails under StrictMode).
+$script:DdaOnWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
 
 function Resolve-DdaEngineLaunch {
     <#
@@ -19,7 +21,7 @@ function Resolve-DdaEngineLaunch {
     [CmdletBinding()]
     param()
 
-    $exeName = if ($IsWindows) { 'java.exe' } else { 'java' }
+    $exeName = if ($script:DdaOnWindows) { 'java.exe' } else { 'java' }
     $java = $null
     if ($env:DDABRIDGE_JAVA) {
         $java = $env:DDABRIDGE_JAVA
@@ -94,20 +96,26 @@ function Start-DdaEngineProcess {
     param([Parameter(Mandatory)] $Launch)
 
     $psi = [System.Diagnostics.ProcessStartInfo]::new($Launch.Java)
-    foreach ($a in $Launch.JvmArgs) { $psi.ArgumentList.Add($a) }
-    $psi.ArgumentList.Add('serve')
+    $all = [string[]] (@($Launch.JvmArgs) + @('serve'))
+    if ($psi.PSObject.Properties['ArgumentList']) {
+        foreach ($a in $all) { $psi.ArgumentList.Add($a) }
+    } else {
+        # .NET Framework (Windows PowerShell 5.1) has only the one command-line string.
+        $psi.Arguments = Join-DdaProcessArgument -Argument $all
+    }
     $psi.UseShellExecute = $false
     $psi.CreateNoWindow = $true
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
-    $psi.StandardInputEncoding = $script:DdaUtf8
+    # StandardInputEncoding is .NET Core 2.1+ only; requests are ASCII JSON anyway (ConvertTo-DdaRequestJson).
+    if ($psi.PSObject.Properties['StandardInputEncoding']) { $psi.StandardInputEncoding = $script:DdaUtf8 }
     $psi.StandardOutputEncoding = $script:DdaUtf8
     $psi.StandardErrorEncoding = $script:DdaUtf8
     $psi.WorkingDirectory = $Launch.JarDir
     $process = [System.Diagnostics.Process]::new()
     $process.StartInfo = $psi
-    Write-Verbose "DdaBridge: starting engine: $($Launch.Java) $($psi.ArgumentList -join ' ')"
+    Write-Verbose "DdaBridge: starting engine: $($Launch.Java) $(Get-DdaProcessArgumentText $psi)"
     [void] $process.Start()
     $process
 }
@@ -144,4 +152,41 @@ function Get-DdaLogTail {
         } finally { $fs.Dispose() }
         Get-DdaLogText -Text $text -Lines $Lines
     } catch { '' }
+}
+
+function Join-DdaProcessArgument {
+    # One command line from separate arguments, quoted so that the Microsoft C runtime (and .NET's
+    # ProcessStartInfo.Arguments parser) splits it back into exactly these arguments: a quote is written
+    # as \", backslashes are doubled only where a quote follows them.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([AllowEmptyString()] [AllowEmptyCollection()] [string[]] $Argument)
+    $parts = foreach ($a in $Argument) {
+        if ($a.Length -gt 0 -and $a -notmatch '[\s"]') { $a; continue }
+        $b = [System.Text.StringBuilder]::new('"')
+        $slashes = 0
+        foreach ($c in $a.ToCharArray()) {
+            if ($c -eq '\') { $slashes++; continue }
+            if ($c -eq '"') {
+                [void] $b.Append([char] '\', 2 * $slashes + 1).Append('"')
+            } else {
+                if ($slashes) { [void] $b.Append([char] '\', $slashes) }
+                [void] $b.Append($c)
+            }
+            $slashes = 0
+        }
+        # Backslashes before the closing quote are doubled so it stays a quote.
+        [void] $b.Append([char] '\', 2 * $slashes).Append('"')
+        $b.ToString()
+    }
+    @($parts) -join ' '
+}
+
+function Get-DdaProcessArgumentText {
+    # The start info's arguments, for verbose messages (ArgumentList on .NET Core, Arguments on .NET Framework).
+    param([System.Diagnostics.ProcessStartInfo] $StartInfo)
+    if ($StartInfo.PSObject.Properties['ArgumentList'] -and $StartInfo.ArgumentList.Count) {
+        return ($StartInfo.ArgumentList -join ' ')
+    }
+    $StartInfo.Arguments
 }

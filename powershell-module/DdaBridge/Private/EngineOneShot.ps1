@@ -36,7 +36,7 @@ function Invoke-DdaEngineOnce {
     } finally {
         # Reached early when interrupted (Ctrl+C), or when the engine hangs: do not leave it running.
         if ($process) {
-            if (-not $process.HasExited) { try { $process.Kill($true) } catch { Write-Debug "DdaBridge: kill: $_" } }
+            if (-not $process.HasExited) { try { $process.Kill($true) } catch [System.Management.Automation.MethodException] { $process.Kill() } catch { Write-Debug "DdaBridge: kill: $_" } }
             $process.Dispose()
         }
         $errText = Get-DdaLogText -Text ($script:DdaUtf8.GetString($stderr.ToArray())) -Lines 10

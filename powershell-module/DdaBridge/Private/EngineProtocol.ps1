@@ -23,7 +23,7 @@ function Send-DdaEngineRequest {
         [Parameter(Mandatory)] [System.Collections.IDictionary] $Arguments
     )
     $request = [ordered]@{ id = $Id; command = $Command; args = $Arguments }
-    $json = ConvertTo-Json -InputObject $request -Depth 20 -Compress
+    $json = ConvertTo-DdaRequestJson -Request $request
     Write-Debug "DdaBridge -> $json"
     if ($Process.HasExited) {
         return New-DdaTransportFailure "The DdaBridge engine (PID $($Process.Id)) has exited with code $($Process.ExitCode)."
@@ -111,4 +111,14 @@ function Read-DdaEngineAnswer {
     } finally {
         if ($progressShown) { Write-Progress -Id $script:DdaProgressId -Activity "DdaBridge $Command" -Completed }
     }
+}
+
+function ConvertTo-DdaRequestJson {
+    # One request as compact JSON in ASCII: every non-ASCII UTF-16 unit written as \uXXXX, so the line
+    # means the same whatever encoding the engine's stdin writer uses (.NET Framework cannot set it).
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Request)
+    $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
+    [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int] [char] $m.Value })
 }

@@ -68,7 +68,10 @@ function Stop-DdaEngine {
         if (-not $serve.Process.HasExited) {
             try { $serve.Process.StandardInput.Close() } catch { Write-Verbose "DdaBridge: closing engine stdin: $_" }
             if (-not $serve.Process.WaitForExit(2000)) {
-                try { $serve.Process.Kill($true) } catch { Write-Verbose "DdaBridge: killing engine: $_" }
+                # Kill(bool) (the whole tree) is .NET Core 3.0+; .NET Framework has Kill() only.
+                try { $serve.Process.Kill($true) } catch [System.Management.Automation.MethodException] {
+                    try { $serve.Process.Kill() } catch { Write-Verbose "DdaBridge: killing engine: $_" }
+                } catch { Write-Verbose "DdaBridge: killing engine: $_" }
                 [void] $serve.Process.WaitForExit(2000)
             }
         }

@@ -11,9 +11,12 @@ import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;
 import org.ddabridge.driver.windows.WindowsHostControl;
+import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.platform.spi.PlatformBackend;
 import org.ddabridge.survey.DeviceSelector;
+import org.ddabridge.survey.MmioPlan;
+import org.ddabridge.survey.Survey;
 /**
  * The engine's {@code dismount}, {@code mount}, {@code vm-add} and {@code vm-remove} on a Hyper-V host: the
  * same request arguments as on Linux, carried out by {@link WindowsAssignment} (plan, what-if, rollback in
@@ -64,19 +67,35 @@ public final class WindowsActions {
                     + "instanceId).", null);
         }
         boolean whatIf = args.flag("whatIf");
-        List<PciDevice> devices = selector.select(backend.snapshot().devices());
+        HostSnapshot snap = backend.snapshot();
+        List<PciDevice> devices = selector.select(snap.devices());
+        long low = 0;
+        long high = 0;
+        if (vmName != null) {
+            // The devices go to one VM together: its gaps must hold all of them (the survey's MMIO plan).
+            MmioPlan mmio = MmioPlan.of(Survey.ofSnapshot(backend, snap, selector::select));
+            high = mmio.hyperV().highMemoryMappedIoSpace();
+            // The plan rounds up to a power of two; Hyper-V's low gap ends at 3584 MB, so above that the raw
+            // need decides (WindowsAssignment refuses what cannot fit).
+            low = Math.min(mmio.hyperV().lowMemoryMappedIoSpace(),
+                    Math.max(WindowsAssignment.LOW_MMIO_MAX, mmio.belowFourGiB()));
+        }
         WindowsAssignment assignment = new WindowsAssignment(host);
         List<Map<String, Object>> results = new ArrayList<>();
         int i = 0;
         for (PciDevice d : devices) {
             progress.report(activity, i++ * 100 / devices.size(), d.locationPath());
             WindowsAssignment.Request r = new WindowsAssignment.Request(vmName, d.instanceId(), d.locationPath(),
-                    d.classCode().startsWith("03"), 0, 0, args.flag("force"));
+                    d.classCode().startsWith("03"), low, high, args.flag("force"));
             WindowsAssignment.Outcome o;
             try {
                 o = op.apply(assignment, r, whatIf);
             } catch (WindowsHostControl.ControlException e) {
-                throw new EngineException(ErrorId.DeviceNotFound, e.getMessage(), vmName);
+                ErrorId id = switch (e.code()) {
+                    case "VmMustBeOff", "MmioOutOfRange" -> ErrorId.Refused;
+                    default -> ErrorId.DeviceNotFound;
+                };
+                throw new EngineException(id, e.getMessage(), vmName);
             }
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("address", d.address());

@@ -41,7 +41,14 @@ public final class WindowsAssignment {
     public record Outcome(String status, List<Step> plan, List<JournalEntry> journal, String error) {
     }
 
+    /** Hyper-V's documented range of {@code LowMmioGapSize} (Set-VM -LowMemoryMappedIoSpace): 128 MB to 3584 MB. */
+    public static final long LOW_MMIO_MIN = 128L << 20;
+    public static final long LOW_MMIO_MAX = 3584L << 20;
+    private static final long MB = 1L << 20;
+
     private final WindowsHostControl host;
+    // Set by this run's dismount step.
+    private String pooledIdentity;
 
     public WindowsAssignment(WindowsHostControl host) {
         this.host = host;
@@ -60,6 +67,12 @@ public final class WindowsAssignment {
         plan.add(new Step("dismount", r.locationPath(), "DismountAssignableDevice" + (r.force() ? " (force)" : ""),
                 inPool));
         WindowsHostControl.VmSettings want = vmChanges(r, host.vmSettings(r.vmName()));
+        // Hyper-V changes MMIO gaps only while the VM is off: refuse before anything is touched.
+        if (want != null && (want.lowMmioBytes() != null || want.highMmioBytes() != null) && !host.vmOff(r.vmName())) {
+            throw new WindowsHostControl.ControlException("VmMustBeOff", "VM '" + r.vmName() + "' must be off to "
+                    + "change its MMIO gaps (" + describe(want) + "): Stop-VM -Name '" + r.vmName()
+                    + "', then run again.");
+        }
         plan.add(new Step("prepareVm", r.vmName(), describe(want), want == null));
         plan.add(new Step("addToVm", r.vmName(), "AddResourceSettings " + r.locationPath(),
                 host.assigned(r.vmName()).contains(r.locationPath())));
@@ -113,14 +126,24 @@ public final class WindowsAssignment {
     WindowsHostControl.VmSettings vmChanges(Request r, WindowsHostControl.VmSettings now) {
         String stop = "TurnOff".equals(now.automaticStopAction()) ? null : "TurnOff";
         Boolean cache = r.display() && !Boolean.TRUE.equals(now.guestControlledCacheTypes()) ? Boolean.TRUE : null;
-        Long low = r.lowMmio() > 0 && (now.lowMmioBytes() == null || now.lowMmioBytes() < r.lowMmio()) ? r.lowMmio()
-                : null;
-        Long high = r.highMmio() > 0 && (now.highMmioBytes() == null || now.highMmioBytes() < r.highMmio())
-                ? r.highMmio() : null;
+        if (r.lowMmio() > LOW_MMIO_MAX) {
+            throw new WindowsHostControl.ControlException("MmioOutOfRange", r.locationPath() + " needs "
+                    + r.lowMmio() / MB + " MB of MMIO below 4 GiB; Hyper-V's LowMemoryMappedIoSpace is at most "
+                    + LOW_MMIO_MAX / MB + " MB.");
+        }
+        // Whole MB (the WMI unit), the low gap never below its documented minimum.
+        long lowWant = r.lowMmio() > 0 ? Math.max(LOW_MMIO_MIN, roundUpMb(r.lowMmio())) : 0;
+        long highWant = r.highMmio() > 0 ? roundUpMb(r.highMmio()) : 0;
+        Long low = lowWant > 0 && (now.lowMmioBytes() == null || now.lowMmioBytes() < lowWant) ? lowWant : null;
+        Long high = highWant > 0 && (now.highMmioBytes() == null || now.highMmioBytes() < highWant) ? highWant : null;
         if (stop == null && cache == null && low == null && high == null) {
             return null;
         }
         return new WindowsHostControl.VmSettings(stop, cache, low, high);
+    }
+
+    private static long roundUpMb(long bytes) {
+        return (bytes + MB - 1) / MB * MB;
     }
 
     private static String describe(WindowsHostControl.VmSettings s) {
@@ -157,6 +180,7 @@ public final class WindowsAssignment {
     }
 
     private Outcome execute(Request r, List<Step> plan, WindowsHostControl.VmSettings vmBefore) {
+        pooledIdentity = null;
         List<JournalEntry> journal = new ArrayList<>();
         List<Step> done = new ArrayList<>();
         for (Step s : plan) {
@@ -165,8 +189,14 @@ public final class WindowsAssignment {
                 continue;
             }
             try {
-                apply(r, s);
-                journal.add(entry(s, "done", s.detail()));
+                String pooled = apply(r, s);
+                if (pooled != null) {
+                    // The pooled identity is what mount must name; the journal keeps it for the rollback.
+                    pooledIdentity = pooled;
+                    journal.add(entry(s, "done", s.detail() + " -> " + pooled));
+                } else {
+                    journal.add(entry(s, "done", s.detail()));
+                }
                 done.add(s);
             } catch (RuntimeException e) {
                 journal.add(entry(s, "failed", e.getMessage()));
@@ -188,23 +218,39 @@ public final class WindowsAssignment {
         return new Outcome("done", plan, List.copyOf(journal), null);
     }
 
-    private void apply(Request r, Step s) {
+    /** Runs one step; returns the pooled identity when the step dismounted the device, else null. */
+    private String apply(Request r, Step s) {
         switch (s.action()) {
             case "disable" -> host.disable(r.instanceId());
-            case "dismount" -> host.dismount(r.instanceId(), r.locationPath(), r.force());
+            case "dismount" -> {
+                return host.dismount(r.instanceId(), r.locationPath(), r.force());
+            }
             case "prepareVm" -> host.setVmSettings(r.vmName(), vmChanges(r, host.vmSettings(r.vmName())));
             case "addToVm" -> host.addToVm(r.vmName(), r.locationPath());
             case "removeFromVm" -> host.removeFromVm(r.vmName(), r.locationPath());
-            case "mount" -> host.mount(r.instanceId(), r.locationPath());
+            case "mount" -> host.mount(pooled(r), r.locationPath());
             case "enable" -> host.enable(r.instanceId());
             default -> throw new IllegalStateException("unknown step " + s.action());
         }
+        return null;
+    }
+
+    /**
+     * The device's pooled identity: from this run's dismount, else looked up among the pool's
+     * {@code Msvm_PciExpress} by location path (a device dismounted by an earlier run or by Hyper-V's cmdlets).
+     */
+    private String pooled(Request r) {
+        if (pooledIdentity != null) {
+            return pooledIdentity;
+        }
+        return host.pooledInstancePath(r.locationPath()).orElseThrow(() -> new WindowsHostControl.ControlException(
+                "NotInPool", "No dismounted device at " + r.locationPath() + "."));
     }
 
     private void undo(Request r, Step s, WindowsHostControl.VmSettings vmBefore) {
         switch (s.action()) {
             case "disable" -> host.enable(r.instanceId());
-            case "dismount" -> host.mount(r.instanceId(), r.locationPath());
+            case "dismount" -> host.mount(pooled(r), r.locationPath());
             case "prepareVm" -> host.setVmSettings(r.vmName(), vmBefore);
             case "addToVm" -> host.removeFromVm(r.vmName(), r.locationPath());
             case "removeFromVm" -> host.addToVm(r.vmName(), r.locationPath());

@@ -78,6 +78,8 @@ public final class DevPropKeys {
     public static final int ACS_UP_SINGLE_FUNCTION_SUPPORTED = 1;
     public static final int ACS_UP_NO_P2P_SUPPORTED = 2;
     public static final int ACS_UP_SUPPORTED = 3;
+    /** Newer SDKs' pciprop.h: {@code DevProp_PciDevice_AcsCompatibleUpHierarchy_Enhanced}. */
+    public static final int ACS_UP_ENHANCED = 4;
 
     // pciprop.h DEVPROP_PCIDEVICE_INTERRUPTTYPE bits of DEVPKEY_PciDevice_InterruptSupport.
     public static final int INTERRUPT_LINE_BASED = 1;
@@ -120,6 +122,8 @@ public final class DevPropKeys {
                 return "NoP2PSupported";
             case ACS_UP_SUPPORTED:
                 return "Supported";
+            case ACS_UP_ENHANCED:
+                return "Enhanced";
             default:
                 return "unknown(" + value + ")";
         }

@@ -110,11 +110,40 @@ public final class HyperVWmi {
     /** {@code __PATH} of the pool's Msvm_PciExpress for a location path. */
     static String pciExpressPath(WmiHandler.Session s, String locationPath) {
         List<Map<String, Object>> rows = s.query(NS, "SELECT * FROM Msvm_PciExpress WHERE LocationPath = "
-                + wql(locationPath));
+                + wql(locationPath), "SystemName");
         if (rows.isEmpty()) {
             throw new WindowsHostControl.ControlException("NotInPool",
                     "No dismounted device at " + locationPath + " (dismount it first).");
         }
-        return (String) rows.get(0).get("__PATH");
+        Map<String, Object> host = hostSide(rows, hostName(s));
+        if (host == null) {
+            throw new WindowsHostControl.ControlException("NotInPool",
+                    "No dismounted device at " + locationPath + " in the host's pool (dismount it first).");
+        }
+        return (String) host.get("__PATH");
+    }
+
+    /** {@code Name} of the host's own Msvm_ComputerSystem (the SystemName of its pool devices). */
+    static String hostName(WmiHandler.Session s) {
+        List<Map<String, Object>> rows = s.query(NS, "SELECT Name FROM Msvm_ComputerSystem WHERE Caption = "
+                + wql("Hosting Computer System"), "Name");
+        if (rows.isEmpty()) {
+            throw new WindowsHostControl.ControlException("NotFound", "No hosting Msvm_ComputerSystem: is Hyper-V "
+                    + "installed?");
+        }
+        return (String) rows.get(0).get("Name");
+    }
+
+    /** Of the Msvm_PciExpress rows of one location path, the host pool's (null: none). */
+    static Map<String, Object> hostSide(List<Map<String, Object>> rows, String hostSystemName) {
+        // An assigned device has two instances: the host's (SystemName = the host's Msvm_ComputerSystem.Name,
+        // its computer name, compared like Windows compares computer names: ignoring case) and the VM's
+        // (SystemName = the VM's GUID). Row order is not documented, so the side is chosen by name.
+        for (Map<String, Object> row : rows) {
+            if (row.get("SystemName") instanceof String n && n.equalsIgnoreCase(hostSystemName)) {
+                return row;
+            }
+        }
+        return null;
     }
 }

@@ -19,6 +19,13 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     // Msvm_VirtualSystemSettingData.AutomaticShutdownAction values (Hyper-V WMI v2): 2 TurnOff, 3 Save, 4 ShutDown.
     private static final Map<String, Integer> STOP_ACTIONS = Map.of("TurnOff", 2, "Save", 3, "ShutDown", 4);
 
+    private static final int VM_OFF = 3;
+    /**
+     * {@code CM_Disable_DevNode} flags: no UI, and persistent like Disable-PnpDevice (without
+     * CM_DISABLE_PERSIST the node comes back enabled at the next boot, under a dismounted device's feet).
+     */
+    static final int DISABLE_FLAGS = Cfgmgr32Ext.CM_DISABLE_UI_NOT_OK | Cfgmgr32Ext.CM_DISABLE_PERSIST;
+
     private final WmiHandler wmi = HyperVWmi.handler();
 
     @Override
@@ -40,7 +47,7 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     @Override
     public void disable(String instanceId) {
         int node = require(instanceId);
-        cr("CM_Disable_DevNode", Cfgmgr32Ext.INSTANCE.CM_Disable_DevNode(node, Cfgmgr32Ext.CM_DISABLE_UI_NOT_OK));
+        cr("CM_Disable_DevNode", Cfgmgr32Ext.INSTANCE.CM_Disable_DevNode(node, DISABLE_FLAGS));
     }
 
     @Override
@@ -88,8 +95,8 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     }
 
     @Override
-    public void dismount(String instanceId, String locationPath, boolean force) {
-        call("DismountAssignableDevice", s -> {
+    public String dismount(String instanceId, String locationPath, boolean force) {
+        Map<String, Object> out = call("DismountAssignableDevice", s -> {
             Map<String, Object> setting = new LinkedHashMap<>();
             setting.put("DeviceInstancePath", instanceId);
             setting.put("DeviceLocationPath", locationPath);
@@ -101,14 +108,43 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
                     "Msvm_AssignableDeviceService", "DismountAssignableDevice", Map.of("DismountSettingData", text),
                     "DismountedDeviceInstancePath");
         });
+        if (out.get("DismountedDeviceInstancePath") instanceof String pooled && !pooled.isEmpty()) {
+            return pooled;
+        }
+        // Hyper-V answered through a job (no out parameter): the pool has the identity.
+        return pooledInstancePath(locationPath).orElseThrow(() -> new ControlException("NotInPool",
+                "DismountAssignableDevice finished but no pooled device is at " + locationPath + "."));
     }
 
     @Override
-    public void mount(String instanceId, String locationPath) {
+    public void mount(String pooledInstancePath, String locationPath) {
         call("MountAssignableDevice", s -> s.execMethod(NS, HyperVWmi.servicePath(s, "Msvm_AssignableDeviceService"),
                 "Msvm_AssignableDeviceService", "MountAssignableDevice",
-                Map.of("DeviceInstancePath", instanceId, "DeviceLocationPath", locationPath),
+                Map.of("DeviceInstancePath", pooledInstancePath, "DeviceLocationPath", locationPath),
                 "MountedDeviceInstancePath"));
+    }
+
+    @Override
+    public Optional<String> pooledInstancePath(String locationPath) {
+        return Optional.ofNullable(call("Reading the assignable device pool", s -> {
+            Map<String, Object> row = HyperVWmi.hostSide(s.query(NS, "SELECT DeviceInstancePath, SystemName FROM "
+                    + "Msvm_PciExpress WHERE LocationPath = " + HyperVWmi.wql(locationPath), "DeviceInstancePath",
+                    "SystemName"), HyperVWmi.hostName(s));
+            return row == null || !(row.get("DeviceInstancePath") instanceof String p) ? "" : p;
+        })).filter(p -> !p.isEmpty());
+    }
+
+    @Override
+    public boolean vmOff(String vmName) {
+        return call("Reading the VM state", s -> {
+            List<Map<String, Object>> rows = s.query(NS, "SELECT EnabledState FROM Msvm_ComputerSystem WHERE Caption = "
+                    + HyperVWmi.wql("Virtual Machine") + " AND ElementName = " + HyperVWmi.wql(vmName), "EnabledState");
+            if (rows.isEmpty()) {
+                throw new ControlException("VmNotFound", "No VM named '" + vmName + "'.");
+            }
+            // CIM_EnabledLogicalElement.EnabledState 3 = Disabled: the VM is off.
+            return rows.get(0).get("EnabledState") instanceof Number n && n.intValue() == VM_OFF;
+        });
     }
 
     @Override
@@ -188,20 +224,12 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
             } finally {
                 v.Release();
             }
-            Map<String, String> locationByPath = new LinkedHashMap<>();
-            for (Map<String, Object> row : s.query(NS, "SELECT LocationPath FROM Msvm_PciExpress", "LocationPath")) {
-                locationByPath.put(String.valueOf(row.get("__PATH")).toUpperCase(), String.valueOf(row.get("LocationPath")));
-            }
             List<String> out = new ArrayList<>();
             for (Map<String, Object> row : s.query(NS, "ASSOCIATORS OF {" + vssdPath
                     + "} WHERE ResultClass = Msvm_PciExpressSettingData", "HostResource")) {
-                if (row.get("HostResource") instanceof List<?> l) {
-                    for (Object hr : l) {
-                        String loc = locationByPath.get(String.valueOf(hr).toUpperCase());
-                        if (loc != null) {
-                            out.add(loc);
-                        }
-                    }
+                String loc = hostResourceLocation(s, row);
+                if (loc != null) {
+                    out.add(loc);
                 }
             }
             return out;
@@ -241,7 +269,6 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
     @Override
     public void removeFromVm(String vmName, String locationPath) {
         call("RemoveResourceSettings", s -> {
-            String pci = HyperVWmi.pciExpressPath(s, locationPath).toUpperCase();
             WbemComExt.ClassObject v = HyperVWmi.vssd(s, vmName);
             String vssdPath;
             try {
@@ -252,8 +279,7 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
             String settingPath = null;
             for (Map<String, Object> row : s.query(NS, "ASSOCIATORS OF {" + vssdPath
                     + "} WHERE ResultClass = Msvm_PciExpressSettingData", "HostResource")) {
-                if (row.get("HostResource") instanceof List<?> l
-                        && l.stream().anyMatch(x -> String.valueOf(x).toUpperCase().equals(pci))) {
+                if (locationPath.equals(hostResourceLocation(s, row))) {
                     settingPath = (String) row.get("__PATH");
                 }
             }
@@ -264,6 +290,21 @@ public final class NativeWindowsHostControl implements WindowsHostControl {
                     "Msvm_VirtualSystemManagementService", "RemoveResourceSettings",
                     Map.of("ResourceSettings", new String[] {settingPath}));
         });
+    }
+
+    /**
+     * The location path of the device a Msvm_PciExpressSettingData row's HostResource names, read from the
+     * object itself: WMI object paths are not promised to be spelled alike, so they are never compared.
+     */
+    private static String hostResourceLocation(WmiHandler.Session s, Map<String, Object> row) {
+        if (row.get("HostResource") instanceof List<?> l) {
+            for (Object hr : l) {
+                if (hr instanceof String path && s.property(NS, path, "LocationPath") instanceof String loc) {
+                    return loc;
+                }
+            }
+        }
+        return null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.ddabridge.driver.windows;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.ddabridge.assign.windows.WindowsAssignment;
 /**
@@ -32,11 +33,24 @@ public interface WindowsHostControl {
     /** Location paths in the host's assignable-device pool (dismounted devices). */
     List<String> pool();
 
-    /** {@code Msvm_AssignableDeviceService.DismountAssignableDevice}. */
-    void dismount(String instanceId, String locationPath, boolean force);
+    /**
+     * {@code Msvm_AssignableDeviceService.DismountAssignableDevice}; returns its
+     * {@code DismountedDeviceInstancePath}: the device's identity in the pool ({@code PCIP\...}), which
+     * mount must name.
+     */
+    String dismount(String instanceId, String locationPath, boolean force);
 
-    /** {@code Msvm_AssignableDeviceService.MountAssignableDevice}. */
-    void mount(String instanceId, String locationPath);
+    /**
+     * {@code Msvm_AssignableDeviceService.MountAssignableDevice}; {@code pooledInstancePath} is the pooled
+     * identity (what dismount returned, or {@link #pooledInstancePath}), not the original {@code PCI\} id.
+     */
+    void mount(String pooledInstancePath, String locationPath);
+
+    /** The pooled identity ({@code Msvm_PciExpress.DeviceInstancePath} on the host side) at a location path. */
+    Optional<String> pooledInstancePath(String locationPath);
+
+    /** True when the VM is off (its MMIO gaps can be changed only then). */
+    boolean vmOff(String vmName);
 
     /** True when a VM of that name exists. */
     boolean vmExists(String vmName);

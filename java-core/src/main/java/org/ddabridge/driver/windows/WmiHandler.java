@@ -35,8 +35,9 @@ import com.sun.jna.ptr.PointerByReference;
 /**
  * The one way into WMI (after OSHI's {@code WmiQueryHandler}): every call runs on a dedicated thread that
  * initialises COM (multithreaded apartment) and process security, is bounded by a timeout, and fails soft:
- * {@link #run} returns empty and records why in {@link #failures()} instead of throwing. Classes and
- * namespaces that failed once are remembered and not asked again. Windows only.
+ * {@link #run} returns empty and records why in {@link #failures()} instead of throwing. A namespace whose
+ * transport failed (COM, connection) is remembered and not asked again; a method's own failure is not.
+ * Windows only.
  *
  * <p>Method calls ({@link Session#execMethod}) use {@code IWbemServices::ExecMethod} through
  * {@link WbemComExt}; asynchronous Hyper-V jobs (return value 4096) are polled until they finish.
@@ -54,8 +55,12 @@ public final class WmiHandler {
     private static final int RPC_E_TOO_LATE = 0x80010119;
     /** Hyper-V method return: job started. */
     public static final int JOB_STARTED = 4096;
-    // CIM_ConcreteJob JobState: 7 Completed, 8 Terminated, 9 Killed, 10 Exception.
+    // CIM_ConcreteJob JobState: 7 Completed, 8 Terminated, 9 Killed, 10 Exception (11 Service, 12 Query
+    // Pending and 2-6 are a job still under way).
     private static final int JOB_COMPLETED = 7;
+    private static final int JOB_TERMINATED = 8;
+    private static final int JOB_KILLED = 9;
+    private static final int JOB_EXCEPTION = 10;
 
     private final Duration timeout;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -66,8 +71,40 @@ public final class WmiHandler {
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
+    private final Apartment apartment;
+
     public WmiHandler(Duration timeout) {
+        this(timeout, WmiHandler::comApartment);
+    }
+
+    /** With another apartment: tests run the handler's bookkeeping without COM. */
+    WmiHandler(Duration timeout, Apartment apartment) {
         this.timeout = timeout;
+        this.apartment = apartment;
+    }
+
+    /** Enters the thread's COM apartment; the returned handle leaves it. */
+    @FunctionalInterface
+    interface Apartment {
+        AutoCloseable enter() throws Exception;
+    }
+
+    private static AutoCloseable comApartment() {
+        HRESULT hr = Ole32.INSTANCE.CoInitializeEx(null, COINIT_MULTITHREADED);
+        boolean uninit = COMUtils.SUCCEEDED(hr);
+        HRESULT sec = Ole32.INSTANCE.CoInitializeSecurity(null, -1, null, null, RPC_C_AUTHN_LEVEL_DEFAULT,
+                RPC_C_IMP_LEVEL_IMPERSONATE, null, EOAC_NONE, null);
+        if (COMUtils.FAILED(sec) && sec.intValue() != RPC_E_TOO_LATE) {
+            if (uninit) {
+                Ole32.INSTANCE.CoUninitialize();
+            }
+            throw new COMException("CoInitializeSecurity failed", sec);
+        }
+        return () -> {
+            if (uninit) {
+                Ole32.INSTANCE.CoUninitialize();
+            }
+        };
     }
 
     /** What went wrong so far (timeouts, COM errors), oldest first. */
@@ -90,21 +127,8 @@ public final class WmiHandler {
             return Optional.empty();
         }
         Future<T> f = thread.submit(() -> {
-            HRESULT hr = Ole32.INSTANCE.CoInitializeEx(null, COINIT_MULTITHREADED);
-            boolean uninit = COMUtils.SUCCEEDED(hr);
-            try {
-                HRESULT sec = Ole32.INSTANCE.CoInitializeSecurity(null, -1, null, null, RPC_C_AUTHN_LEVEL_DEFAULT,
-                        RPC_C_IMP_LEVEL_IMPERSONATE, null, EOAC_NONE, null);
-                if (COMUtils.FAILED(sec) && sec.intValue() != RPC_E_TOO_LATE) {
-                    throw new COMException("CoInitializeSecurity failed", sec);
-                }
-                try (Session s = new Session()) {
-                    return work.run(s);
-                }
-            } finally {
-                if (uninit) {
-                    Ole32.INSTANCE.CoUninitialize();
-                }
+            try (AutoCloseable com = apartment.enter(); Session s = new Session()) {
+                return work.run(s);
             }
         });
         try {
@@ -113,13 +137,36 @@ public final class WmiHandler {
             f.cancel(true);
             failures.add(key + ": timed out after " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            failed.add(key);
+            // Only a broken transport (COM, the connection, JNA) makes the namespace unusable; a method's own
+            // answer (a return code, a failed job, NotInPool) says nothing about the next call, and the
+            // rollback's calls must still run.
+            if (transportFailure(e.getCause())) {
+                failed.add(key);
+            }
             failures.add(key + ": " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failures.add(key + ": interrupted");
         }
         return Optional.empty();
+    }
+
+    /** True for failures of COM or of the connection itself (as opposed to a method's answer). */
+    static boolean transportFailure(Throwable t) {
+        return t instanceof COMException || t instanceof LinkageError;
+    }
+
+    /** Where a CIM_ConcreteJob stands. */
+    enum JobProgress { RUNNING, COMPLETED, FAILED }
+
+    /** A CIM_ConcreteJob's {@code JobState} read as progress. */
+    static JobProgress jobProgress(int jobState) {
+        // 11 Service and 12 Query Pending are states of a live job, not outcomes: keep polling.
+        return switch (jobState) {
+            case JOB_COMPLETED -> JobProgress.COMPLETED;
+            case JOB_TERMINATED, JOB_KILLED, JOB_EXCEPTION -> JobProgress.FAILED;
+            default -> JobProgress.RUNNING;
+        };
     }
 
     /** Connections (one per namespace) and helpers, valid on the WMI thread only. */
@@ -129,6 +176,16 @@ public final class WmiHandler {
         WbemComExt.Services services(String namespace) {
             return services.computeIfAbsent(namespace,
                     ns -> new WbemComExt.Services(WbemcliUtil.connectServer(ns).getPointer()));
+        }
+
+        /** One property of the object at a WMI object path (null when it has none). */
+        public Object property(String namespace, String objectPath, String name) {
+            Wbemcli.IWbemClassObject o = services(namespace).GetObject(objectPath, 0, null);
+            try {
+                return get(o, name);
+            } finally {
+                o.Release();
+            }
         }
 
         /** Runs a WQL query; each row holds {@code props} plus {@code __PATH}. */
@@ -346,7 +403,11 @@ public final class WmiHandler {
                 }
                 Object rv = out.get("ReturnValue");
                 int code = rv instanceof Number n ? n.intValue() : -1;
-                if (code == JOB_STARTED && out.get("Job") instanceof String job) {
+                if (code == JOB_STARTED) {
+                    if (!(out.get("Job") instanceof String job) || job.isEmpty()) {
+                        throw new WmiMethodException(method + " started a job (4096) but returned no Job reference: "
+                                + "its outcome cannot be followed", code);
+                    }
                     waitForJob(namespace, job, method);
                 } else if (code != 0) {
                     throw new WmiMethodException(method + " returned " + code, code);
@@ -367,10 +428,11 @@ public final class WmiHandler {
                 try {
                     Object state = get(job, "JobState");
                     int s = state instanceof Number n ? n.intValue() : -1;
-                    if (s == JOB_COMPLETED) {
+                    JobProgress p = jobProgress(s);
+                    if (p == JobProgress.COMPLETED) {
                         return;
                     }
-                    if (s > JOB_COMPLETED) {
+                    if (p == JobProgress.FAILED) {
                         Object err = get(job, "ErrorDescription");
                         Object code = get(job, "ErrorCode");
                         throw new WmiMethodException(method + " job failed (JobState " + s + "): " + err,

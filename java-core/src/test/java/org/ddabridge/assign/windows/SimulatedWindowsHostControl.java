@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.ddabridge.driver.windows.WindowsHostControl;
@@ -17,7 +18,9 @@ import org.ddabridge.driver.windows.WindowsHostControl;
 public final class SimulatedWindowsHostControl implements WindowsHostControl {
     private final Map<String, NodeState> nodes = new LinkedHashMap<>();
     private final Map<String, String> locationById = new HashMap<>();
-    private final Set<String> pool = new HashSet<>();
+    // Location path -> pooled identity (PCIP\...), as Msvm_PciExpress.DeviceInstancePath shows it.
+    private final Map<String, String> pool = new LinkedHashMap<>();
+    private final Set<String> running = new HashSet<>();
     private final Map<String, VmSettings> vms = new LinkedHashMap<>();
     private final Map<String, List<String>> assigned = new HashMap<>();
     private final Set<String> failOn = new HashSet<>();
@@ -34,6 +37,12 @@ public final class SimulatedWindowsHostControl implements WindowsHostControl {
     public SimulatedWindowsHostControl vm(String name) {
         vms.put(name, new VmSettings("Save", false, 128L << 20, 512L << 20));
         assigned.put(name, new ArrayList<>());
+        return this;
+    }
+
+    /** Starts the VM (its MMIO gaps cannot change while it runs). */
+    public SimulatedWindowsHostControl start(String name) {
+        running.add(name);
         return this;
     }
 
@@ -82,24 +91,45 @@ public final class SimulatedWindowsHostControl implements WindowsHostControl {
 
     @Override
     public List<String> pool() {
-        return List.copyOf(pool);
+        return List.copyOf(pool.keySet());
+    }
+
+    /** The pooled identity Hyper-V gives a dismounted device: its instance id under the PCIP enumerator. */
+    static String pooledIdentity(String instanceId) {
+        return "PCIP\\" + instanceId.substring(instanceId.indexOf('\\') + 1);
     }
 
     @Override
-    public void dismount(String instanceId, String locationPath, boolean force) {
+    public String dismount(String instanceId, String locationPath, boolean force) {
         record("dismount", locationPath);
         if (nodeState(instanceId) != NodeState.DISABLED) {
             throw new ControlException("32775", "Invalid state: disable the device before dismounting it.");
         }
         nodes.put(instanceId, NodeState.ABSENT);
-        pool.add(locationPath);
+        pool.put(locationPath, pooledIdentity(instanceId));
+        return pool.get(locationPath);
     }
 
     @Override
-    public void mount(String instanceId, String locationPath) {
-        record("mount", locationPath);
-        if (!pool.contains(locationPath)) {
+    public Optional<String> pooledInstancePath(String locationPath) {
+        return Optional.ofNullable(pool.get(locationPath));
+    }
+
+    @Override
+    public void mount(String pooledInstancePath, String locationPath) {
+        record("mount", pooledInstancePath + " " + locationPath);
+        if (!pool.containsKey(locationPath)) {
             throw new ControlException("32773", locationPath + " is not dismounted.");
+        }
+        // Hyper-V finds the device by its pooled identity; the original PCI\ id names no pooled device.
+        if (!pool.get(locationPath).equals(pooledInstancePath)) {
+            throw new ControlException("32773", "No pooled device " + pooledInstancePath + " at " + locationPath + ".");
+        }
+        String instanceId = null;
+        for (Map.Entry<String, String> e : locationById.entrySet()) {
+            if (e.getValue().equals(locationPath)) {
+                instanceId = e.getKey();
+            }
         }
         for (List<String> l : assigned.values()) {
             if (l.contains(locationPath)) {
@@ -109,6 +139,12 @@ public final class SimulatedWindowsHostControl implements WindowsHostControl {
         pool.remove(locationPath);
         // Windows brings the node back disabled (it was disabled when dismounted).
         nodes.put(instanceId, NodeState.DISABLED);
+    }
+
+    @Override
+    public boolean vmOff(String vmName) {
+        vmSettings(vmName);
+        return !running.contains(vmName);
     }
 
     @Override
@@ -129,6 +165,12 @@ public final class SimulatedWindowsHostControl implements WindowsHostControl {
     public void setVmSettings(String vmName, VmSettings n) {
         record("setVmSettings", vmName);
         VmSettings o = vmSettings(vmName);
+        // Hyper-V refuses MMIO gap changes unless the VM is off (ModifySystemSettings: invalid state).
+        boolean mmio = n.lowMmioBytes() != null && !n.lowMmioBytes().equals(o.lowMmioBytes())
+                || n.highMmioBytes() != null && !n.highMmioBytes().equals(o.highMmioBytes());
+        if (mmio && running.contains(vmName)) {
+            throw new ControlException("32775", "Invalid state: turn the VM off to change its MMIO gaps.");
+        }
         vms.put(vmName, new VmSettings(
                 n.automaticStopAction() != null ? n.automaticStopAction() : o.automaticStopAction(),
                 n.guestControlledCacheTypes() != null ? n.guestControlledCacheTypes() : o.guestControlledCacheTypes(),
@@ -146,7 +188,7 @@ public final class SimulatedWindowsHostControl implements WindowsHostControl {
     public void addToVm(String vmName, String locationPath) {
         record("addToVm", vmName + " " + locationPath);
         vmSettings(vmName);
-        if (!pool.contains(locationPath)) {
+        if (!pool.containsKey(locationPath)) {
             throw new ControlException("NotInPool", "No dismounted device at " + locationPath + ".");
         }
         assigned.get(vmName).add(locationPath);

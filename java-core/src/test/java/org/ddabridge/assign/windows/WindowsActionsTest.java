@@ -97,4 +97,49 @@ class WindowsActionsTest {
         assertEquals(ErrorId.InvalidArgument, ex.id());
         assertEquals("locationPath", ex.target());
     }
+
+    private static final String GPU_HOST = Path.of(System.getProperty("ddabridge.repo", ".."),
+            "tests/fixtures/windows/workstation-pch-gpu.windows.json").toString();
+    private static final String GPU_ID = "PCI\\VEN_10DE&DEV_2504&SUBSYS_397D1462&REV_A1\\4&2B8B5C3A&0&00E4";
+    private static final String GPU_LOC = "PCIROOT(0)#PCI(1C04)#PCI(0000)";
+
+    @Test
+    void mountAfterDismountNamesThePooledDevice() {
+        SimulatedWindowsHostControl h = hyperV();
+        Engine e = engine(h);
+        e.execute("dismount", args(false), Progress.NONE);
+        e.execute("mount", args(false), Progress.NONE);
+        assertTrue(h.calls().contains("mount PCIP\\VEN_144D&DEV_A824&SUBSYS_A809144D&REV_00\\4&1B6E4A52&0&0000 "
+                + NVME_LOC), h.calls().toString());
+    }
+
+    @Test
+    void vmAddRaisesTheMmioGapsTheDeviceNeeds() {
+        SimulatedWindowsHostControl h = new SimulatedWindowsHostControl().device(GPU_ID, GPU_LOC).vm("vm1");
+        JsonObject a = new JsonObject();
+        a.addProperty("locationPath", GPU_LOC);
+        a.addProperty("vmName", "vm1");
+        new Engine().useWindowsActions(new WindowsActions(h, Platforms.forRoot(GPU_HOST)))
+                .execute("vm-add", a, Progress.NONE);
+        assertEquals(List.of(GPU_LOC), h.assigned("vm1"));
+        // The fixture's RTX 3060 has an 8 GiB 64-bit BAR (0x6000000000-0x61ffffffff): Hyper-V's 512 MB default
+        // high gap cannot hold it.
+        assertTrue(h.vmSettings("vm1").highMmioBytes() >= 8L << 30, String.valueOf(h.vmSettings("vm1")));
+        assertTrue(h.vmSettings("vm1").lowMmioBytes() >= 128L << 20);
+        assertEquals(Boolean.TRUE, h.vmSettings("vm1").guestControlledCacheTypes());
+    }
+
+    @Test
+    void vmAddToARunningVmThatNeedsMoreMmioIsRefused() {
+        SimulatedWindowsHostControl h = new SimulatedWindowsHostControl().device(GPU_ID, GPU_LOC).vm("vm1")
+                .start("vm1");
+        JsonObject a = new JsonObject();
+        a.addProperty("locationPath", GPU_LOC);
+        a.addProperty("vmName", "vm1");
+        EngineException ex = assertThrows(EngineException.class, () -> new Engine()
+                .useWindowsActions(new WindowsActions(h, Platforms.forRoot(GPU_HOST))).execute("vm-add", a,
+                        Progress.NONE));
+        assertEquals(ErrorId.Refused, ex.id());
+        assertEquals(List.of(), h.calls());
+    }
 }

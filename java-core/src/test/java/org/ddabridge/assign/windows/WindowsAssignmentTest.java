@@ -1,6 +1,7 @@
 package org.ddabridge.assign.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import org.ddabridge.driver.windows.WindowsHostControl;
 class WindowsAssignmentTest {
     static final String ID = "PCI\\VEN_10DE&DEV_2504&SUBSYS_397D1462&REV_A1\\4&2B8B5C3A&0&0008";
     static final String LOC = "PCIROOT(0)#PCI(0100)#PCI(0000)";
+    static final String POOLED = "PCIP\\VEN_10DE&DEV_2504&SUBSYS_397D1462&REV_A1\\4&2B8B5C3A&0&0008";
     static final WindowsAssignment.Request GPU =
             new WindowsAssignment.Request("win11", ID, LOC, true, 256L << 20, 33280L << 20, false);
 
@@ -52,8 +54,9 @@ class WindowsAssignmentTest {
         SimulatedWindowsHostControl h = host().failOn("addToVm");
         WindowsAssignment.Outcome o = new WindowsAssignment(h).assign(GPU, false);
         assertEquals("rolledBack", o.status());
+        // The rollback's mount names the pooled identity dismount returned (PCIP\...), not the PCI\ id.
         assertEquals(List.of("disable " + ID, "dismount " + LOC, "setVmSettings win11", "addToVm win11 " + LOC,
-                "setVmSettings win11", "mount " + LOC, "enable " + ID), h.calls());
+                "setVmSettings win11", "mount " + POOLED + " " + LOC, "enable " + ID), h.calls());
         assertEquals(WindowsHostControl.NodeState.ENABLED, h.nodeState(ID));
         assertEquals("Save", h.vmSettings("win11").automaticStopAction(), "VM settings restored");
         assertEquals(List.of(), h.pool());
@@ -67,5 +70,37 @@ class WindowsAssignmentTest {
         WindowsAssignment.Outcome o = new WindowsAssignment(h).assign(GPU, false);
         assertEquals("rollbackIncomplete", o.status());
         assertTrue(o.journal().stream().anyMatch(j -> j.outcome().equals("undoFailed") && j.action().equals("dismount")));
+    }
+
+    @Test
+    void unassignMountsThePooledIdentityFoundByLocationPath() {
+        SimulatedWindowsHostControl h = host();
+        WindowsAssignment a = new WindowsAssignment(h);
+        assertEquals("done", a.assign(GPU, false).status());
+        // A later run (a new process: no journal of the dismount) looks the identity up in the pool.
+        assertEquals("done", new WindowsAssignment(h).unassign(GPU, false).status());
+        assertTrue(h.calls().contains("mount " + POOLED + " " + LOC), h.calls().toString());
+        assertEquals(WindowsHostControl.NodeState.ENABLED, h.nodeState(ID));
+    }
+
+    @Test
+    void lowMmioAboveTheDocumentedMaximumIsRefused() {
+        SimulatedWindowsHostControl h = host();
+        // LowMmioGapSize is documented up to 3584 MB; a device needing more below 4 GiB cannot be given.
+        WindowsAssignment.Request big = new WindowsAssignment.Request("win11", ID, LOC, false, 4096L << 20, 0, false);
+        WindowsHostControl.ControlException e = assertThrows(WindowsHostControl.ControlException.class,
+                () -> new WindowsAssignment(h).assign(big, false));
+        assertEquals("MmioOutOfRange", e.code());
+        assertEquals(List.of(), h.calls());
+    }
+
+    @Test
+    void changingMmioOfARunningVmIsRefusedBeforeAnythingChanges() {
+        SimulatedWindowsHostControl h = host().start("win11");
+        WindowsHostControl.ControlException e = assertThrows(WindowsHostControl.ControlException.class,
+                () -> new WindowsAssignment(h).assign(GPU, false));
+        assertEquals("VmMustBeOff", e.code());
+        assertTrue(e.getMessage().contains("Stop-VM"), e.getMessage());
+        assertEquals(List.of(), h.calls());
     }
 }
