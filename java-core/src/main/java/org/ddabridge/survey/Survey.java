@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import org.ddabridge.check.BootPersistenceCheck;
 import org.ddabridge.check.Checker;
 import org.ddabridge.check.DeviceReport;
+import org.ddabridge.check.HostCheck;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.HostUse;
@@ -47,7 +49,11 @@ public final class Survey {
                 }
                 Checker.Result r = Checker.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents,
                         f.iommu(), f.hostUse(), f.dmar()));
-                return report(snap.host(), r, f.hostUse(), select);
+                List<HostCheck> checks = new ArrayList<>(r.checks());
+                checks.add(f.bootOverrides() == null ? BootPersistenceCheck.unknown()
+                        : BootPersistenceCheck.hostCheck(BootPersistenceCheck.verify(f.bootOverrides(),
+                                snap.devices())));
+                return report(snap.host(), new Checker.Result(checks, r.devices()), f.hostUse(), select);
             }
 
             @Override

@@ -45,7 +45,7 @@ public final class DumpPlatform implements PlatformBackend {
 
     @Override
     public <R> R facts(HostSnapshot snapshot, HostFactsVisitor<R> visitor) {
-        return visitor.pciHost(new PciHostFacts(snapshot, IommuFacts.unknown(), HostUse.unknown(), null));
+        return visitor.pciHost(new PciHostFacts(snapshot, IommuFacts.unknown(), HostUse.unknown(), null, null));
     }
 
     /** @throws org.ddabridge.api.EngineException DumpInvalid when the text is not a dump */
