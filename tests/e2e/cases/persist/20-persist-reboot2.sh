@@ -33,7 +33,9 @@ serve_req "{\"id\":3,\"command\":\"mount\",\"args\":{\"address\":\"$B\"}}" > /ou
 _ns() { [ -n "$(ls /dev/nvme*n1 2>/dev/null)" ]; }
 grep -q '"ok":true' /out/p2-mount.json && [ "$(pci_driver "$B")" = nvme ] && wait_for 15 _ns && pass reboot-mount-nvme ||
     fail reboot-mount-nvme "driver $(pci_driver "$B"): $(head -c 600 /out/p2-mount.json)"
-[ ! -e $P/ddabridge/vfio-pci.conf ] && [ ! -e $P/udev/rules.d/40-ddabridge-vfio.rules ] && pass reboot-unpersisted ||
+serve_req '{"id":4,"command":"pool","args":{}}' > /out/p2-pool-after.json
+[ ! -e $P/ddabridge/vfio-pci.conf ] && [ ! -e $P/udev/rules.d/40-ddabridge-vfio.rules ] &&
+    grep -q '"persisted":\[\]' /out/p2-pool-after.json && pass reboot-unpersisted ||
     fail reboot-unpersisted "$(ls -lR $P | tr '\n' ' ' | head -c 400)"
 serve_stop
 sync

@@ -164,7 +164,7 @@ final class DismountPlanner {
         List<PlannedStep> steps = new ArrayList<>();
         List<PlannedStep> persistSteps = new ArrayList<>();
         String vfio = StepRunner.VFIO_PCI;
-        Map<String, BootOverride> ours = persist ? ctx.boot().persisted() : Map.of();
+        Map<String, BootOverride> ours = ctx.boot().persisted();
         Map<String, BootOverride> driverctl = new LinkedHashMap<>();
         for (BootOverride o : DriverctlOverrides.read(ctx.root())) {
             driverctl.put(o.address(), o);
@@ -192,6 +192,8 @@ final class DismountPlanner {
                 if (toPersist) {
                     persistSteps.add(PlannedStep.of(StepAction.PERSIST, a, vfio));
                 }
+                // the list before and after: a transient dismount leaves it as it is (and says so in the pool)
+                boolean listed = ours.containsKey(a);
                 if (vfio.equals(drv) && vfio.equals(ov)) {
                     mv.put("to", "already on vfio-pci");
                     if (toPersist) {
@@ -200,8 +202,7 @@ final class DismountPlanner {
                     continue;
                 }
                 any = true;
-                Journal.DeviceState ds = Journal.DeviceState.of(a, g.group, drv, ov, vfio, vfio);
-                devices.add(toPersist ? ds.persisted(false, true) : ds);
+                devices.add(Journal.DeviceState.of(a, g.group, drv, ov, vfio, vfio).persisted(listed, listed || toPersist));
                 steps.add(PlannedStep.of(StepAction.OVERRIDE, a, vfio));
                 if (!drv.isEmpty()) {
                     steps.add(PlannedStep.of(StepAction.UNBIND, a, drv));

@@ -98,6 +98,18 @@ class PersistenceTest {
         assertFalse(Files.exists(h.root.resolve(BootPersistence.RULES)));
         Map<String, Object> pool = map(service(h).pool(AssignServiceTest.args("pool", h), Progress.NONE));
         assertEquals(Boolean.FALSE, list(pool, "devices").get(0).get("persistent"));
+        // what a reboot does to a transient assignment: the host driver takes the functions again
+        SimulatedDriverCore boot = new SimulatedDriverCore(HostRoot.of(h.root), FakeHost.naturalDrivers());
+        for (String a : List.of(FakeHost.E1000E_0, FakeHost.E1000E_1)) {
+            boot.setOverride(a, "");
+            boot.unbind(a);
+            boot.probe(a);
+        }
+        pool = map(service(h).pool(AssignServiceTest.args("pool", h), Progress.NONE));
+        assertTrue(((String) list(pool, "devices").get(0).get("state")).startsWith("released (transient; back on "
+                + "e1000e"), list(pool, "devices").toString());
+        service(h).dismount(AssignServiceTest.args("dismount", h, "address", FakeHost.E1000E_0, "transient", true),
+                Progress.NONE);
 
         service(h).dismount(AssignServiceTest.args("dismount", h, "address", FakeHost.NVME), Progress.NONE);
         // dismounting the held pair again, persistently, only persists it (no kernel step)
