@@ -19,6 +19,7 @@
 #   DDABRIDGE_E2E_PWSH          auto|0: share ~/.dotnet/tools read-only (pwsh in the chroot)
 #   DDABRIDGE_E2E_CACHE         kernel/initramfs cache (~/.cache/ddabridge-e2e)
 #   DDABRIDGE_E2E_VERBOSE=1     stream the serial console to stderr
+#   DDABRIDGE_E2E_BOOT          which boot of a multi-boot topology this is (1; guest env E2E_BOOT)
 set -euo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_DIR/lib/common.sh"
@@ -70,6 +71,7 @@ done
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"
     echo "E2E_JAR_PATH='$DDABRIDGE_JAR'"
     echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
+    echo "E2E_BOOT=${DDABRIDGE_E2E_BOOT:-1}"
 } > "$OUT/env.sh"
 
 # --- topology -> qemu arguments ------------------------------------------------------------
@@ -103,6 +105,14 @@ parse_topo() {
                       # optional filesystem, made on the host's temp file (busybox has no mkfs)
                       [ "${fs:-}" = minix ] && mkfs.minix "$WORK/$id.img" > /dev/null
                       DEV_ARGS+=(-drive "file=$WORK/$id.img,if=none,id=$id,format=raw") ;;
+            pdisk)    # a disk that survives the boots of one run (kept in the out dir): state across reboots
+                      read -r id size fs <<<"$rest"
+                      if [ ! -f "$OUT/$id.pdisk.img" ]; then
+                          truncate -s "$size" "$OUT/$id.pdisk.img"
+                          [ "${fs:-}" = minix ] && mkfs.minix -2 -n 30 "$OUT/$id.pdisk.img" > /dev/null
+                      fi
+                      DEV_ARGS+=(-drive "file=$OUT/$id.pdisk.img,if=none,id=$id,format=raw") ;;
+            boots)    ;;   # read by run.sh
             device)   DEV_ARGS+=(-device "$rest") ;;
             qemu)     read -r -a raw <<<"$rest"; DEV_ARGS+=("${raw[@]}") ;;
             *)        e2e_die "$file:$lineno: unknown directive '$key'" ;;

@@ -52,9 +52,15 @@ for topo in "${TOPOS[@]}"; do
     out="$OUT_ROOT/$topo"; mkdir -p "$out/cases"
     cp "$cdir"/*.sh "$out/cases/"
     say "== $topo: $(sed -n 's/^describe[[:space:]]*//p' "$E2E_DIR/topologies/$topo.topo")"
+    # `boots N`: the machine boots N times in a row (its pdisk survives); cases name their boot
+    nboots=$(sed -n 's/^boots[[:space:]]*\([0-9]*\).*/\1/p' "$E2E_DIR/topologies/$topo.topo" | head -n1)
+    nboots=${nboots:-1}
+    : > "$out/guest.all.log"
+    boot_rcs=()
+    for bootno in $(seq 1 "$nboots"); do
     attempt=1
     while :; do
-        "$E2E_DIR/boot.sh" "$topo" "$E2E_DIR/guest/run-cases.sh" "$out" 2> "$out/boot.stderr"
+        DDABRIDGE_E2E_BOOT=$bootno "$E2E_DIR/boot.sh" "$topo" "$E2E_DIR/guest/run-cases.sh" "$out" 2> "$out/boot.stderr"
         brc=$?
         # Retry (once, by default) only a guest that died before reaching /init: that is the
         # emulator/kernel, not a test. Reported, never hidden.
@@ -67,13 +73,21 @@ for topo in "${TOPOS[@]}"; do
         break
     done
     secs=$(cat "$out/boot.time" 2>/dev/null || echo "?")
-    TIMINGS+=("$(printf '%-11s %6ss  (boot rc %s)' "$topo" "$secs" "$brc")")
+    label=$topo; [ "$nboots" -gt 1 ] && label="$topo#$bootno"
+    TIMINGS+=("$(printf '%-11s %6ss  (boot rc %s)' "$label" "$secs" "$brc")")
 
     log="$out/guest.log"
     if [ ! -s "$log" ]; then                         # fall back to the serial console
         grep -aE '^(CASE|END|PASS|FAIL|SKIP|INFO) ' "$out/console.log" 2>/dev/null | tr -d '\r' > "$out/guest.from-console.log"
         log="$out/guest.from-console.log"
     fi
+    cat "$log" >> "$out/guest.all.log"
+    boot_rcs+=("$brc:$secs")
+    if [ "$nboots" -gt 1 ]; then
+        for f in console.log guest.log dmesg.txt; do [ -f "$out/$f" ] && cp "$out/$f" "$out/boot$bootno.$f"; done
+    fi
+    done
+    log="$out/guest.all.log"
 
     declare -A SEEN=() CASE_RC=() CASE_FAILS=() CASE_SECS=()
     cur=
@@ -105,12 +119,15 @@ for topo in "${TOPOS[@]}"; do
             r_fail "$topo/$c: exited rc=$rc without a FAIL line"
         fi
     done
+    for br in "${boot_rcs[@]}"; do
+    brc=${br%%:*}; secs=${br#*:}
     case $brc in
         0|1) ;;   # 1 = some case failed; already counted above
         124) r_fail "$topo/boot: timed out after ${secs}s (see $out/console.log)" ;;
         125) r_fail "$topo/boot: guest reported no exit status (see $out/console.log)" ;;
         *)   r_fail "$topo/boot: boot.sh rc=$brc ($(tail -n1 "$out/boot.stderr" 2>/dev/null))" ;;
     esac
+    done
     per_case=
     for f in "$cdir"/*.sh; do c=$(basename "$f" .sh); per_case+=" $c=${CASE_SECS[$c]:-?}s"; done
     TIMINGS[-1]+="  guest:$per_case"

@@ -19,6 +19,9 @@ fi
 for f in /out/cases/*.sh; do
     [ -f "$f" ] || { echo "FAIL runner: no cases staged in /out/cases"; exit 1; }
     name=$(basename "$f" .sh)
+    # multi-boot topologies: a case runs in the boot its '# e2e-boot: N' header names (default 1)
+    b=$(sed -n 's/^#[[:space:]]*e2e-boot:[[:space:]]*\([0-9]*\).*/\1/p' "$f" | head -n1)
+    [ "${b:-1}" = "${E2E_BOOT:-1}" ] || continue
     echo "CASE $name"
     t0=$(cut -d' ' -f1 /proc/uptime)
     # own session so a timeout kills the case together with everything it started

@@ -11,7 +11,7 @@
 # Both steps are idempotent; when cached they cost well under a second.
 
 # Modules the guest loads (dependencies are resolved with modprobe --show-depends).
-E2E_MODULES=${E2E_MODULES:-"vfio vfio_iommu_type1 vfio-pci nvme e1000e ne2k-pci 9p 9pnet_virtio virtio_pci minix"}
+E2E_MODULES=${E2E_MODULES:-"vfio vfio_iommu_type1 vfio-pci nvme e1000e ne2k-pci 9p 9pnet_virtio virtio_pci minix virtio_blk"}
 
 _e2e_lock() {  # serialize cache writers (parallel runs share the cache)
     mkdir -p "$E2E_CACHE"

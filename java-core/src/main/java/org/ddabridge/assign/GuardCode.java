@@ -22,7 +22,12 @@ public enum GuardCode {
     /** Carries the host's default route (force when another path exists). */
     DefaultRouteNic(false),
     /** In the assignable-device pool: mount it first. */
-    InPool(true);
+    InPool(true),
+    /**
+     * driverctl persists another driver for the function (or, for mount, vfio-pci): DdaBridge never fights
+     * driverctl's saved overrides; {@code driverctl unset-override}, or a transient dismount/mount.
+     */
+    DriverctlOverride(true);
 
     private final boolean hard;
 

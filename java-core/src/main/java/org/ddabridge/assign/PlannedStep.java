@@ -33,6 +33,8 @@ public record PlannedStep(String action, String address, String value, String de
             case PROBE -> address + ": drivers_probe -> " + (value.isEmpty() ? "kernel's choice" : value);
             case BIND -> address + ": bind to " + value;
             case VFIO_CHECK -> "IOMMU group " + value + ": VFIO must report the group viable";
+            case PERSIST -> address + ": persist " + value + " for the next boots (udev rule, initramfs hook)";
+            case UNPERSIST -> address + ": remove the persisted " + value + " assignment";
         };
     }
 }

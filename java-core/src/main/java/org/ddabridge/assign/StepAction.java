@@ -10,7 +10,11 @@ public enum StepAction {
     UNBIND("unbind"),
     PROBE("probe"),
     BIND("bind"),
-    VFIO_CHECK("vfioCheck");
+    VFIO_CHECK("vfioCheck"),
+    /** Record the function for the next boots (DdaBridge's list, udev rule, initramfs hook). */
+    PERSIST("persist"),
+    /** Remove the function from what the next boots apply. */
+    UNPERSIST("unpersist");
 
     private final String json;
 

@@ -21,15 +21,27 @@ final class AssignOutput {
     static void print(String command, Map<?, ?> r, PrintWriter out) {
         if (command.equals("pool")) {
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"ADDRESS", "GROUP", "DRIVER", "WAS", "SINCE", "STATE"});
+            rows.add(new String[] {"ADDRESS", "GROUP", "DRIVER", "WAS", "SINCE", "PERSISTENT", "STATE"});
             for (Object o : (List<?>) r.get("devices")) {
                 Map<?, ?> d = (Map<?, ?>) o;
                 rows.add(new String[] {s(d.get("address")), s(d.get("group")), s(d.get("driver")),
-                    s(d.get("originalDriver")), s(d.get("since")), s(d.get("state"))});
+                    s(d.get("originalDriver")), s(d.get("since")),
+                    d.get("persistedBy") == null ? "no" : s(d.get("persistedBy")), s(d.get("state"))});
             }
             Output.table(rows, out);
             out.printf("%d held function(s)%s%n", rows.size() - 1,
                     Boolean.TRUE.equals(r.get("repairNeeded")) ? "; an operation was interrupted: run 'repair'" : "");
+            if (r.get("persisted") instanceof List<?> ps && !ps.isEmpty()) {
+                out.println("Persisted for the next boot:");
+                List<String[]> prow = new ArrayList<>();
+                prow.add(new String[] {"ADDRESS", "DRIVER", "BY", "NOW", "STATE", "FIX"});
+                for (Object o : ps) {
+                    Map<?, ?> p = (Map<?, ?>) o;
+                    prow.add(new String[] {s(p.get("address")), s(p.get("driver")), s(p.get("source")),
+                        s(p.get("currentDriver")), s(p.get("state")), s(p.get("fix"))});
+                }
+                Output.table(prow, out);
+            }
             return;
         }
         if (Boolean.TRUE.equals(r.get("whatIf"))) {

@@ -19,6 +19,8 @@ final class DismountCommand extends EngineCommand {
     @Option(names = "--force", description = "Dismount even when the checker says NotAssignable or a soft guard "
             + "(default-route NIC, open users) objects. Never overrides the hard guards.")
     boolean force;
+    @Option(names = "--transient", description = "Do not persist: the next boot gives the functions back to their host drivers (default: persisted, like Hyper-V; driverctl-compatible udev rule + initramfs hook).")
+    boolean transientOnly;
 
     @Override
     String command() {
@@ -33,6 +35,9 @@ final class DismountCommand extends EngineCommand {
         assign.addTo(a);
         if (force) {
             a.addProperty("force", true);
+        }
+        if (transientOnly) {
+            a.addProperty("transient", true);
         }
         return a;
     }

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "mount", mixinStandardHelpOptions = true,
         description = "Give held PCI functions (their whole IOMMU group) back to their original host drivers.")
@@ -14,6 +15,8 @@ final class MountCommand extends EngineCommand {
     SelectionOptions selection;
     @Mixin
     AssignOptions assign;
+    @Option(names = "--transient", description = "Leave the persisted assignment in place: the functions go back to their host drivers now, and to vfio-pci again at the next boot.")
+    boolean transientOnly;
 
     @Override
     String command() {
@@ -26,7 +29,9 @@ final class MountCommand extends EngineCommand {
         common.addTo(a);
         selection.addTo(a);
         assign.addTo(a);
-
+        if (transientOnly) {
+            a.addProperty("transient", true);
+        }
         return a;
     }
 

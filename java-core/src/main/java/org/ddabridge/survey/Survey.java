@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import org.ddabridge.check.BootPersistenceCheck;
 import org.ddabridge.check.Checker;
 import org.ddabridge.check.DeviceReport;
+import org.ddabridge.check.HostCheck;
 import org.ddabridge.check.Target;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.HostUse;
@@ -62,7 +64,11 @@ public final class Survey {
                 }
                 Checker.Result r = Checker.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents,
                         f.iommu(), f.hostUse(), f.dmar(), f.ivrs()), headline, snap.host().platform());
-                return report(snap, r, f.hostUse(), select);
+                List<HostCheck> checks = new ArrayList<>(r.checks());
+                checks.add(f.bootOverrides() == null ? BootPersistenceCheck.unknown()
+                        : BootPersistenceCheck.hostCheck(BootPersistenceCheck.verify(f.bootOverrides(),
+                                snap.devices())));
+                return report(snap, new Checker.Result(checks, r.devices(), r.target()), f.hostUse(), select);
             }
 
             @Override

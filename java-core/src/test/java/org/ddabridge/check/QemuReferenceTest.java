@@ -205,7 +205,7 @@ class QemuReferenceTest {
         r.checks().forEach(c -> s.put(c.id(), c.status()));
         assertEquals(Map.of("IommuPresent", CheckStatus.PASS, "IommuEnabled", CheckStatus.PASS,
                 "InterruptRemapping", CheckStatus.PASS, "VfioAvailable", CheckStatus.PASS,
-                "Nested", CheckStatus.WARN, "IommuMode", CheckStatus.PASS), s);
+                "Nested", CheckStatus.WARN, "IommuMode", CheckStatus.PASS, "BootPersistence", CheckStatus.PASS), s);
         HostCheck ir = r.checks().stream().filter(c -> c.id().equals("InterruptRemapping")).findFirst().orElseThrow();
         assertTrue(ir.evidence().contains(
                 new Evidence("sys/firmware/acpi/tables/DMAR", "flags=0x01 (INTR_REMAP set)")));
@@ -216,7 +216,7 @@ class QemuReferenceTest {
         JsonObject j = survey(QemuReferenceHost.build(dir, false)).toJson();
         JsonObject host = j.getAsJsonObject("host");
         assertEquals("linux", host.get("platform").getAsString());
-        assertEquals(6, host.getAsJsonArray("checks").size());
+        assertEquals(7, host.getAsJsonArray("checks").size(), "six IOMMU/VFIO checks and BootPersistence");
         assertEquals("pass", host.getAsJsonArray("checks").get(0).getAsJsonObject().get("status").getAsString());
         JsonObject dev = j.getAsJsonArray("devices").get(0).getAsJsonObject();
         for (String k : List.of("address", "locationPath", "instanceId", "vendorId", "iommuGroup", "bars", "verdict",

@@ -10,8 +10,13 @@ import java.util.function.Function;
 
 import org.ddabridge.api.Args;
 import org.ddabridge.api.Progress;
+import org.ddabridge.api.EngineException;
+import org.ddabridge.api.ErrorId;
+import org.ddabridge.assign.GuardCode;
 import org.ddabridge.assign.PlannedStep;
 import org.ddabridge.assign.StepAction;
+import org.ddabridge.driver.linux.DriverctlOverrides;
+import org.ddabridge.model.BootOverride;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.PciClass;
@@ -37,7 +42,7 @@ public final class AssignService {
      */
     public static final String DISABLED_OVERRIDE = DisableEnable.DISABLED_OVERRIDE;
     static final Set<String> DISMOUNT_ARGS =
-            Set.of("root", "stateDir", "address", "locationPath", "instanceId", "force", "whatIf");
+            Set.of("root", "stateDir", "address", "locationPath", "instanceId", "force", "whatIf", "transient");
 
     private final Function<HostRoot, DriverCore> cores;
     private final AssignabilityPolicy policy;
@@ -80,13 +85,15 @@ public final class AssignService {
         List<DismountPlanner.GroupPlan> groups =
                 DismountPlanner.plan(policy, snap, survey(ctx, snap), selected);
         List<Journal.DeviceState> devices = new ArrayList<>();
-        List<PlannedStep> steps = DismountPlanner.steps(ctx, groups, devices);
+        boolean persist = !args.flag("transient");
+        List<PlannedStep> steps = DismountPlanner.steps(ctx, groups, devices, persist);
 
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("groups", groups.stream().map(DismountPlanner.GroupPlan::describe).toList());
         plan.put("steps", steps);
         plan.put("simulated", ctx.core().simulated());
         plan.put("stateDir", ctx.stateDir().toString());
+        plan.put("persistent", persist);
         DismountPlanner.Refusal refusal = DismountPlanner.Refusal.of(groups, force);
         plan.put("wouldRefuse", refusal.code());
         if (whatIf) {
@@ -98,17 +105,26 @@ public final class AssignService {
         }
         Map<String, Object> result = executor.execute(ctx, PlanExecutor.Kind.DISMOUNT, steps, devices, progress);
         result.put("groups", groups.stream().map(g -> PoolAndRepair.groupResult(ctx, g.group)).toList());
+        result.put("persistent", persist);
+        result.put("boot", ctx.boot().describe());
         return result;
     }
 
     /** {@code mount}: the held functions of each selected function's group go back to their drivers. */
     public Object mount(Args args, Progress progress) {
-        args.allow(Set.of("root", "stateDir", "address", "locationPath", "instanceId", "whatIf", "force"));
+        args.allow(Set.of("root", "stateDir", "address", "locationPath", "instanceId", "whatIf", "force", "transient"));
         boolean whatIf = args.flag("whatIf");
+        boolean unpersist = !args.flag("transient");
         RequestContext ctx = context(args);
         HostSnapshot snap = ctx.snapshot();
         List<PciDevice> selected = RequestContext.selectNamed(args, snap, "mount");
         Journal.State state = ctx.journal().load();
+        Map<String, BootOverride> ours = ctx.boot().persisted();
+        Map<String, BootOverride> driverctl = new LinkedHashMap<>();
+        for (BootOverride o : DriverctlOverrides.read(ctx.root())) {
+            driverctl.put(o.address(), o);
+        }
+        List<PlannedStep> unpersistSteps = new ArrayList<>();
 
         List<PlannedStep> steps = new ArrayList<>();
         List<Journal.DeviceState> devices = new ArrayList<>();
@@ -123,14 +139,29 @@ public final class AssignService {
                 String drv = ctx.core().driver(a);
                 String ov = ctx.core().driverOverride(a);
                 Journal.PoolEntry pe = state.pool.get(a);
-                boolean held = VFIO_PCI.equals(drv) || VFIO_PCI.equals(ov) || pe != null;
+                boolean persisted = unpersist && ours.containsKey(a);
+                boolean heldNow = VFIO_PCI.equals(drv) || VFIO_PCI.equals(ov) || pe != null;
+                BootOverride dc = driverctl.get(a);
+                if (unpersist && heldNow && dc != null && VFIO_PCI.equals(dc.driver())) {
+                    throw new EngineException(ErrorId.Refused, "Mount refused: " + a + " has a driverctl override for "
+                            + "vfio-pci (/" + dc.file() + "), so the next boot takes it again; DdaBridge does not fight "
+                            + "it. Run 'driverctl unset-override " + a + "', or mount with --transient.", a,
+                            Map.of("reason", GuardCode.DriverctlOverride.name()));
+                }
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("address", a);
                 e.put("group", m.iommuGroup());
                 e.put("driver", drv);
-                if (!held) {
-                    e.put("plan", a.equals(d.address()) ? "notHeld" : "untouched");
+                if (persisted) {
+                    unpersistSteps.add(PlannedStep.of(StepAction.UNPERSIST, a, VFIO_PCI));
+                    e.put("unpersist", true);
+                }
+                if (!heldNow) {
+                    e.put("plan", persisted ? "unpersist" : a.equals(d.address()) ? "notHeld" : "untouched");
                     plan.add(e);
+                    if (persisted) {
+                        devices.add(Journal.DeviceState.of(a, m.iommuGroup(), drv, ov, drv, ov).persisted(true, false));
+                    }
                     continue;
                 }
                 String original = pe != null && pe.originalDriver != null ? pe.originalDriver : "";
@@ -140,7 +171,8 @@ public final class AssignService {
                 e.put("originalDriver", pe == null ? null : original);
                 e.put("to", original.isEmpty() ? "kernel's choice" : original);
                 plan.add(e);
-                devices.add(Journal.DeviceState.of(a, m.iommuGroup(), drv, ov, original, originalOv));
+                Journal.DeviceState ds = Journal.DeviceState.of(a, m.iommuGroup(), drv, ov, original, originalOv);
+                devices.add(persisted ? ds.persisted(true, false) : ds);
                 steps.add(PlannedStep.of(StepAction.OVERRIDE, a, originalOv));
                 if (!drv.isEmpty()) {
                     steps.add(PlannedStep.of(StepAction.UNBIND, a, drv));
@@ -150,6 +182,7 @@ public final class AssignService {
         }
         // a VM holding the group (QEMU with /dev/vfio/<group> open) must let go first
         VmHolderGuard.check(ctx.root(), devices);
+        steps.addAll(0, unpersistSteps);
         if (whatIf) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("whatIf", true);
@@ -161,6 +194,7 @@ public final class AssignService {
         }
         Map<String, Object> result = executor.execute(ctx, PlanExecutor.Kind.MOUNT, steps, devices, progress);
         result.put("plan", plan);
+        result.put("boot", ctx.boot().describe());
         return result;
     }
 

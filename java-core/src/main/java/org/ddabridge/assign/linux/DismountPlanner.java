@@ -13,6 +13,8 @@ import org.ddabridge.assign.HostUseGuards;
 import org.ddabridge.assign.PlannedStep;
 import org.ddabridge.assign.StepAction;
 import org.ddabridge.check.DeviceReport;
+import org.ddabridge.driver.linux.DriverctlOverrides;
+import org.ddabridge.model.BootOverride;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.PciClass;
@@ -151,10 +153,22 @@ final class DismountPlanner {
         }
     }
 
-    /** The steps of the plan; devices that are already on vfio-pci are marked and skipped. */
-    static List<PlannedStep> steps(RequestContext ctx, List<GroupPlan> groups, List<Journal.DeviceState> devices) {
+    /**
+     * The steps of the plan; devices that are already on vfio-pci are marked and skipped. With {@code persist},
+     * every moved function not persisted yet gets a {@code persist} step at the end (after the kernel moves and
+     * the viability checks, so only a working assignment is persisted); a function whose driverctl override
+     * already names vfio-pci is persisted by driverctl and left to it, one naming another driver is a guard.
+     */
+    static List<PlannedStep> steps(RequestContext ctx, List<GroupPlan> groups, List<Journal.DeviceState> devices,
+            boolean persist) {
         List<PlannedStep> steps = new ArrayList<>();
+        List<PlannedStep> persistSteps = new ArrayList<>();
         String vfio = StepRunner.VFIO_PCI;
+        Map<String, BootOverride> ours = ctx.boot().persisted();
+        Map<String, BootOverride> driverctl = new LinkedHashMap<>();
+        for (BootOverride o : DriverctlOverrides.read(ctx.root())) {
+            driverctl.put(o.address(), o);
+        }
         if (!ctx.core().driverAvailable(vfio)) {
             steps.add(PlannedStep.of(StepAction.MODPROBE, "", vfio));
         }
@@ -164,12 +178,31 @@ final class DismountPlanner {
                 String a = (String) mv.get("address");
                 String drv = ctx.core().driver(a);
                 String ov = ctx.core().driverOverride(a);
+                BootOverride dc = driverctl.get(a);
+                boolean toPersist = persist && !ours.containsKey(a) && (dc == null || !vfio.equals(dc.driver()));
+                if (persist && dc != null && !vfio.equals(dc.driver())) {
+                    g.guards.add(Guard.of(GuardCode.DriverctlOverride, a, a + " has a driverctl override for "
+                            + dc.driver() + " (/" + dc.file() + "): DdaBridge does not fight it. Run 'driverctl "
+                            + "unset-override " + a + "' first, or dismount with --transient."));
+                    toPersist = false;
+                }
+                if (dc != null) {
+                    mv.put("persistedBy", "driverctl (" + dc.driver() + ")");
+                }
+                if (toPersist) {
+                    persistSteps.add(PlannedStep.of(StepAction.PERSIST, a, vfio));
+                }
+                // the list before and after: a transient dismount leaves it as it is (and says so in the pool)
+                boolean listed = ours.containsKey(a);
                 if (vfio.equals(drv) && vfio.equals(ov)) {
                     mv.put("to", "already on vfio-pci");
+                    if (toPersist) {
+                        devices.add(Journal.DeviceState.of(a, g.group, drv, ov, vfio, vfio).persisted(false, true));
+                    }
                     continue;
                 }
                 any = true;
-                devices.add(Journal.DeviceState.of(a, g.group, drv, ov, vfio, vfio));
+                devices.add(Journal.DeviceState.of(a, g.group, drv, ov, vfio, vfio).persisted(listed, listed || toPersist));
                 steps.add(PlannedStep.of(StepAction.OVERRIDE, a, vfio));
                 if (!drv.isEmpty()) {
                     steps.add(PlannedStep.of(StepAction.UNBIND, a, drv));
@@ -183,6 +216,7 @@ final class DismountPlanner {
         if (devices.isEmpty() && steps.size() <= 1) {
             steps.clear();
         }
+        steps.addAll(persistSteps);
         return steps;
     }
 }

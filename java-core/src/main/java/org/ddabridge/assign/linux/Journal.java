@@ -59,6 +59,8 @@ public final class Journal {
         public Integer group;
         public String since;
         public String operation;
+        /** True when the assignment is persisted for the next boots; false for a transient one; null: older state. */
+        public Boolean persistent;
     }
 
     /** One dismount, mount or repair: its devices' before/after states and every step. */
@@ -92,6 +94,17 @@ public final class Journal {
         public String beforeOverride;
         public String afterDriver;
         public String afterOverride;
+        /** Whether the function was in the persisted list before; null when the operation leaves the list alone. */
+        public Boolean beforePersisted;
+        /** Whether it is meant to be in the list after; null when the operation leaves the list alone. */
+        public Boolean afterPersisted;
+
+        /** This state with the persisted list's before and after (both null: not touched). */
+        public DeviceState persisted(Boolean before, Boolean after) {
+            beforePersisted = before;
+            afterPersisted = after;
+            return this;
+        }
 
         public static DeviceState of(String address, Integer group, String beforeDriver, String beforeOverride,
                 String afterDriver, String afterOverride) {

@@ -64,7 +64,7 @@ final class PlanExecutor {
                 crashHook.at(i, CrashHook.Phase.JOURNALED);
                 progress.report(kind.activity, steps.isEmpty() ? 100 : i * 100 / steps.size(), ps.description());
                 try {
-                    StepRunner.apply(ctx.core(), ps);
+                    StepRunner.apply(ctx.core(), ctx.boot(), ps);
                 } catch (IOException | RuntimeException e) {
                     s.state = "failed";
                     s.error = e.getMessage();
@@ -102,6 +102,9 @@ final class PlanExecutor {
                 }
                 pe.group = ds.group;
                 pe.operation = op.id;
+                if (ds.afterPersisted != null) {
+                    pe.persistent = ds.afterPersisted;
+                }
             } else if (kind == Kind.MOUNT) {
                 state.pool.remove(ds.address);
             }
@@ -154,7 +157,7 @@ final class PlanExecutor {
 
     private EngineException rollback(RequestContext ctx, Journal journal, Journal.State state, Journal.Operation op,
             Journal.Step failed, Exception cause) {
-        List<Journal.Step> undo = restoreBefore(ctx.core(), journal, state, op);
+        List<Journal.Step> undo = restoreBefore(ctx.core(), ctx.boot(), journal, state, op);
         boolean ok = undo.stream().noneMatch(s -> "failed".equals(s.state));
         op.status = ok ? "rolledBack" : "rollbackFailed";
         op.finished = Instant.now().toString();
@@ -174,10 +177,11 @@ final class PlanExecutor {
     /**
      * Brings every function of {@code op} back to its state before the operation, last function first.
      * Idempotent: looks at the live state, so it is right whichever step was interrupted. Each action is
-     * journaled as a step of its own ({@code undo-*}).
+     * journaled as a step of its own ({@code undo-*}). The persisted list is restored first, for the functions
+     * whose persistence the operation meant to change ({@code beforePersisted} set).
      */
-    static List<Journal.Step> restoreBefore(DriverCore core, Journal journal, Journal.State state,
-            Journal.Operation op) {
+    static List<Journal.Step> restoreBefore(DriverCore core, BootPersistence boot, Journal journal,
+            Journal.State state, Journal.Operation op) {
         List<Journal.Step> out = new ArrayList<>();
         List<Journal.DeviceState> rev = new ArrayList<>(op.devices);
         Collections.reverse(rev);
@@ -185,6 +189,10 @@ final class PlanExecutor {
             String wantDrv = nz(ds.beforeDriver);
             String wantOv = nz(ds.beforeOverride);
             List<PlannedStep> todo = new ArrayList<>();
+            if (ds.beforePersisted != null && boot.isPersisted(ds.address) != ds.beforePersisted) {
+                todo.add(PlannedStep.of(ds.beforePersisted ? StepAction.PERSIST : StepAction.UNPERSIST, ds.address,
+                        StepRunner.VFIO_PCI));
+            }
             String drv = core.driver(ds.address);
             if (!wantOv.equals(core.driverOverride(ds.address))) {
                 todo.add(PlannedStep.of(StepAction.OVERRIDE, ds.address, wantOv));
@@ -201,7 +209,7 @@ final class PlanExecutor {
                 Journal.Step s = journaled(op, "undo-" + ps.action(), ps);
                 journal.save(state);
                 try {
-                    StepRunner.apply(core, ps);
+                    StepRunner.apply(core, boot, ps);
                     s.state = "done";
                 } catch (IOException | RuntimeException e) {
                     s.state = "failed";

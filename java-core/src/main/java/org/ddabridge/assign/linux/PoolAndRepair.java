@@ -9,6 +9,10 @@ import java.util.Map;
 import org.ddabridge.api.EngineException;
 import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;
+import org.ddabridge.check.BootPersistenceCheck;
+import org.ddabridge.driver.linux.DriverctlOverrides;
+import org.ddabridge.driver.linux.PersistedAssignments;
+import org.ddabridge.model.BootOverride;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.util.MutationGuard;
@@ -47,7 +51,7 @@ final class PoolAndRepair {
             }
             progress.report("Repairing", 0, op.kind + " " + op.id);
             int before = op.steps.size();
-            List<Journal.Step> undo = PlanExecutor.restoreBefore(ctx.core(), journal, state, op);
+            List<Journal.Step> undo = PlanExecutor.restoreBefore(ctx.core(), ctx.boot(), journal, state, op);
             boolean ok = undo.stream().noneMatch(s -> "failed".equals(s.state));
             op.status = ok ? "repaired" : "rollbackFailed";
             op.finished = Instant.now().toString();
@@ -78,10 +82,20 @@ final class PoolAndRepair {
         }
     }
 
-    /** Functions bound to vfio-pci, joined with what the journal remembers about them. */
+    /**
+     * Functions bound to vfio-pci, joined with what the journal remembers about them, and every assignment
+     * persisted for the next boots (DdaBridge's and driverctl's) against the running system, with the fix for
+     * each mismatch.
+     */
     static Object pool(RequestContext ctx) {
         HostSnapshot snap = ctx.snapshot();
         Journal.State state = ctx.journal().load();
+        List<BootOverride> overrides = new ArrayList<>(PersistedAssignments.read(ctx.root()));
+        overrides.addAll(DriverctlOverrides.read(ctx.root()));
+        Map<String, BootOverride> persistedBy = new LinkedHashMap<>();
+        for (BootOverride o : overrides) {
+            persistedBy.putIfAbsent(o.address(), o);
+        }
         List<Map<String, Object>> held = new ArrayList<>();
         for (PciDevice d : snap.devices()) {
             Journal.PoolEntry pe = state.pool.get(d.address());
@@ -101,12 +115,36 @@ final class PoolAndRepair {
             m.put("originalDriver", pe == null ? null : pe.originalDriver);
             m.put("since", pe == null ? null : pe.since);
             m.put("operation", pe == null ? null : pe.operation);
+            BootOverride o = persistedBy.get(d.address());
+            m.put("persistent", o != null && VFIO_PCI.equals(o.driver()));
+            m.put("persistedBy", o == null ? null : o.source().json());
+            boolean released = pe != null && Boolean.FALSE.equals(pe.persistent) && o == null && d.driver() != null
+                    && d.driver().equals(pe.originalDriver);
             m.put("state", VFIO_PCI.equals(d.driver()) ? (pe != null ? "held" : "heldOutside")
+                    : released ? "released (transient; back on " + d.driver() + ", e.g. after a reboot)"
                     : "drifted (now " + (d.driver() == null ? "no driver" : d.driver()) + ")");
             held.add(m);
         }
+        List<Map<String, Object>> persisted = new ArrayList<>();
+        for (BootPersistenceCheck.Finding f : BootPersistenceCheck.verify(overrides, snap.devices())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("address", f.override().address());
+            m.put("driver", f.override().driver());
+            m.put("source", f.override().source().json());
+            m.put("file", "/" + f.override().file());
+            m.put("ids", f.override().vendorId() == null ? null
+                    : f.override().vendorId() + ":" + f.override().deviceId());
+            m.put("state", f.state().name());
+            m.put("currentDriver", f.driver());
+            m.put("movedTo", f.movedTo());
+            m.put("matches", f.state() == BootPersistenceCheck.State.applied);
+            m.put("message", f.message());
+            m.put("fix", f.fix());
+            persisted.add(m);
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("devices", held);
+        r.put("persisted", persisted);
         Journal.Operation op = state.operation;
         r.put("repairNeeded", Journal.needsRepair(state));
         r.put("lastOperation", op == null ? null : Map.of("id", op.id, "kind", op.kind, "status", op.status));

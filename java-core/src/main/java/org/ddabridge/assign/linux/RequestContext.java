@@ -60,6 +60,11 @@ record RequestContext(HostRoot root, Path stateDir, DriverCore core) {
         return new Journal(stateDir);
     }
 
+    /** The boot-time files (persisted assignments) of this root. */
+    BootPersistence boot() {
+        return new BootPersistence(root);
+    }
+
     /** The named functions; a request that names none is refused (assignment never acts on all devices). */
     static List<PciDevice> selectNamed(Args args, HostSnapshot snap, String command) {
         DeviceSelector selector = DeviceSelector.from(args);

@@ -14,8 +14,25 @@ final class StepRunner {
 
     /** Throws when the kernel did not do what was asked. */
     static void apply(DriverCore core, PlannedStep ps) throws IOException {
+        apply(core, null, ps);
+    }
+
+    /** Like {@link #apply(DriverCore, PlannedStep)}, with the boot-time files for the persistence steps. */
+    static void apply(DriverCore core, BootPersistence boot, PlannedStep ps) throws IOException {
         String a = ps.address();
         switch (ps.kind()) {
+            case PERSIST -> {
+                requireBoot(boot).persist(a);
+                if (!boot.isPersisted(a)) {
+                    throw new IOException(a + " is not in the persisted list after writing it");
+                }
+            }
+            case UNPERSIST -> {
+                requireBoot(boot).unpersist(a);
+                if (boot.isPersisted(a)) {
+                    throw new IOException(a + " is still in the persisted list after removing it");
+                }
+            }
             case MODPROBE -> {
                 core.loadModule(ps.value());
                 if (!core.driverAvailable(ps.value())) {
@@ -51,6 +68,13 @@ final class StepRunner {
                 }
             }
         }
+    }
+
+    private static BootPersistence requireBoot(BootPersistence boot) throws IOException {
+        if (boot == null) {
+            throw new IOException("no boot-time configuration for this request");
+        }
+        return boot;
     }
 
     /**

@@ -24,7 +24,7 @@ import org.ddabridge.survey.Survey;
  */
 public final class WindowsActions {
     private static final Set<String> DEVICE_ARGS = Set.of("address", "locationPath", "instanceId", "force", "whatIf",
-            "root");
+            "root", "transient");
     private final WindowsHostControl host;
     private final PlatformBackend backend;
 
@@ -35,11 +35,13 @@ public final class WindowsActions {
 
     public Object dismount(Args args, Progress progress) {
         args.allow(DEVICE_ARGS);
+        refuseTransient(args);
         return run(args, null, progress, "Dismounting", (a, r, w) -> a.dismount(r, w));
     }
 
     public Object mount(Args args, Progress progress) {
         args.allow(DEVICE_ARGS);
+        refuseTransient(args);
         return run(args, null, progress, "Mounting", (a, r, w) -> a.mount(r, w));
     }
 
@@ -53,6 +55,14 @@ public final class WindowsActions {
     public Object vmRemove(Args args, Progress progress) {
         args.allow(Set.of("address", "locationPath", "instanceId", "whatIf", "root", "vmName"));
         return run(args, args.required("vmName"), progress, "Removing from VM", (a, r, w) -> a.unassign(r, w));
+    }
+
+    /** Hyper-V keeps a dismounted device dismounted across reboots; there is no transient variant. */
+    private static void refuseTransient(Args args) {
+        if (args.flag("transient")) {
+            throw new EngineException(ErrorId.NotSupported, "Hyper-V's dismount and mount always persist across "
+                    + "reboots: 'transient' is a Linux option.", "transient");
+        }
     }
 
     @FunctionalInterface

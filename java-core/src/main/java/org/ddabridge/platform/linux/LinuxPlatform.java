@@ -19,6 +19,9 @@ import org.ddabridge.platform.spi.HostFactsVisitor;
 import org.ddabridge.platform.spi.PciHostFacts;
 import org.ddabridge.driver.linux.AcpiDmar;
 import org.ddabridge.driver.linux.AcpiIvrs;
+import org.ddabridge.driver.linux.DriverctlOverrides;
+import org.ddabridge.driver.linux.PersistedAssignments;
+import org.ddabridge.model.BootOverride;
 import org.ddabridge.driver.linux.HostUseReader;
 import org.ddabridge.driver.linux.LinuxIommuFacts;
 import org.ddabridge.util.Hex;
@@ -41,12 +44,22 @@ public final class LinuxPlatform implements PlatformBackend {
         return root;
     }
 
-    /** The kernel's IOMMU evidence, the host's own use of its devices and the DMAR and IVRS tables, read now. */
+    /**
+     * The kernel's IOMMU evidence, the host's own use of its devices, the DMAR and IVRS tables and the boot
+     * overrides, read now.
+     */
     @Override
     public <R> R facts(HostSnapshot snapshot, HostFactsVisitor<R> visitor) {
         return visitor.pciHost(new PciHostFacts(snapshot, LinuxIommuFacts.read(root),
                 HostUseReader.read(root, snapshot.devices()), AcpiDmar.parse(AcpiDmar.query(root)),
-                AcpiIvrs.parse(AcpiIvrs.query(root))));
+                AcpiIvrs.parse(AcpiIvrs.query(root)), bootOverrides(root)));
+    }
+
+    /** DdaBridge's persisted assignments, then driverctl's saved overrides. */
+    public static List<BootOverride> bootOverrides(HostRoot root) {
+        List<BootOverride> out = new ArrayList<>(PersistedAssignments.read(root));
+        out.addAll(DriverctlOverrides.read(root));
+        return out;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.ddabridge.platform.spi;
 
+import java.util.List;
+
+import org.ddabridge.model.BootOverride;
 import org.ddabridge.model.DmarTable;
 import org.ddabridge.model.HostSnapshot;
 import org.ddabridge.model.HostUse;
@@ -9,12 +12,13 @@ import org.ddabridge.model.IvrsTable;
 /**
  * Everything the checker reads about a PCI host: the snapshot (functions and config spaces; parents in
  * {@code PciDevice.parent}), the kernel's IOMMU evidence, the host's own use of its devices, and the
- * DMAR and IVRS tables (null when there is none to read). An lspci dump has unknown IOMMU facts and host use.
+ * DMAR and IVRS tables (null when there is none to read), and what the host persists for the next boot
+ * ({@code bootOverrides}; null when unknown). An lspci dump has unknown IOMMU facts, host use and boot overrides.
  */
 public record PciHostFacts(HostSnapshot snapshot, IommuFacts iommu, HostUse hostUse, DmarTable dmar,
-        IvrsTable ivrs) {
-    /** A host without IVRS facts. */
+        IvrsTable ivrs, List<BootOverride> bootOverrides) {
+    /** A host without IVRS facts or boot overrides (unknown). */
     public PciHostFacts(HostSnapshot snapshot, IommuFacts iommu, HostUse hostUse, DmarTable dmar) {
-        this(snapshot, iommu, hostUse, dmar, null);
+        this(snapshot, iommu, hostUse, dmar, null, null);
     }
 }

@@ -84,8 +84,8 @@ class AssignServiceTest {
         Map<String, Object> r = map(s.dismount(args("dismount", h, "address", FakeHost.NVME), p));
         assertEquals("done", r.get("status"));
         assertEquals("vfio-pci|vfio-pci", h.driverState().get(FakeHost.NVME));
-        // modprobe (vfio-pci not loaded), override, unbind, probe, vfioCheck
-        assertEquals(5, ((List<?>) r.get("steps")).size());
+        // modprobe (vfio-pci not loaded), override, unbind, probe, vfioCheck, persist
+        assertEquals(6, ((List<?>) r.get("steps")).size());
         Map<String, Object> g = (Map<String, Object>) ((List<?>) r.get("groups")).get(0);
         assertEquals(Boolean.TRUE, g.get("viable"));
         assertFalse(events.isEmpty());
@@ -302,7 +302,8 @@ class AssignServiceTest {
         FakeHost counted = host(false);
         int steps = forwardSteps(map(service(counted).dismount(args("dismount", counted, "address",
                 List.of(FakeHost.E1000E_0, FakeHost.NVME)), Progress.NONE)));
-        assertEquals(12, steps, "modprobe, 2x(override, unbind, probe), check, (override, unbind, probe), check");
+        assertEquals(15, steps,
+                "modprobe, 2x(override, unbind, probe), check, (override, unbind, probe), check, 3x persist");
         List<String> matrix = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             for (CrashHook.Phase phase : CrashHook.Phase.values()) {
@@ -325,6 +326,8 @@ class AssignServiceTest {
                 assertEquals(Boolean.TRUE, rep.get("repaired"), "step " + i + " " + phase);
                 // vfio-pci may stay loaded: only the drivers/vfio-pci directory differs, not any function.
                 assertEquals(before, h.driverState(), "step " + i + " " + phase);
+                // a crash between "bound" and "persisted" (or after persisting, before "done") leaves no boot entry
+                assertEquals(List.of(), PersistenceTest.persisted(h), "step " + i + " " + phase);
                 assertEquals(Boolean.FALSE, map(service(h).repair(args("repair", h), Progress.NONE)).get("repaired"));
                 assertEquals("done", map(service(h).dismount(args("dismount", h, "address", FakeHost.NVME),
                         Progress.NONE)).get("status"));
@@ -340,7 +343,7 @@ class AssignServiceTest {
         service(counted).dismount(args("dismount", counted, "address", FakeHost.E1000E_0), Progress.NONE);
         int steps = forwardSteps(map(service(counted).mount(args("mount", counted, "address", FakeHost.E1000E_0),
                 Progress.NONE)));
-        assertEquals(6, steps);
+        assertEquals(8, steps, "2x unpersist, 2x(override, unbind, probe)");
         for (int i = 0; i < steps; i++) {
             for (CrashHook.Phase phase : CrashHook.Phase.values()) {
                 FakeHost h = host(true);
@@ -357,6 +360,8 @@ class AssignServiceTest {
                         "address", FakeHost.E1000E_0), Progress.NONE));
                 assertEquals(Boolean.TRUE, map(service(h).repair(args("repair", h), Progress.NONE)).get("repaired"));
                 assertEquals(held, h.driverState(), "step " + i + " " + phase);
+                assertEquals(List.of(FakeHost.E1000E_0, FakeHost.E1000E_1), PersistenceTest.persisted(h),
+                        "step " + i + " " + phase);
                 assertEquals(2, ((List<?>) map(service(h).pool(args("pool", h), Progress.NONE)).get("devices")).size());
                 assertEquals("done", map(service(h).mount(args("mount", h, "address", FakeHost.E1000E_0),
                         Progress.NONE)).get("status"));
