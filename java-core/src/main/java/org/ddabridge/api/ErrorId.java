@@ -29,6 +29,11 @@ public enum ErrorId {
     AccessDenied("PermissionDenied", ExitCodes.REFUSED),
     /** This operating system (or this host) cannot do it. */
     NotSupported("NotImplemented", ExitCodes.GENERIC),
+    /**
+     * The assignment journal is damaged (bad JSON, checksum, schema); it was moved aside, kept, and
+     * {@code repair} rebuilds it.
+     */
+    JournalCorrupt("InvalidData", ExitCodes.GENERIC),
     /** Reading or writing a file failed. */
     IoFailure("ReadError", ExitCodes.GENERIC),
     /** A bug: an unexpected exception inside the engine. */
