@@ -73,6 +73,7 @@ final class JournalCodec {
                 throw new Corrupt("checksum mismatch (the file was changed or damaged after it was written)");
             }
         }
+        structure(tree);
         Journal.State s;
         try {
             s = Json.compact().fromJson(tree, Journal.State.class);
@@ -81,6 +82,40 @@ final class JournalCodec {
         }
         validate(s);
         return s;
+    }
+
+    /**
+     * The JSON shapes Gson would otherwise bend: it reads {@code []} as an empty map and would so turn a
+     * damaged pool into "nothing held".
+     */
+    private static void structure(JsonObject tree) throws Corrupt {
+        JsonElement pool = tree.get("pool");
+        if (pool == null || !pool.isJsonObject()) {
+            throw new Corrupt("'pool' is not an object");
+        }
+        for (Map.Entry<String, JsonElement> e : pool.getAsJsonObject().entrySet()) {
+            if (!e.getValue().isJsonObject()) {
+                throw new Corrupt("pool entry " + clip(e.getKey()) + " is not an object");
+            }
+        }
+        JsonElement op = tree.get("operation");
+        if (op == null || op.isJsonNull()) {
+            return;
+        }
+        if (!op.isJsonObject()) {
+            throw new Corrupt("'operation' is not an object");
+        }
+        for (String list : new String[] {"devices", "steps"}) {
+            JsonElement l = op.getAsJsonObject().get(list);
+            if (l == null || !l.isJsonArray()) {
+                throw new Corrupt("operation '" + list + "' is not a list");
+            }
+            for (JsonElement item : l.getAsJsonArray()) {
+                if (!item.isJsonObject()) {
+                    throw new Corrupt("an entry of operation '" + list + "' is not an object");
+                }
+            }
+        }
     }
 
     /** The schema: see the class comment. */
