@@ -161,7 +161,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             return e.getAsJsonObject();
         } catch (JsonParseException | StackOverflowError e) {
-            String why = e instanceof StackOverflowError ? "nested too deeply" : e.getMessage();
+            // Gson's message names the JSON path, as long as the nesting is deep: clipped like the target.
+            String why = e instanceof StackOverflowError ? "nested too deeply" : clip(String.valueOf(e.getMessage()));
             throw new EngineException(ErrorId.MalformedRequest, "The request line is not valid JSON: " + why,
                     clip(line));
         }
