@@ -50,7 +50,7 @@ class ServeAdversarialTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void requestIdsComeBackExactlyAsSent() throws Exception {
         List<String> ids = List.of("1e400", "123456789012345678901234567890", "-0", "1.50", "7", "\"x\\u0000y\"",
                 "{\"a\":[1,{\"b\":null}]}", "[1,\"two\"]", "true", "9007199254740993");
@@ -67,7 +67,7 @@ class ServeAdversarialTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void nulBytesInPathsAreInvalidArgumentsNotInternal(@TempDir Path dir) throws Exception {
         FakeHosts.smallQ35(dir);
         String root = dir.toString();
@@ -90,7 +90,7 @@ class ServeAdversarialTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void dumpHeaderWithDomainFfffffffIsDumpInvalid(@TempDir Path dir) throws Exception {
         Path dump = Files.writeString(dir.resolve("d.txt"), "ffffffff:00:00.0 Host bridge: x\n"
                 + "00: 86 80 c0 29 00 00 00 00 00 00 00 06 00 00 00 00\n");
@@ -102,7 +102,7 @@ class ServeAdversarialTest {
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void oversizedLinesAreRefusedUnreadAndNotEchoed() throws Exception {
         int size = ServeCommand.MAX_LINE_CHARS + 4096;
         StringBuilder big = new StringBuilder(size + 100);
@@ -125,7 +125,7 @@ class ServeAdversarialTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aRequestThatBlowsUpGetsAnEnvelopeAndTheProcessServesTheNext() throws Exception {
         Engine engine = new Engine();
         engine.register("boom", (args, p) -> {

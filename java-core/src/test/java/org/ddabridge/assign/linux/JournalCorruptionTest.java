@@ -29,7 +29,7 @@ import org.ddabridge.util.Json;
  * kept, never deleted), refused by every command until {@code repair}, and {@code repair} rebuilds it without
  * losing a held function's original driver; a journal that cannot be written mid-plan rolls the plan back.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JournalCorruptionTest {
     @TempDir
     Path tmp;

@@ -67,7 +67,7 @@ class LockContentionTest {
     }
 
     @Test
-    @Timeout(300)
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void exactlyOneOfSeveralProcessesRunsStepsEveryTime() throws Exception {
         FakeHost h = new FakeHost(tmp.resolve("tree")).reference(true);
         String root = h.root.toString();
@@ -105,7 +105,7 @@ class LockContentionTest {
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void deletingTheLockFileDoesNotLetASecondWriterIn() throws Exception {
         FakeHost h = new FakeHost(tmp.resolve("del")).reference(true);
         Path stateDir = h.root.resolve("var/lib/ddabridge");

@@ -105,7 +105,7 @@ class WriteGuardAdversarialTest {
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void rootsThatAreReallyTheLiveMachineAreGuardedAsLive() throws Exception {
         Path link = Files.createSymbolicLink(tmp.resolve("innocent-looking-tree"), Path.of("/"));
         Path viaProc = Path.of("/proc/self/root");
@@ -145,7 +145,7 @@ class WriteGuardAdversarialTest {
      * so not one byte ever lands outside.
      */
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void symlinkSwappedInBetweenCheckAndWriteNeverRedirectsTheWrite() throws Exception {
         FakeHost h = new FakeHost(tmp.resolve("race")).reference(true);
         Path link = h.root.resolve("sys/bus/pci/devices").resolve(FakeHost.NVME);
@@ -210,7 +210,7 @@ class WriteGuardAdversarialTest {
     }
 
     @Test
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fifoAsAnAttributeIsRefusedWithoutBlocking() throws Exception {
         FakeHost h = new FakeHost(tmp.resolve("fifo")).reference(true);
         Path ov = h.nvmeDir.resolve("driver_override");
@@ -246,7 +246,7 @@ class WriteGuardAdversarialTest {
     }
 
     @Test
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void vfioStatusOpensOnlyCharacterDevicesUnderTheRealDevVfio() throws Exception {
         for (String node : List.of("/dev/null", "/dev/vfio/../null", "/dev/vfio/11/../../null", "/dev/zero",
                 tmp.resolve("dev/vfio/11").toString(), "/dev/vfio/vfio")) {
