@@ -63,7 +63,7 @@ public final class HostLock implements AutoCloseable {
             HostLock held = HELD.get(key);
             if (held != null) {
                 if (held.owner != Thread.currentThread()) {
-                    throw busy(file);
+                    throw busy(file, "another request of this process holds it");
                 }
                 held.depth++;
                 return held;
@@ -84,12 +84,15 @@ public final class HostLock implements AutoCloseable {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock();
             if (l == null) {
-                throw busy(file);
+                throw busy(file, "the lock file is locked by another process");
             }
             return new HostLock(key, ch, l, dir);
-        } catch (NativeFiles.HeldException | OverlappingFileLockException e) {
+        } catch (NativeFiles.HeldException e) {
             release(ch, dir);
-            throw busy(file);
+            throw busy(file, "the state directory is locked by another process");
+        } catch (OverlappingFileLockException e) {
+            release(ch, dir);
+            throw busy(file, "this process already holds the lock file");
         } catch (IOException e) {
             release(ch, dir);
             throw new EngineException(ErrorId.IoFailure, "Cannot take the lock " + file + ": " + e.getMessage(),
@@ -100,10 +103,9 @@ public final class HostLock implements AutoCloseable {
         }
     }
 
-    private static EngineException busy(Path file) {
-        return new EngineException(ErrorId.Busy,
-                "Another dismount, mount or repair is running (lock " + file + " is held). Try again when it ends.",
-                file.toString());
+    private static EngineException busy(Path file, String why) {
+        return new EngineException(ErrorId.Busy, "Another dismount, mount or repair is running (lock " + file
+                + " is held: " + why + "). Try again when it ends.", file.toString());
     }
 
     private static void release(FileChannel ch, NativeFiles.Fd dir) {

@@ -113,7 +113,7 @@ class JournalCorruptionTest {
             // Nothing runs on a journal that forgot what it held, not even once it was moved aside.
             EngineException dis = assertThrows(EngineException.class, () -> AssignServiceTest.service(h).dismount(
                     AssignServiceTest.args("dismount", h, "address", FakeHost.E1000E_0), Progress.NONE), kind);
-            assertEquals(ErrorId.JournalCorrupt, dis.id(), kind);
+            assertEquals(ErrorId.JournalCorrupt, dis.id(), kind + ": " + dis.getMessage());
             assertEquals("vfio-pci|vfio-pci", h.driverState().get(FakeHost.NVME), kind);
             assertEquals("e1000e|", h.driverState().get(FakeHost.E1000E_0), kind);
 
