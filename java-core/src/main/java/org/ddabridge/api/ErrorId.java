@@ -31,6 +31,11 @@ public enum ErrorId {
     AccessDenied("PermissionDenied", ExitCodes.REFUSED),
     /** This operating system (or this host) cannot do it. */
     NotSupported("NotImplemented", ExitCodes.GENERIC),
+    /**
+     * The assignment journal is damaged (bad JSON, checksum, schema); it was moved aside, kept, and
+     * {@code repair} rebuilds it.
+     */
+    JournalCorrupt("InvalidData", ExitCodes.GENERIC),
     /** Reading or writing a file failed. */
     IoFailure("ReadError", ExitCodes.GENERIC),
     /** A VM holds the device's IOMMU group open ({@code /dev/vfio/<group>}): {@code vm-remove} it first. */

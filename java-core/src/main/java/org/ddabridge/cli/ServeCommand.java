@@ -42,17 +42,79 @@ final class ServeCommand implements Callable<Integer> {
         return ErrorId.ExitCodes.OK;
     }
 
+    /** The longest request line read (requests are a few hundred bytes; a longer line is refused unread). */
+    static final int MAX_LINE_CHARS = 1 << 20;
+    /** How much of a bad line an error's {@code target} shows. */
+    private static final int TARGET_CHARS = 200;
+
     /** The request loop (tests drive it with in-memory streams). */
     static void serve(BufferedReader in, PrintWriter out, Engine engine) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            long length = readLine(in, line);
+            if (length < 0) {
+                return;
+            }
+            Map<String, Object> answer;
+            if (length > MAX_LINE_CHARS) {
+                answer = Envelope.error(null, new EngineException(ErrorId.MalformedRequest, "The request line has "
+                        + length + " characters, more than the " + MAX_LINE_CHARS + " a request may have; it was "
+                        + "not read.", null));
+            } else if (line.toString().isBlank()) {
                 continue;
+            } else {
+                answer = handleSafely(line.toString(), engine, out);
             }
             // Streamed into the writer: a large survey is written once, not built as a String first.
-            Json.compact().toJson(handle(line, engine, out), out);
+            Json.compact().toJson(answer, out);
             out.println();
             out.flush();
+        }
+    }
+
+    /**
+     * Reads one line into {@code into} (without its end), keeping at most {@link #MAX_LINE_CHARS} + 1
+     * characters and skipping the rest; returns the line's full length, or -1 at end of input.
+     */
+    static long readLine(BufferedReader in, StringBuilder into) throws IOException {
+        into.setLength(0);
+        long n = 0;
+        int c;
+        boolean end = true;
+        while ((c = in.read()) >= 0) {
+            end = false;
+            if (c == '\n') {
+                break;
+            }
+            if (n++ <= MAX_LINE_CHARS) {
+                into.append((char) c);
+            }
+        }
+        if (into.length() > 0 && into.charAt(into.length() - 1) == '\r') {
+            into.setLength(into.length() - 1);
+        }
+        return end ? -1 : n;
+    }
+
+    /**
+     * {@link #handle}, and whatever escapes it (an engine bug, a stack overflow) still becomes an envelope:
+     * one request never ends the process for the requests after it.
+     */
+    static Map<String, Object> handleSafely(String line, Engine engine, PrintWriter out) {
+        try {
+            return handle(line, engine, out);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return Envelope.error(rawId(line), new EngineException(ErrorId.Internal,
+                    "The request failed unexpectedly: " + e.getClass().getSimpleName(), null));
+        }
+    }
+
+    private static Object rawId(String line) {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            return e.isJsonObject() ? requestId(e.getAsJsonObject().get("id")) : null;
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
         }
     }
 
@@ -63,11 +125,11 @@ final class ServeCommand implements Callable<Integer> {
             id = requestId(request.get("id"));
             JsonElement command = request.get("command");
             if (command == null || !command.isJsonPrimitive() || !command.getAsJsonPrimitive().isString()) {
-                throw new EngineException(ErrorId.MalformedRequest, "The request has no string 'command'.", line);
+                throw new EngineException(ErrorId.MalformedRequest, "The request has no string 'command'.", clip(line));
             }
             JsonElement args = request.get("args");
             if (args != null && !args.isJsonNull() && !args.isJsonObject()) {
-                throw new EngineException(ErrorId.MalformedRequest, "'args' must be a JSON object.", line);
+                throw new EngineException(ErrorId.MalformedRequest, "'args' must be a JSON object.", clip(line));
             }
             if ("serve".equals(command.getAsString())) {
                 throw new EngineException(ErrorId.InvalidArgument, "'serve' cannot be requested inside serve.", "serve");
@@ -95,24 +157,26 @@ final class ServeCommand implements Callable<Integer> {
         try {
             JsonElement e = JsonParser.parseString(line);
             if (!e.isJsonObject()) {
-                throw new EngineException(ErrorId.MalformedRequest, "A request must be a JSON object.", line);
+                throw new EngineException(ErrorId.MalformedRequest, "A request must be a JSON object.", clip(line));
             }
             return e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new EngineException(ErrorId.MalformedRequest, "The request line is not valid JSON: "
-                    + e.getMessage(), line.length() > 200 ? line.substring(0, 200) : line);
+        } catch (JsonParseException | StackOverflowError e) {
+            // Gson's message names the JSON path, as long as the nesting is deep: clipped like the target.
+            String why = e instanceof StackOverflowError ? "nested too deeply" : clip(String.valueOf(e.getMessage()));
+            throw new EngineException(ErrorId.MalformedRequest, "The request line is not valid JSON: " + why,
+                    clip(line));
         }
     }
 
-    /** Echo ids as numbers when they are integral, else as given. */
+    private static String clip(String line) {
+        return line.length() > TARGET_CHARS ? line.substring(0, TARGET_CHARS) + "…" : line;
+    }
+
+    /**
+     * The id exactly as sent: the raw JSON element (a number keeps its text, so {@code 1e400} and
+     * 30-digit integers come back unchanged; strings, arrays and objects as they were).
+     */
     private static Object requestId(JsonElement id) {
-        if (id == null || id.isJsonNull()) {
-            return null;
-        }
-        if (id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
-            double d = id.getAsDouble();
-            return d == Math.rint(d) ? (Object) id.getAsLong() : (Object) d;
-        }
-        return id.isJsonPrimitive() ? id.getAsString() : id.toString();
+        return id == null || id.isJsonNull() ? null : id;
     }
 }

@@ -1,5 +1,6 @@
 package org.ddabridge.engine;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,9 +99,17 @@ public final class Engine {
             return c.run(new Args(command, args), progress);
         } catch (EngineException e) {
             throw e;
+        } catch (InvalidPathException e) {
+            // A NUL or another character no path may hold, in any path argument.
+            throw new EngineException(ErrorId.InvalidArgument, "Not a valid path: " + e.getReason() + ".",
+                    clip(e.getInput().replace("\0", "\\0")));
         } catch (RuntimeException e) {
             throw new EngineException(ErrorId.Internal, "Internal error in '" + command + "': " + e, command);
         }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
     /** The platform for a request: the host image named by {@code root}, else this machine. */

@@ -1,6 +1,8 @@
 package org.ddabridge.engine;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +17,9 @@ import org.ddabridge.util.HostRoot;
 /**
  * {@code vfio-status}: asks the kernel whether an IOMMU group is viable for VFIO right now
  * ({@code VFIO_GROUP_GET_STATUS} on {@code /dev/vfio/<group>}). Read-only; changes nothing. Answers
- * "would a VM start with this group?" after a dismount, and gives tests the kernel's own verdict.
+ * "would a VM start with this group?" after a dismount, and gives tests the kernel's own verdict. Only the
+ * running kernel's character device {@code /dev/vfio/<number>} is ever opened ({@link VfioGroups#status});
+ * for a host image ({@code root}) nothing is opened.
  */
 public final class VfioStatusRequest {
     private VfioStatusRequest() {
@@ -34,8 +38,17 @@ public final class VfioStatusRequest {
         if (!Files.isDirectory(root.sys("kernel/iommu_groups/" + n))) {
             throw new EngineException(ErrorId.DeviceNotFound, "IOMMU group " + n + " does not exist.", group);
         }
-        String node = root.resolve("dev/vfio/" + n).toString();
-        boolean exists = Files.exists(root.resolve("dev/vfio/" + n));
+        if (!root.isLive()) {
+            // A host image holds no device nodes worth opening: whatever sits at dev/vfio/N in it is not asked.
+            out.put("node", null);
+            out.put("exists", false);
+            out.put("viable", false);
+            out.put("flags", null);
+            out.put("error", "a host image has no live VFIO groups; vfio-status asks the running kernel only");
+            return out;
+        }
+        String node = "/dev/vfio/" + n;
+        boolean exists = Files.exists(Path.of(node), LinkOption.NOFOLLOW_LINKS);
         out.put("node", node);
         out.put("exists", exists);
         if (!exists) {

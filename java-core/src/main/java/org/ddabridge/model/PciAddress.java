@@ -43,8 +43,12 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         if (device > 0x1f) {
             return Optional.empty();
         }
-        int domain = m.group(1) == null ? 0 : (int) Long.parseLong(m.group(1), 16);
-        return Optional.of(new PciAddress(domain, Integer.parseInt(m.group(2), 16), device,
+        long domain = m.group(1) == null ? 0 : Long.parseLong(m.group(1), 16);
+        if (domain > Integer.MAX_VALUE) {
+            // ffffffff is no domain the kernel makes (they are 16 bits, VMD's 0x10000+ at most 32 signed).
+            return Optional.empty();
+        }
+        return Optional.of(new PciAddress((int) domain, Integer.parseInt(m.group(2), 16), device,
                 Integer.parseInt(m.group(4))));
     }
 

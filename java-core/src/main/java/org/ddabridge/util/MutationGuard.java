@@ -3,6 +3,7 @@ package org.ddabridge.util;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 
 import org.ddabridge.api.EngineException;
@@ -19,7 +20,9 @@ import org.ddabridge.api.ErrorId;
  * </ul>
  * Writes to a host image ({@code --root} tree) must land inside that tree: the target's real path
  * (symlinks resolved) must start with the root's real path, so a crafted {@code driver} link in an
- * image cannot redirect a write to the machine's own {@code /sys}.
+ * image cannot redirect a write to the machine's own {@code /sys}. The root's liveness is decided by its
+ * real path ({@link HostRoot#of}): a {@code --root} that resolves to {@code /} is the live machine. Writers
+ * then check the object they opened ({@link #checkOpened}) before writing through the same descriptor.
  */
 public final class MutationGuard {
     /** Kernel command-line marker of the e2e guest. */
@@ -64,6 +67,24 @@ public final class MutationGuard {
                     "Refusing to change this machine's PCI drivers: set " + ALLOW_ENV + "=1 to allow it (or run in the "
                             + "e2e guest, whose kernel command line has " + GUEST_MARKER + ").",
                     "/sys", Map.of("reason", "LiveMutationNotAllowed"));
+        }
+    }
+
+    /**
+     * The check made on the object actually opened for writing (its real path and type as the kernel reports
+     * them for the open descriptor), so the check and the write concern the same file: it must be a regular
+     * file, under the real {@code /sys} for the live root and under the image's real root otherwise.
+     */
+    public static void checkOpened(HostRoot root, Path requested, Path real, BasicFileAttributes attrs) {
+        checkRoot(root);
+        Path within = root.isLive() ? Path.of("/sys") : root.path();
+        if (!real.startsWith(within)) {
+            throw new EngineException(ErrorId.Refused, "Refusing to write " + requested + ": the opened file is " + real
+                    + ", outside " + within + ".", requested.toString(), Map.of("reason", "OutsideRoot"));
+        }
+        if (!attrs.isRegularFile()) {
+            throw new EngineException(ErrorId.Refused, "Refusing to write " + requested + ": " + real
+                    + " is not a regular file.", requested.toString(), Map.of("reason", "OutsideRoot"));
         }
     }
 

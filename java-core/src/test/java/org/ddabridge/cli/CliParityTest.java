@@ -69,7 +69,9 @@ class CliParityTest {
 
     @Test
     void disableAndEnableOnAFakeTree(@TempDir Path dir) {
-        FakeHosts.smallQ35(dir);
+        var fs = FakeHosts.smallQ35(dir);
+        // The kernel always has driver_override; writes never create sysfs attributes.
+        fs.file(fs.deviceDir("0000:02:00.0") + "/driver_override", "(null)\n");
         String root = dir.toString();
         String state = dir.resolve("state").toString();
         CliErrorsTest.Run w = CliErrorsTest.run("disable", "02:00.0", "--root", root, "--state-dir", state, "--what-if",

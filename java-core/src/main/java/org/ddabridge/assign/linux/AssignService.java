@@ -23,6 +23,7 @@ import org.ddabridge.pci.PciClass;
 import org.ddabridge.survey.Survey;
 import org.ddabridge.survey.SurveyReport;
 import org.ddabridge.util.HostRoot;
+import org.ddabridge.util.MutationGuard;
 
 /**
  * Linux device assignment, the engine commands: {@code dismount} (a function's whole IOMMU group to
@@ -77,9 +78,27 @@ public final class AssignService {
     /** {@code dismount}: see the class comment. */
     public Object dismount(Args args, Progress progress) {
         args.allow(DISMOUNT_ARGS);
+        RequestContext ctx = context(args);
+        try (HostLock lock = lockUnlessWhatIf(ctx, args)) {
+            return dismount(ctx, args, progress);
+        }
+    }
+
+    /**
+     * The host lock for a state-changing request, taken before its plan is made (so the plan is made from
+     * the state it will change, and exactly one such request runs); none for a what-if.
+     */
+    private static HostLock lockUnlessWhatIf(RequestContext ctx, Args args) {
+        if (args.flag("whatIf")) {
+            return null;
+        }
+        MutationGuard.checkRoot(ctx.root());
+        return HostLock.acquire(ctx.stateDir());
+    }
+
+    private Object dismount(RequestContext ctx, Args args, Progress progress) {
         boolean force = args.flag("force");
         boolean whatIf = args.flag("whatIf");
-        RequestContext ctx = context(args);
         HostSnapshot snap = ctx.snapshot();
         List<PciDevice> selected = RequestContext.selectNamed(args, snap, "dismount");
         List<DismountPlanner.GroupPlan> groups =
@@ -113,9 +132,15 @@ public final class AssignService {
     /** {@code mount}: the held functions of each selected function's group go back to their drivers. */
     public Object mount(Args args, Progress progress) {
         args.allow(Set.of("root", "stateDir", "address", "locationPath", "instanceId", "whatIf", "force", "transient"));
+        RequestContext ctx = context(args);
+        try (HostLock lock = lockUnlessWhatIf(ctx, args)) {
+            return mount(ctx, args, progress);
+        }
+    }
+
+    private Object mount(RequestContext ctx, Args args, Progress progress) {
         boolean whatIf = args.flag("whatIf");
         boolean unpersist = !args.flag("transient");
-        RequestContext ctx = context(args);
         HostSnapshot snap = ctx.snapshot();
         List<PciDevice> selected = RequestContext.selectNamed(args, snap, "mount");
         Journal.State state = ctx.journal().load();
@@ -213,12 +238,18 @@ public final class AssignService {
     /** {@code disable}: see {@link DisableEnable}. */
     public Object disable(Args args, Progress progress) {
         args.allow(DISMOUNT_ARGS);
-        return new DisableEnable(executor).run(context(args), args, progress, true);
+        RequestContext ctx = context(args);
+        try (HostLock lock = lockUnlessWhatIf(ctx, args)) {
+            return new DisableEnable(executor).run(ctx, args, progress, true);
+        }
     }
 
     /** {@code enable}: see {@link DisableEnable}. */
     public Object enable(Args args, Progress progress) {
         args.allow(DISMOUNT_ARGS);
-        return new DisableEnable(executor).run(context(args), args, progress, false);
+        RequestContext ctx = context(args);
+        try (HostLock lock = lockUnlessWhatIf(ctx, args)) {
+            return new DisableEnable(executor).run(ctx, args, progress, false);
+        }
     }
 }

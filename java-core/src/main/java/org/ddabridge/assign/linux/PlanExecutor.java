@@ -60,7 +60,7 @@ final class PlanExecutor {
             int i = 0;
             for (PlannedStep ps : steps) {
                 Journal.Step s = journaled(op, ps.action(), ps);
-                journal.save(state);
+                saveOrRollBack(ctx, journal, state, op, s);
                 crashHook.at(i, CrashHook.Phase.JOURNALED);
                 progress.report(kind.activity, steps.isEmpty() ? 100 : i * 100 / steps.size(), ps.description());
                 try {
@@ -69,19 +69,28 @@ final class PlanExecutor {
                     s.state = "failed";
                     s.error = e.getMessage();
                     op.failure = "step " + i + " (" + ps.description() + ") failed: " + e.getMessage();
-                    journal.save(state);
+                    trySave(journal, state);
                     throw rollback(ctx, journal, state, op, s, e);
                 }
                 crashHook.at(i, CrashHook.Phase.APPLIED);
                 s.state = "done";
-                journal.save(state);
+                saveOrRollBack(ctx, journal, state, op, s);
                 i++;
             }
             String now = Instant.now().toString();
+            Map<String, Journal.PoolEntry> poolBefore = new java.util.TreeMap<>(state.pool);
             commitPool(state, op, kind, devices, now);
             op.status = "done";
             op.finished = now;
-            journal.save(state);
+            try {
+                journal.save(state);
+            } catch (EngineException e) {
+                state.pool = poolBefore;
+                op.status = "running";
+                op.finished = null;
+                throw journalFailed(ctx, journal, state, op, op.steps.isEmpty() ? null : op.steps.get(
+                        op.steps.size() - 1), e);
+            }
             progress.report(kind.activity, 100, "done");
             return result(ctx, op, devices, t0);
         }
@@ -155,13 +164,67 @@ final class PlanExecutor {
         }
     }
 
+    /** Saves the journal; when that fails, the steps done so far are undone (see {@link #journalFailed}). */
+    private void saveOrRollBack(RequestContext ctx, Journal journal, Journal.State state, Journal.Operation op,
+            Journal.Step current) {
+        try {
+            journal.save(state);
+        } catch (EngineException e) {
+            throw journalFailed(ctx, journal, state, op, current, e);
+        }
+    }
+
+    /**
+     * The journal could not be written mid-plan: going on would change devices without a record, so the
+     * steps already done are rolled back (from memory; the journal writes of the rollback are tried but may
+     * fail too). The journal on disk then still shows the operation running, so mutations refuse until
+     * {@code repair} ran, which finds the devices already restored.
+     */
+    private EngineException journalFailed(RequestContext ctx, Journal journal, Journal.State state,
+            Journal.Operation op, Journal.Step current, EngineException cause) {
+        if (current != null && "pending".equals(current.state)) {
+            current.state = "failed";
+            current.error = "not run: " + cause.getMessage();
+        }
+        op.failure = "journal write failed: " + cause.getMessage();
+        EngineException e = rollback(ctx, journal, state, op, current, cause);
+        Map<String, Object> details = new LinkedHashMap<>(castMap(e.details()));
+        details.put("reason", "JournalWriteFailed");
+        details.put("remediation", "Make the state directory " + ctx.stateDir() + " writable (space, permissions), "
+                + "then run 'repair'.");
+        return new EngineException(ErrorId.IoFailure, op.kind + " stopped: the journal in " + ctx.stateDir()
+                + " could not be written (" + cause.getMessage() + "). "
+                + ("rolledBack".equals(details.get("rollback")) ? "Rolled back: every function is as before. "
+                        : "Rollback failed too. ") + "Fix the state directory, then run 'repair'.",
+                ctx.stateDir().toString(), details);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static boolean trySave(Journal journal, Journal.State state) {
+        try {
+            journal.save(state);
+            return true;
+        } catch (EngineException e) {
+            return false;
+        }
+    }
+
     private EngineException rollback(RequestContext ctx, Journal journal, Journal.State state, Journal.Operation op,
             Journal.Step failed, Exception cause) {
         List<Journal.Step> undo = restoreBefore(ctx.core(), ctx.boot(), journal, state, op);
         boolean ok = undo.stream().noneMatch(s -> "failed".equals(s.state));
         op.status = ok ? "rolledBack" : "rollbackFailed";
         op.finished = Instant.now().toString();
-        journal.save(state);
+        trySave(journal, state);
+        if (failed == null) {
+            failed = new Journal.Step();
+            failed.action = "commit";
+            failed.address = "";
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", "StepFailed");
         details.put("operation", op.id);
@@ -207,7 +270,8 @@ final class PlanExecutor {
             }
             for (PlannedStep ps : todo) {
                 Journal.Step s = journaled(op, "undo-" + ps.action(), ps);
-                journal.save(state);
+                // Undoing goes on even when the journal cannot be written: the devices matter more.
+                trySave(journal, state);
                 try {
                     StepRunner.apply(core, boot, ps);
                     s.state = "done";
@@ -215,7 +279,7 @@ final class PlanExecutor {
                     s.state = "failed";
                     s.error = e.getMessage();
                 }
-                journal.save(state);
+                trySave(journal, state);
                 out.add(s);
                 if ("failed".equals(s.state)) {
                     break;

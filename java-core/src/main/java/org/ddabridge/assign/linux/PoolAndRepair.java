@@ -31,7 +31,18 @@ final class PoolAndRepair {
         r.put("stateDir", ctx.stateDir().toString());
         r.put("simulated", ctx.core().simulated());
         if (whatIf) {
-            Journal.State state = journal.load();
+            Journal.State state;
+            try {
+                state = journal.load();
+            } catch (EngineException e) {
+                if (e.id() != ErrorId.JournalCorrupt) {
+                    throw e;
+                }
+                r.put("whatIf", true);
+                r.put("needed", true);
+                r.put("journal", e.details());
+                return r;
+            }
             r.put("whatIf", true);
             r.put("needed", Journal.needsRepair(state));
             r.put("operation", state.operation);
@@ -40,12 +51,20 @@ final class PoolAndRepair {
         }
         MutationGuard.checkRoot(ctx.root());
         try (HostLock lock = HostLock.acquire(ctx.stateDir())) {
-            Journal.State state = journal.load();
+            JournalRecovery.Recovered rec = JournalRecovery.recover(journal);
+            Journal.State state = rec == null ? journal.load() : rec.state();
+            if (rec != null) {
+                // The rebuilt journal replaces the damaged one before anything acts on it; the kept copies stay.
+                journal.save(state);
+                rec.kept().forEach(journal::markRepaired);
+            }
             Journal.Operation op = state.operation;
             if (!Journal.needsRepair(state)) {
-                r.put("repaired", false);
-                r.put("message", "Nothing to repair: the last operation finished"
+                r.put("repaired", rec != null);
+                r.put("message", rec != null ? "The damaged journal was rebuilt; no operation was left unfinished."
+                        : "Nothing to repair: the last operation finished"
                         + (op == null ? " (there is none)." : " (" + op.kind + " " + op.id + ": " + op.status + ")."));
+                recovered(ctx, journal, state, rec, r);
                 r.put("drift", drift(ctx, state));
                 return r;
             }
@@ -73,6 +92,7 @@ final class PoolAndRepair {
                 ds.add(m);
             }
             r.put("devices", ds);
+            recovered(ctx, journal, state, rec, r);
             r.put("drift", drift(ctx, state));
             if (!ok) {
                 throw new EngineException(ErrorId.IoFailure, "Repair of " + op.kind + " " + op.id
@@ -80,6 +100,26 @@ final class PoolAndRepair {
             }
             return r;
         }
+    }
+
+    /**
+     * After a rebuilt journal: the functions the tree shows held join the pool, and {@code recovered} says
+     * where the journal came from, what was salvaged and what could not be restored.
+     */
+    private static void recovered(RequestContext ctx, Journal journal, Journal.State state,
+            JournalRecovery.Recovered rec, Map<String, Object> r) {
+        if (rec == null) {
+            return;
+        }
+        List<String> unknown = JournalRecovery.reconcile(ctx.core(),
+                ctx.snapshot().devices().stream().map(PciDevice::address).toList(), state);
+        journal.save(state);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kept", rec.kept().stream().map(p -> p + Journal.REPAIRED_SUFFIX).toList());
+        m.put("source", rec.source());
+        m.put("salvaged", rec.salvaged());
+        m.put("notRestored", unknown);
+        r.put("recovered", m);
     }
 
     /**

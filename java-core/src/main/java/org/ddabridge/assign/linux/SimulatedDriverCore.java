@@ -2,9 +2,11 @@ package org.ddabridge.assign.linux;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,14 +66,19 @@ public final class SimulatedDriverCore implements DriverCore {
     public static SimulatedDriverCore forTree(HostRoot root) {
         Map<String, String> table = new TreeMap<>();
         Path file = root.resolve(TABLE);
-        if (Files.isRegularFile(file)) {
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            // Bounded and contained like every read of the tree; a table naming no plain driver is ignored.
+            try (Reader r = new StringReader(new String(SysFiles.readBytes(file), StandardCharsets.UTF_8))) {
                 p.load(r);
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 // an unreadable table only loses remembered drivers; the tree still tells most of them
             }
-            p.forEach((k, v) -> table.put(k.toString(), v.toString()));
+            p.forEach((k, v) -> {
+                if (JournalCodec.isAddress(k.toString()) && JournalCodec.isDriver(v.toString())) {
+                    table.put(k.toString(), v.toString());
+                }
+            });
         }
         SimulatedDriverCore core = new SimulatedDriverCore(root, Map.of());
         for (String a : core.addresses()) {
@@ -84,10 +91,16 @@ public final class SimulatedDriverCore implements DriverCore {
         Properties out = new Properties();
         out.putAll(table);
         if (!root.isLive()) {
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            try {
+                StringWriter w = new StringWriter();
                 out.store(w, "DdaBridge simulated driver core: natural driver per function");
-            } catch (IOException e) {
-                // read-only image: the table stays in memory
+                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    MutationGuard.checkWrite(root, file);
+                    Files.createFile(file);
+                }
+                GuardedWrite.write(root, file, w.toString().getBytes(StandardCharsets.UTF_8), true);
+            } catch (IOException | org.ddabridge.api.EngineException e) {
+                // read-only image, or a table that is not a plain file of the tree: it stays in memory
             }
         }
         return core;
@@ -125,7 +138,7 @@ public final class SimulatedDriverCore implements DriverCore {
     }
 
     private Path dev(String address) {
-        return root.pciDevices().resolve(address);
+        return root.pciDevices().resolve(Names.address(address));
     }
 
     private Path drivers() {
@@ -149,13 +162,13 @@ public final class SimulatedDriverCore implements DriverCore {
 
     @Override
     public boolean driverAvailable(String driver) {
-        return Files.isDirectory(drivers().resolve(driver));
+        return Files.isDirectory(drivers().resolve(Names.driver(driver)));
     }
 
     @Override
     public void loadModule(String module) throws IOException {
         call("modprobe", "", module);
-        Path d = drivers().resolve(module);
+        Path d = drivers().resolve(Names.driver(module));
         MutationGuard.checkWrite(root, d);
         Files.createDirectories(d);
     }
@@ -164,9 +177,8 @@ public final class SimulatedDriverCore implements DriverCore {
     public void setOverride(String address, String driver) throws IOException {
         call("override", address, driver);
         Path f = dev(address).resolve("driver_override");
-        MutationGuard.checkWrite(root, f);
         String v = driver == null || driver.isBlank() ? "(null)" : driver.trim();
-        Files.writeString(f, v + "\n", StandardCharsets.US_ASCII);
+        GuardedWrite.write(root, f, (v + "\n").getBytes(StandardCharsets.US_ASCII), true);
     }
 
     @Override
@@ -174,6 +186,7 @@ public final class SimulatedDriverCore implements DriverCore {
         call("unbind", address, driver(address));
         Path link = dev(address).resolve("driver");
         MutationGuard.checkWrite(root, dev(address).resolve("uevent"));
+        // Deleting a link never follows it; its directory was checked to be inside the tree just above.
         Files.deleteIfExists(link);
     }
 
@@ -210,7 +223,7 @@ public final class SimulatedDriverCore implements DriverCore {
     private void link(String address, String driver) throws IOException {
         Path link = dev(address).resolve("driver");
         MutationGuard.checkWrite(root, dev(address).resolve("uevent"));
-        Files.createSymbolicLink(link, drivers().resolve(driver));
+        Files.createSymbolicLink(link, drivers().resolve(Names.driver(driver)));
     }
 
     @Override

@@ -3,8 +3,8 @@ package org.ddabridge.assign.linux;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.ddabridge.driver.linux.Modprobe;
 import org.ddabridge.driver.linux.VfioGroups;
@@ -26,7 +26,7 @@ public final class SysfsDriverCore implements DriverCore {
     }
 
     private Path dev(String address) {
-        return root.pciDevices().resolve(address);
+        return root.pciDevices().resolve(Names.address(address));
     }
 
     @Override
@@ -42,7 +42,7 @@ public final class SysfsDriverCore implements DriverCore {
 
     @Override
     public boolean driverAvailable(String driver) {
-        return Files.isDirectory(root.sys("bus/pci/drivers").resolve(driver));
+        return Files.isDirectory(root.sys("bus/pci/drivers").resolve(Names.driver(driver)));
     }
 
     @Override
@@ -60,25 +60,24 @@ public final class SysfsDriverCore implements DriverCore {
     public void unbind(String address) throws IOException {
         String d = driver(address);
         if (!d.isEmpty()) {
-            write(root.sys("bus/pci/drivers").resolve(d).resolve("unbind"), address);
+            write(root.sys("bus/pci/drivers").resolve(Names.driver(d)).resolve("unbind"), Names.address(address));
         }
     }
 
     @Override
     public void probe(String address) throws IOException {
-        write(root.sys("bus/pci/drivers_probe"), address);
+        write(root.sys("bus/pci/drivers_probe"), Names.address(address));
     }
 
     @Override
     public void bind(String address, String driver) throws IOException {
-        write(root.sys("bus/pci/drivers").resolve(driver).resolve("bind"), address);
+        write(root.sys("bus/pci/drivers").resolve(Names.driver(driver)).resolve("bind"), Names.address(address));
     }
 
     /** One {@code write(2)} of the whole value, as sysfs attributes need; never creates files. */
     private void write(Path file, String value) throws IOException {
-        MutationGuard.checkWrite(root, file);
         try {
-            Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+            GuardedWrite.write(root, file, value.getBytes(StandardCharsets.US_ASCII), false);
         } catch (IOException e) {
             throw new IOException("write '" + value.trim() + "' to " + file + ": " + e.getMessage(), e);
         }
@@ -86,10 +85,14 @@ public final class SysfsDriverCore implements DriverCore {
 
     @Override
     public GroupStatus groupStatus(int group) {
-        Path node = root.resolve("dev/vfio/" + group);
+        if (!root.isLive()) {
+            // Device nodes are the running kernel's: nothing in a tree is opened as one.
+            return new GroupStatus(false, false, -1, "a host image has no live /dev/vfio/" + group);
+        }
+        Path node = Path.of("/dev/vfio/" + group);
         long end = System.nanoTime() + NODE_WAIT_MS * 1_000_000L;
         // devtmpfs creates the node asynchronously after vfio-pci binds the first member.
-        while (!Files.exists(node) && System.nanoTime() < end) {
+        while (!Files.exists(node, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < end) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -97,7 +100,7 @@ public final class SysfsDriverCore implements DriverCore {
                 break;
             }
         }
-        if (!Files.exists(node)) {
+        if (!Files.exists(node, LinkOption.NOFOLLOW_LINKS)) {
             return new GroupStatus(false, false, -1, node + " does not exist");
         }
         VfioGroups.Status s = VfioGroups.status(node.toString());

@@ -219,10 +219,16 @@ class AssignServiceTest {
     @Test
     void secondMutatingRequestWhileLockedIsBusy() {
         FakeHost h = host(true);
-        try (HostLock lock = HostLock.acquire(h.root.resolve("var/lib/ddabridge"))) {
+        // Held by another thread (the lock is re-entrant only for the thread holding it).
+        java.util.concurrent.CompletableFuture<HostLock> other = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> HostLock.acquire(h.root.resolve("var/lib/ddabridge")));
+        HostLock held = other.join();
+        try {
             EngineException e = assertThrows(EngineException.class, () -> service(h).dismount(
                     args("dismount", h, "address", FakeHost.NVME), Progress.NONE));
             assertEquals(ErrorId.Busy, e.id());
+        } finally {
+            java.util.concurrent.CompletableFuture.runAsync(held::close).join();
         }
         assertEquals("done", map(service(h).dismount(args("dismount", h, "address", FakeHost.NVME),
                 Progress.NONE)).get("status"));
