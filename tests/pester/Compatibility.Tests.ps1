@@ -106,11 +106,11 @@ function g { begin { } process { } end { } }
     }
 
     It 'the manifests declare the Desktop and Core editions and PowerShell 5.1' -TestCases @(
-        @{ Manifest = 'DdaBridge.psd1' }
-        @{ Manifest = 'DdaBridge.HyperVCompat.psd1' }
+        @{ Manifest = 'DdaBridge/DdaBridge.psd1' }
+        @{ Manifest = 'DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1' }
     ) {
         param($Manifest)
-        $data = Import-PowerShellDataFile -Path (Join-Path $script:ModuleSource "DdaBridge/$Manifest")
+        $data = Import-PowerShellDataFile -Path (Join-Path $script:ModuleSource $Manifest)
         [version] $data.PowerShellVersion | Should -Be ([version] '5.1')
         @($data.CompatiblePSEditions | Sort-Object) | Should -Be @('Core', 'Desktop')
     }
