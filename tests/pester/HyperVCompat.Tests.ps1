@@ -84,6 +84,18 @@ Describe 'DdaBridge.HyperVCompat' {
         Get-DdaTestDriverState $Tree | Should -Be $before
     }
 
+    It 'Dismount-VMHostAssignableDevice persists like Hyper-V unless -Transient' {
+        $list = Join-Path $Tree 'etc/ddabridge/vfio-pci.conf'
+        $nvme = 'PCIROOT(0)#PCI(0200)#PCI(0000)'
+        Dismount-VMHostAssignableDevice -LocationPath $nvme -Transient -Force
+        Test-Path $list | Should -BeFalse
+        Mount-VMHostAssignableDevice -LocationPath $nvme
+        Dismount-VMHostAssignableDevice -LocationPath $nvme -Force
+        (Get-Content $list -Raw) | Should -Match '0000:01:00\.0'
+        Mount-VMHostAssignableDevice -LocationPath $nvme
+        (Test-Path $list) -and (Get-Content $list -Raw) -match '0000:01:00\.0' | Should -BeFalse
+    }
+
     It 'reports a refused device with the engine error id' {
         Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0600)#PCI(0000)#PCI(0100)' -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -Be 'Refused,Dismount-VMHostAssignableDevice'

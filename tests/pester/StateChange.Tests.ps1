@@ -51,6 +51,22 @@ Describe 'Dismount-/Mount-DdaHostAssignableDevice on a fake tree' {
         Get-DdaTestDriverState $Tree | Should -Be $before
     }
 
+    It 'persists a dismount for the next boot by default, and -Transient does not' {
+        $list = Join-Path $Tree 'etc/ddabridge/vfio-pci.conf'
+        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Transient -Confirm:$false | Out-Null
+        Test-Path $list | Should -BeFalse
+        Mount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Force | Out-Null
+        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Confirm:$false | Out-Null
+        Test-Path $list | Should -BeTrue
+        (Get-Content $list -Raw) | Should -Match '0000:01:00\.0'
+        # Mount -Transient gives the device back now and keeps it persisted; a plain mount removes that.
+        Mount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Transient -Force | Out-Null
+        (Get-Content $list -Raw) | Should -Match '0000:01:00\.0'
+        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Transient -Confirm:$false | Out-Null
+        Mount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Force | Out-Null
+        (Test-Path $list) -and (Get-Content $list -Raw) -match '0000:01:00\.0' | Should -BeFalse
+    }
+
     It 'reports a refused device (ne2k behind the PCIe-to-PCI bridge) as PermissionDenied with details' {
         $before = Get-DdaTestDriverState $Tree
         Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:06:01.0 -Force -ErrorVariable e -ErrorAction SilentlyContinue

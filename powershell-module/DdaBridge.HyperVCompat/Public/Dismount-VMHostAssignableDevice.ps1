@@ -13,6 +13,10 @@ function Dismount-VMHostAssignableDevice {
         NotAssignable verdict) as Hyper-V's -Force overrides the missing mitigation driver.
         Outputs nothing unless -PassThru.
 
+    .PARAMETER Transient
+        Linux only (Hyper-V always persists): change the running system only; the next boot gives the
+        device back to its host driver.
+
     .PARAMETER LocationPath
         The device's location path (from DEVPKEY_Device_LocationPaths).
 
@@ -50,6 +54,8 @@ function Dismount-VMHostAssignableDevice {
         [Parameter(ValueFromPipelineByPropertyName)] [string] $InstanceId,
         [switch] $Force,
         [switch] $PassThru,
+
+        [switch] $Transient,
         [ValidateScript({ Assert-PnpCompatRoot $_ })]
         [string] $Root,
 
@@ -60,6 +66,7 @@ function Dismount-VMHostAssignableDevice {
     process {
         $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $InputObject
         $device = if ($LocationPath) { @{ locationPath = $LocationPath } } else { @{ instanceId = $InstanceId } }
+        if ($Transient) { $device.transient = $true }
         $result = Invoke-PnpCompatChange -Cmdlet $PSCmdlet -Command dismount -Arguments $device -Root $image -Force:$Force
         if ($PassThru -and $result) {
             $pool = @{}

@@ -10,6 +10,9 @@ function Mount-VMHostAssignableDevice {
         the original state back). A device disabled before dismount comes back disabled, as on
         Hyper-V: Enable-PnpDevice afterwards. ConfirmImpact Medium (no prompt by default).
 
+    .PARAMETER Transient
+        Linux only: give the device back now but keep it persisted for vfio-pci at the next boot.
+
     .PARAMETER LocationPath
         The device's location path.
 
@@ -43,6 +46,8 @@ function Mount-VMHostAssignableDevice {
         [Parameter(ValueFromPipelineByPropertyName)] [string] $LocationPath,
         [Parameter(ValueFromPipelineByPropertyName)] [string] $InstanceId,
         [switch] $PassThru,
+
+        [switch] $Transient,
         [ValidateScript({ Assert-PnpCompatRoot $_ })]
         [string] $Root,
 
@@ -53,6 +58,7 @@ function Mount-VMHostAssignableDevice {
     process {
         $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $InputObject
         $device = if ($LocationPath) { @{ locationPath = $LocationPath } } else { @{ instanceId = $InstanceId } }
+        if ($Transient) { $device.transient = $true }
         $result = Invoke-PnpCompatChange -Cmdlet $PSCmdlet -Command mount -Arguments $device -Root $image
         if ($PassThru -and $result) {
             $again = @{}

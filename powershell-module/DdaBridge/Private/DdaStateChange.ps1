@@ -158,6 +158,8 @@ function Complete-DdaStateChange {
         [Parameter(Mandatory)] [string] $Command,
         [Parameter(Mandatory)] [string] $Action,
         [switch] $Force,
+        # Linux: change the running system only, not what the next boot does (engine argument transient).
+        [switch] $Transient,
         [bool] $WhatIfActive,
         $ConfirmPreferenceValue,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
@@ -179,6 +181,7 @@ function Complete-DdaStateChange {
         $rootPath = Resolve-DdaRoot -Cmdlet $Cmdlet -Root $key
         $base = [ordered]@{}
         if ($rootPath) { $base.root = $rootPath }
+        if ($Transient) { $base.transient = $true }
         Invoke-DdaStateChange -Cmdlet $Cmdlet -Command $Command -Action $Action -Lookups $byRoot[$key] -BaseArguments $base `
             -Force:$Force -Root $rootPath -WhatIfActive $WhatIfActive -ConfirmPreferenceValue $ConfirmPreferenceValue `
             -Impact High -ConfirmSwitch $confirmSwitch

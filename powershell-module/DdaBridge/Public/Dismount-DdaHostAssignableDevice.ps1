@@ -37,6 +37,11 @@ function Dismount-DdaHostAssignableDevice {
     .PARAMETER InstanceId
         PnP instance id(s).
 
+    .PARAMETER Transient
+        Change the running system only: the next boot gives the device back to its host driver.
+        By default a dismount persists across reboots (Hyper-V's semantics): DdaBridge writes a
+        udev rule and an initramfs hook that bind the device to vfio-pci at boot.
+
     .PARAMETER Force
         Dismount although a soft guard objects (in use, default-route NIC, NotAssignable verdict),
         and do not ask for confirmation. Hard guards (root disk, boot VGA, bridges) still refuse.
@@ -97,6 +102,8 @@ function Dismount-DdaHostAssignableDevice {
 
         [switch] $Force,
 
+        [switch] $Transient,
+
         [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
@@ -117,7 +124,7 @@ function Dismount-DdaHostAssignableDevice {
 
     end {
         Complete-DdaStateChange -Cmdlet $PSCmdlet -Selection $selection -Command dismount -Action 'Dismount' -Force:$Force `
-            -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
+            -Transient:$Transient -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
     }
 }
 

@@ -32,6 +32,10 @@ function Mount-DdaHostAssignableDevice {
     .PARAMETER InstanceId
         PnP instance id(s).
 
+    .PARAMETER Transient
+        Give the device back now but keep it persisted: the next boot takes it for vfio-pci again.
+        By default a mount also removes the persistence.
+
     .PARAMETER Force
         Do not ask for confirmation.
 
@@ -86,6 +90,8 @@ function Mount-DdaHostAssignableDevice {
 
         [switch] $Force,
 
+        [switch] $Transient,
+
         [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
@@ -106,7 +112,7 @@ function Mount-DdaHostAssignableDevice {
 
     end {
         Complete-DdaStateChange -Cmdlet $PSCmdlet -Selection $selection -Command mount -Action 'Mount' -Force:$Force `
-            -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
+            -Transient:$Transient -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
     }
 }
 
