@@ -1,6 +1,6 @@
 # Crash matrix, dismount: the engine halts (Runtime.halt(137), as kill -9) at every step, once right after
 # journaling the step and once right after doing it; `repair` must then leave every function as before.
-# e2e-timeout: 420
+# e2e-timeout: 600
 # e2e-expect: crash-dismount-matrix
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 # repair runs through one serve process (a JVM start costs seconds here); the crashing runs are one-shot.

@@ -1,6 +1,6 @@
 # Crash matrix, mount: the NVMe is dismounted once; then mount halts at every step (journaled/applied),
 # and `repair` must leave it held on vfio-pci exactly as before the mount. Finally a clean mount.
-# e2e-timeout: 300
+# e2e-timeout: 420
 # e2e-expect: crash-mount-matrix crash-mount-final
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 # repair runs through one serve process (a JVM start costs seconds here); the crashing runs are one-shot.

@@ -6,7 +6,7 @@
 # e2e-expect: psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev
 # e2e-expect: psm-whatif-unchanged psm-pipeline-dismount psm-pipeline-mount psm-error-notfound
 # e2e-expect: psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev
-# e2e-timeout: 600
+# e2e-timeout: 900
 . /out/lib.sh
 NAMES="psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev psm-whatif-unchanged
  psm-pipeline-dismount psm-pipeline-mount psm-error-notfound psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev"
