@@ -19,8 +19,9 @@ DEBIAN_PACKAGES=(
   pciutils qemu-system-x86 busybox-static cpio kmod
   chromium openssh-server   # tests only: the HTML report in a real browser, Invoke-DdaSurvey over real sshd
 )
-# Needed only by the tests: iasl (AcpiRealTablesTest compares the DMAR decoding with `iasl -d`).
-TEST_PACKAGES=(acpica-tools)
+# Needed only by the tests: iasl (AcpiRealTablesTest compares the DMAR decoding with `iasl -d`); libvirt
+# (LibvirtApiTest calls the real libvirt0 through JNA before the e2e suite installs the daemon for its guest).
+TEST_PACKAGES=(acpica-tools libvirt0 libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system)
 POWERSHELL_VERSION=7.6.9
 
 install_debian_packages() {
