@@ -14,14 +14,19 @@ fi
 # A root on the NVMe: host /usr and /etc (JDK) bound in, like /jroot.
 mkdir -p /nvroot/usr /nvroot/etc /nvroot/proc /nvroot/sys /nvroot/dev /nvroot/out /nvroot/tmp
 for l in bin lib lib64 sbin; do ln -s usr/$l /nvroot/$l; done
-for d in usr etc; do mount --bind /jroot/$d /nvroot/$d; done
+# /jroot/etc holds links into /jroot/.hostetc (and /jroot/persist for DdaBridge's boot files): bind those too,
+# so the links resolve inside the new root.
+binds="usr etc"
+for d in .hostetc persist; do [ -d /jroot/$d ] && mkdir -p /nvroot/$d && binds="$binds $d"; done
+for d in $binds; do mount --bind /jroot/$d /nvroot/$d; done
 for d in proc sys dev out; do mount --bind /$d /nvroot/$d; done
 cds=""; [ -f /out/ddabridge.jsa ] && cds="-XX:SharedArchiveFile=/out/ddabridge.jsa"
 chroot /nvroot /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 /usr/bin/java $DDAB_FLAGS $cds \
     -jar /out/ddabridge.jar dismount "$B" --force --json --state-dir /tmp/rd > /out/rd-root.json 2>&1; rc=$?
 [ $rc = 6 ] && grep -q '"RootDisk"' /out/rd-root.json && pass root-disk-guard ||
     fail root-disk-guard "rc=$rc $(grep -E '"(reason|code|message)"' /out/rd-root.json | head -5 | tr '\n' ' ')"
-for d in out dev sys proc etc usr; do umount /nvroot/$d; done
+for d in out dev sys proc; do umount /nvroot/$d; done
+for d in $binds; do umount /nvroot/$d; done
 # The same disk mounted (not as root) where the engine sees it.
 mkdir -p /jroot/tmp/mnt && mount -t minix "/dev/$NS" /jroot/tmp/mnt
 ddab dismount "$B" --force --json --state-dir /tmp/rd2 > /out/rd-mounted.json 2>&1; rc=$?
