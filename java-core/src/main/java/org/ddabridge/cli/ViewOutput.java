@@ -3,6 +3,7 @@ package org.ddabridge.cli;
 import java.io.PrintWriter;
 import java.util.List;
 
+import org.ddabridge.check.MmioRequirement;
 import org.ddabridge.survey.IommuGroups;
 import org.ddabridge.survey.MmioPlan;
 
@@ -51,11 +52,11 @@ final class ViewOutput {
     /** Per device, the sums, and the exact settings to type. */
     static void mmio(MmioPlan p, PrintWriter out) {
         for (MmioPlan.Device d : p.devices()) {
-            out.printf("%s  below 4 GiB %s, above 4 GiB %s  %s%n", d.address(), MmioPlan.mb(d.belowFourGiB()),
-                    MmioPlan.mb(d.aboveFourGiB()), d.deviceName() == null ? "" : d.deviceName());
+            out.printf("%s  below 4 GiB %s, above 4 GiB %s  %s%n", d.address(), MmioRequirement.mb(d.belowFourGiB()),
+                    MmioRequirement.mb(d.aboveFourGiB()), d.deviceName() == null ? "" : d.deviceName());
         }
-        out.printf("Together: below 4 GiB %s, above 4 GiB %s (%d MiB)%n", MmioPlan.mb(p.belowFourGiB()),
-                MmioPlan.mb(p.aboveFourGiB()), p.totalMiB());
+        out.printf("Together: below 4 GiB %s, above 4 GiB %s (%d MiB)%n", MmioRequirement.mb(p.belowFourGiB()),
+                MmioRequirement.mb(p.aboveFourGiB()), p.totalMiB());
         out.println();
         out.println("Hyper-V" + (p.hyperV().exceedsDefaults() ? " (more than the defaults of 128 MB / 512 MB):" : ":"));
         out.println("  " + p.hyperV().command());

@@ -46,23 +46,13 @@ public record MmioPlan(List<Device> devices, long belowFourGiB, long aboveFourGi
         }
         MmioRequirement req = new MmioRequirement(low, high);
         HyperV hv = new HyperV(req.hyperVLow(), req.hyperVHigh(), display, req.exceedsHyperVDefaults(),
-                "Set-VM -VMName <vm> -LowMemoryMappedIoSpace " + mb(req.hyperVLow()) + " -HighMemoryMappedIoSpace "
-                        + mb(req.hyperVHigh()) + (display ? " -GuestControlledCacheTypes $true" : ""));
+                "Set-VM -VMName <vm> -LowMemoryMappedIoSpace " + MmioRequirement.mb(req.hyperVLow())
+                        + " -HighMemoryMappedIoSpace " + MmioRequirement.mb(req.hyperVHigh()) + (display ? " -GuestControlledCacheTypes $true" : ""));
         long hole = req.qemuHole64();
         Qemu q = new Qemu(hole, high > MmioRequirement.QEMU_HOLE64_DEFAULT, MmioRequirement.QEMU_HOLE64_DEFAULT,
-                "-global q35-pcihost.pci-hole64-size=" + qemuSize(hole),
+                "-global q35-pcihost.pci-hole64-size=" + MmioRequirement.qemuSize(hole),
                 "<controller type='pci' model='pcie-root'><pcihole64 unit='KiB'>" + (hole / 1024)
                         + "</pcihole64></controller>");
         return new MmioPlan(List.copyOf(devices), low, high, req.totalMiB(), hv, q);
-    }
-
-    /** Hyper-V's size notation (whole MB); {@link MmioRequirement#mb}. */
-    public static String mb(long bytes) {
-        return MmioRequirement.mb(bytes);
-    }
-
-    /** QEMU's size notation; {@link MmioRequirement#qemuSize}. */
-    public static String qemuSize(long bytes) {
-        return MmioRequirement.qemuSize(bytes);
     }
 }

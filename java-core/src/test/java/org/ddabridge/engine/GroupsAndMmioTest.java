@@ -102,7 +102,7 @@ class GroupsAndMmioTest {
     void mmioNeedsDevicesAndFormatsSizes() {
         EngineException e = assertThrows(EngineException.class, () -> run("mmio", args(IMAGE)));
         assertEquals(ErrorId.InvalidArgument, e.id());
-        assertEquals("33280MB", org.ddabridge.survey.MmioPlan.mb(33280L << 20));
-        assertEquals("64G", org.ddabridge.survey.MmioPlan.qemuSize(64L << 30));
+        assertEquals("33280MB", org.ddabridge.check.MmioRequirement.mb(33280L << 20));
+        assertEquals("64G", org.ddabridge.check.MmioRequirement.qemuSize(64L << 30));
     }
 }
