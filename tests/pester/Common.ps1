@@ -154,3 +154,36 @@ function Remove-DdaTestMutableTree {
     Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "ddabridge-pester-tree-$PID-*" -Directory -ErrorAction Ignore |
         ForEach-Object { & rm -rf -- $_.FullName }
 }
+
+function Get-DdaTestEngineChild {
+    # PIDs of the engine processes (java ... ddabridge.jar serve) this PowerShell process started.
+    @(& pgrep -P $PID -f 'ddabridge.*[.]jar [s]erve' 2>$null | ForEach-Object { [int] $_ })
+}
+
+function Suspend-DdaTestProcess {
+    # SIGSTOP: the engine stays alive but answers nothing until it is killed (a request sent now is
+    # held, never answered).
+    param([Parameter(Mandatory)] [int] $ProcessId)
+    & kill -STOP $ProcessId
+    if ($LASTEXITCODE -ne 0) { throw "kill -STOP $ProcessId failed" }
+}
+
+function Start-DdaTestKiller {
+    <#
+    A separate process that SIGKILLs an engine from outside: -ProcessId after -DelaySeconds, or
+    -FirstChildOf: the first engine process that PID starts from now on, as soon as it exists.
+    Exit code 0 once it has killed, 1 when there was nothing to kill within 30 s.
+    #>
+    param([int] $ProcessId, [double] $DelaySeconds = 1, [int] $FirstChildOf)
+    $script = if ($FirstChildOf) {
+        'for i in $(seq 1500); do p=$(pgrep -P "$1" -f "ddabridge.*[.]jar [s]erve" | head -1); ' +
+        'if [ -n "$p" ]; then kill -KILL "$p" && exit 0; fi; sleep 0.02; done; exit 1'
+    } else {
+        'sleep "$2"; kill -KILL "$1"'
+    }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('bash')
+    foreach ($a in '-c', $script, 'killer', [string] $(if ($FirstChildOf) { $FirstChildOf } else { $ProcessId }),
+        [string]::Format([cultureinfo]::InvariantCulture, '{0}', $DelaySeconds)) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    [System.Diagnostics.Process]::Start($psi)
+}

@@ -84,21 +84,88 @@ Describe 'Dismount-/Mount-DdaHostAssignableDevice on a fake tree' {
         @(Get-DdaHostAssignableDevice -Root $Tree).ForEach('Address') | Should -Be '0000:01:00.0'
     }
 
-    It 'shows progress over several devices' {
-        $records = [System.Collections.Generic.List[object]]::new()
-        $ProgressPreference = 'Continue'
-        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0, 0000:02:00.0 -Confirm:$false 5>$null 4>$null 3>$null 6>$null -ErrorAction Stop |
-            Out-Null
-        # Progress records go to the host; the test asserts the work instead and that the
-        # helper saw more than one device (progress is shown only then).
+    It 'shows progress over several devices: its own per device and the engine''s per step' {
+        # Another runspace, so that its progress records can be read back (Streams.Progress).
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($manifest, $tree)
+                    $ProgressPreference = 'Continue'
+                    Import-Module $manifest
+                    Dismount-DdaHostAssignableDevice -Root $tree -Address 0000:01:00.0, 0000:02:00.0 -Confirm:$false
+                    Remove-Module DdaBridge     # stops this runspace's serve process
+                }).AddArgument((Get-DdaTestModulePath)).AddArgument($Tree)
+            $ops = @($ps.Invoke())
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $ops.Status | Should -Be @('done', 'done')
+            $records = @($ps.Streams.Progress)
+            # The module's own: one record per device (0 %, 50 %) and a closing one.
+            $mine = @($records | Where-Object ActivityId -EQ 0x0DDB)
+            $running = @($mine | Where-Object RecordType -EQ 'Processing')
+            $running.ForEach('StatusDescription') | Should -Be @('Address 0000:01:00.0', 'Address 0000:02:00.0')
+            $running.ForEach('PercentComplete') | Should -Be @(0, 50)
+            $running[0].Activity | Should -Be 'Dismount (dismount)'
+            @($mine | Where-Object RecordType -EQ 'Completed').Count | Should -Be 1
+            # The engine's progress events, relayed per plan step of each device, each request closed.
+            $engine = @($records | Where-Object ActivityId -EQ 0x0DDA)
+            foreach ($address in '0000:01:00.0', '0000:02:00.0') {
+                @($engine | Where-Object { $_.StatusDescription -eq "${address}: driver_override = vfio-pci" }).Count | Should -Be 1 -Because $address
+            }
+            @($engine | Where-Object RecordType -EQ 'Completed').Count | Should -Be 2
+        } finally {
+            $ps.Dispose()
+        }
         @(Get-DdaHostAssignableDevice -Root $Tree).Count | Should -Be 2
     }
 
-    It 'never resends a state change when the engine dies (NoRetry)' {
-        $calls = [System.Collections.Generic.List[object]]::new()
-        Mock -ModuleName DdaBridge Invoke-DdaEngine { $calls.Add($PSBoundParameters['NoRetry']) ; $null }
-        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Confirm:$false
-        Should -Invoke -ModuleName DdaBridge Invoke-DdaEngine -Times 1 -Exactly -ParameterFilter { $NoRetry -and $Command -eq 'dismount' }
+    It 'never resends a state change when the engine is killed while running it (NoRetry), and says so' {
+        $before = Get-DdaTestDriverState $Tree
+        @(Get-DdaHostAssignableDevice -Root $Tree).Count | Should -Be 0     # a session engine that has answered
+        $engine = Get-DdaTestServeProcessId
+        $engine | Should -Not -BeNullOrEmpty
+        # Frozen (it cannot run the request it is sent) and SIGKILLed from outside 3 s later.
+        $others = @(Get-DdaTestEngineChild | Where-Object { $_ -ne $engine })
+        Suspend-DdaTestProcess $engine
+        $killer = Start-DdaTestKiller -ProcessId $engine -DelaySeconds 3
+        $caught = $null
+        try { Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Confirm:$false } catch { $caught = $_ }
+        $killer.WaitForExit(10000) | Should -BeTrue
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be 'EngineFailed,Dismount-DdaHostAssignableDevice'
+        $caught.Exception.Message | Should -Match "stopped while running 'dismount'"
+        # Not sent again: no other engine process ran it, and the tree is as it was.
+        Get-DdaTestServeProcessId | Should -BeNullOrEmpty
+        @(Get-DdaTestEngineChild | Where-Object { $_ -notin $others }).Count | Should -Be 0
+        Get-DdaTestDriverState $Tree | Should -Be $before
+        @(Get-DdaHostAssignableDevice -Root $Tree).Count | Should -Be 0
+    }
+
+    It 'asks before a change and obeys the answer of a host that says no, then yes (child pwsh fed N, Y)' {
+        # A real console host: a child pwsh whose prompts read stdin. First Dismount -Confirm, answered N;
+        # then a Dismount without -Confirm (ConfirmImpact High meets the default $ConfirmPreference), answered Y.
+        $script = Join-Path $TestDrive 'confirm.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param($Common, $Manifest, $Tree)
+. $Common
+Import-Module $Manifest
+Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Confirm | ForEach-Object { "RESULT1 $($_.Status)" }
+"STATE1 $(Get-DdaTestDriverState $Tree)"
+Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 | ForEach-Object { "RESULT2 $($_.Status)" }
+"STATE2 $(Get-DdaTestDriverState $Tree)"
+'@
+        $before = Get-DdaTestDriverState $Tree
+        $pwsh = (Get-Process -Id $PID).Path
+        if ($pwsh -notmatch 'pwsh$') { $pwsh = @((Join-Path $PSHOME 'pwsh'), (Get-Command pwsh -CommandType Application -ErrorAction Ignore).Source) | Where-Object { $_ -and (Test-Path -LiteralPath $_) } | Select-Object -First 1 }
+        $out = "N`nY`n" | & $pwsh -NoProfile -File $script (Join-Path $PSScriptRoot 'Common.ps1') (Get-DdaTestModulePath) $Tree 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $out
+        # Both prompts showed the engine's plan for the device.
+        ([regex]::Matches($out, '0000:01:00\.0: driver_override = vfio-pci')).Count | Should -Be 2 -Because $out
+        $out | Should -Match '\[N\] No'
+        $out | Should -Not -Match 'RESULT1'
+        $out | Should -Match ([regex]::Escape("STATE1 $before"))
+        $out | Should -Match 'RESULT2 done'
+        $out | Should -Match 'STATE2 .*0000:01:00\.0=vfio-pci\|vfio-pci'
+        @(Get-DdaHostAssignableDevice -Root $Tree).ForEach('Address') | Should -Be '0000:01:00.0'
     }
 }
 

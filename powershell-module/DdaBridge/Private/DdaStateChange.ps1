@@ -134,7 +134,11 @@ function Invoke-DdaStateChange {
                 if ($null -eq $plan) { continue }    # the engine refused to plan (not found, ...): error written
                 $description = Format-DdaPlan -Action $Action -Target $target -Plan $plan
             }
-            if (-not $skipPrompt -and -not $Cmdlet.ShouldProcess($description, "$Action ${target}?", $Action)) { continue }
+            # The prompt shows the query (second argument), not the description: put the plan in it too,
+            # so the confirmation shows what -WhatIf would.
+            $query = "$Action ${target}?"
+            if ($description -ne "$Action $target") { $query = $description + [Environment]::NewLine + $query }
+            if (-not $skipPrompt -and -not $Cmdlet.ShouldProcess($description, $query, $Action)) { continue }
 
             $result = Invoke-DdaEngine -Command $Command -Arguments $request -Cmdlet $Cmdlet -ErrorMode Write -NoRetry
             if ($null -ne $result) {
