@@ -14,6 +14,17 @@ BeforeAll {
     Stop-DdaTestEngine
     $script:Reference = (Resolve-Path (Join-Path $PSScriptRoot '../fixtures/hosts/qemu-reference.tar.gz')).Path
     $script:Tree = New-DdaTestMutableTree
+    # Which public cmdlets reached the one-shot transport: the real Invoke-DdaEngineOnce, wrapped to
+    # note the commands on the call stack (the last test checks that every cmdlet did).
+    & (Get-Module DdaBridge) {
+        $script:DdaTestOneShotCallers = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        $script:DdaTestRealOnce = ${function:Invoke-DdaEngineOnce}
+        Set-Item -Path function:script:Invoke-DdaEngineOnce -Value {
+            param($Launch, $Command, $Arguments)
+            foreach ($frame in Get-PSCallStack) { [void] $script:DdaTestOneShotCallers.Add($frame.Command) }
+            & $script:DdaTestRealOnce -Launch $Launch -Command $Command -Arguments $Arguments
+        }
+    }
 
     function Assert-NoSession {
         # One-shot mode never leaves a session process behind.
@@ -58,6 +69,12 @@ Describe 'One-shot mode, DdaBridge read cmdlets (reference image)' {
     It 'Invoke-DdaEngineRequest' {
         (Invoke-DdaEngineRequest -Command version).SchemaVersion | Should -Be 1
         @(Invoke-DdaEngineRequest -Command pnp -Root $Reference -TypeName DdaBridge.PnpDevice)[0].PSObject.TypeNames[0] | Should -Be 'DdaBridge.PnpDevice'
+    }
+
+    It 'Export-DdaReport' {
+        $html = Join-Path $TestDrive 'oneshot.html'
+        (Export-DdaReport -Root $Reference -Path $html).FullName | Should -Be $html
+        Get-Content -LiteralPath $html -Raw | Should -Match '0000:01:00\.0'
     }
 
     It 'reports engine errors with the engine id and category' {
@@ -123,5 +140,17 @@ Describe 'One-shot mode, DdaBridge.HyperVCompat (fake tree)' {
         Mount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0200)#PCI(0000)'
         Enable-PnpDevice -InstanceId $id -Confirm:$false
         Get-DdaTestDriverState $Tree | Should -Be $before
+    }
+}
+
+Describe 'One-shot mode covered every cmdlet' {
+    It 'sent a request from each exported cmdlet of both modules through the one-shot transport' {
+        # Invoke-DdaSurvey is the exception: it runs `ddabridge survey --json` on remote hosts through
+        # PowerShell remoting, never this transport (Report.Tests.ps1 runs it over real SSH).
+        $cmdlets = @((Get-Module DdaBridge).ExportedFunctions.Keys) + @((Get-Module DdaBridge.HyperVCompat).ExportedFunctions.Keys) |
+            Where-Object { $_ -ne 'Invoke-DdaSurvey' }
+        $cmdlets.Count | Should -BeGreaterThan 20
+        $callers = & (Get-Module DdaBridge) { $script:DdaTestOneShotCallers }
+        @($cmdlets | Where-Object { -not $callers.Contains($_) }) | Should -BeNullOrEmpty
     }
 }
