@@ -91,6 +91,8 @@ $failedContainers = @($run.Containers | Where-Object { $_.Result -eq 'Failed' })
 $failed = [int] $run.FailedCount + [int] $run.FailedBlocksCount + [int] $run.FailedContainersCount
 Write-Host ''
 Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f [int] $run.PassedCount, $failed, ([int] $run.SkippedCount + [int] $run.NotRunCount))
+# Skipped tests by name (e.g. the Linux-only blocks on Windows): never a silent skip.
+foreach ($test in @($run.Skipped)) { Write-Host "Pester not run: $($test.ExpandedPath)" }
 if ($run.FailedBlocksCount -or $run.FailedContainersCount) {
     Write-Host ("({0} failed blocks, {1} failed files)" -f $run.FailedBlocksCount, $run.FailedContainersCount)
 }
