@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.ddabridge.driver.dump.LspciDump;
 import org.ddabridge.testing.ConfigSpaceBuilder;
@@ -32,6 +33,9 @@ class ConfigDecoderFuzzTest {
     private static final int ITERATIONS = Integer.getInteger("ddabridge.fuzz.iterations", 120_000);
 
     @Test
+    // "Never hangs" is a claim only with a limit: a decoder loop that does not end fails here (the run takes
+    // seconds; the limit leaves room for a loaded CI machine).
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void mutatedConfigSpacesNeverThrowOrHang() throws IOException {
         List<byte[]> seeds = seeds();
         assertEquals(CORPUS, seeds.size(), "fuzz corpus size");
