@@ -25,7 +25,7 @@ import org.ddabridge.cli.Main;
 import org.ddabridge.testing.Chromium;
 
 /**
- * The fleet report opened in Debian's real headless Chromium: five hosts (two QEMU host images, a recorded Windows
+ * The fleet report opened in Debian's real headless Chromium: five hosts (two QEMU host images, a hand-made Windows
  * host, a saved survey of pciutils' ASUS P6T6 dump and a saved per-target survey). Every function's address and
  * every host appear in the rendered DOM, with and without JavaScript; the page logs nothing to the console and asks
  * the network for nothing; the target switch and the filter work; screenshots stay under

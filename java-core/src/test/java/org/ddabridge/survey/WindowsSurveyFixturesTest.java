@@ -27,8 +27,8 @@ import org.ddabridge.model.PciDevice;
 import org.ddabridge.model.windows.WindowsPciFacts;
 import org.ddabridge.platform.windows.WindowsPlatform;
 /**
- * Recorded Windows hosts (tests/fixtures/windows) through mapping, {@link WindowsFacts} and the common
- * checker ({@link Survey#ofHost}). For each device the expected verdict and the decisive message are what
+ * Hand-made Windows hosts (tests/fixtures/windows, from documented property values) through mapping,
+ * {@link WindowsFacts} and the common checker ({@link Survey#ofHost}). For each device the expected verdict and the decisive message are what
  * Microsoft's SurveyDDA.ps1 prints for the same property values.
  */
 class WindowsSurveyFixturesTest {

@@ -19,7 +19,7 @@ import org.ddabridge.api.Progress;
 import org.ddabridge.driver.windows.WindowsHostControl;
 import org.ddabridge.engine.Engine;
 import org.ddabridge.platform.Platforms;
-/** The engine's dismount/mount/vm-add on a (simulated) Hyper-V host, devices from a recorded Windows host. */
+/** The engine's dismount/mount/vm-add on a (simulated) Hyper-V host, devices from a hand-made Windows host. */
 class WindowsActionsTest {
     private static final String HOST = Path.of(System.getProperty("ddabridge.repo", ".."),
             "tests/fixtures/windows/server-nvme.windows.json").toString();
