@@ -113,6 +113,18 @@ Describe 'Transport against the real engine' -Skip:($IsWindows) {
         [System.IO.File]::Exists($path) | Should -BeTrue
         @(Get-ChildItem -LiteralPath $dir -Filter '*.html').Name | Should -BeExactly 'rapport-été-日本.html'
         $report.FullName | Should -BeExactly $path
+        # The same under the C locale (where Java 17 would refuse a non-ASCII file name).
+        Stop-DdaTestEngine
+        $saved = @{ LC_ALL = $env:LC_ALL; LC_CTYPE = $env:LC_CTYPE; LANG = $env:LANG }
+        try {
+            $env:LC_ALL = 'C'; $env:LC_CTYPE = $null; $env:LANG = 'C'
+            $cPath = Join-Path $dir 'c-locale-ñ.html'
+            Export-DdaReport -Root $Reference -Path $cPath | Out-Null
+            [System.IO.File]::Exists($cPath) | Should -BeTrue
+        } finally {
+            foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+            Stop-DdaTestEngine
+        }
     }
 
     It 'stops the serve process when the module is removed' {

@@ -113,6 +113,13 @@ function Start-DdaEngineProcess {
     $psi.StandardOutputEncoding = $script:DdaUtf8
     $psi.StandardErrorEncoding = $script:DdaUtf8
     $psi.WorkingDirectory = $Launch.JarDir
+    # Java 17 converts file names with the locale's charset (sun.jnu.encoding): under the C/POSIX locale
+    # (services, ssh without a locale) a non-ASCII path is refused as malformed. The engine's pipes are
+    # UTF-8 already; give it a UTF-8 locale for names too when the session has none.
+    if (-not $script:DdaOnWindows) {
+        $ctype = @($env:LC_ALL, $env:LC_CTYPE, $env:LANG) | Where-Object { $_ } | Select-Object -First 1
+        if ($ctype -notmatch 'UTF-?8') { $psi.Environment['LC_ALL'] = 'C.UTF-8' }
+    }
     $process = [System.Diagnostics.Process]::new()
     $process.StartInfo = $psi
     Write-Verbose "DdaBridge: starting engine: $($Launch.Java) $(Get-DdaProcessArgumentText $psi)"
