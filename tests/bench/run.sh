@@ -6,7 +6,8 @@
 #   lspci -vvv -A linux-sysfs -O sysfs.path=<image>/sys/bus/pci
 #   ddabridge survey --root <image> --json         (cold: a new JVM each time, via dist/ddabridge)
 #   {"command":"survey","args":{"root":<image>}}   (warm: one request through a running serve)
-# Goals (issue 2): warm <= 0.5 x lspci, cold <= 2 x lspci.
+# Goals (issues 2, 16): warm <= 0.5 x lspci, cold <= 2 x lspci; then a cold survey of a small image vs the
+# JVM floor (<= 1.5x) and growth to 65,536 functions (time per function within 1.3x, peak RSS < 512 MB).
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO_ROOT"
@@ -50,3 +51,50 @@ printf '  %-44s %8s ms\n' "lspci -vvv (peer)" "$lspci_ms"
 printf '  %-44s %8s ms   ratio %.2f x lspci (goal <= 2.00)\n' "ddabridge survey, cold one-shot JVM" "$cold_ms" "$(ratio "$cold_ms" "$lspci_ms")"
 printf '  %-44s %8s ms   ratio %.2f x lspci (goal <= 0.50)\n' "ddabridge survey, warm through serve" "$warm_ms" "$(ratio "$warm_ms" "$lspci_ms")"
 printf '  %-44s %8s ms   ratio %.2f x lspci\n' "ddabridge devices, warm through serve" "$devices_warm_ms" "$(ratio "$devices_warm_ms" "$lspci_ms")"
+
+# Cold one-shot on a small image next to the JVM's own floor, in the same run: a hello-world started with
+# the launcher's one-shot flags and the same class-data sharing archive (what no one-shot command can beat).
+small=$WORK/qemu-reference
+if [ ! -f "$small/.complete" ]; then
+  rm -rf "$small"; mkdir -p "$small"
+  tar -xzf tests/fixtures/hosts/qemu-reference.tar.gz -C "$small"
+  touch "$small/.complete"
+fi
+small_abs=$(cd "$small" && pwd)
+small_n=$(find "$small_abs/sys/bus/pci/devices" -mindepth 1 -maxdepth 1 | wc -l)
+mkdir -p "$WORK/hello"
+[ -f "$WORK/hello/Hello.class" ] || javac -d "$WORK/hello" tests/bench/Hello.java
+cds=(); [ -f dist/ddabridge.jsa ] && cds=(-XX:SharedArchiveFile=dist/ddabridge.jsa -Xlog:cds=off -Xlog:cds+dynamic=off)
+floor_ms=$(timing oneshot "$RUNS" -- java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto "${cds[@]}" \
+  -cp "dist/ddabridge.jar:$WORK/hello" Hello | median)
+small_cold_ms=$(timing oneshot "$RUNS" -- dist/ddabridge survey --json --root "$small_abs" | median)
+printf '\nBenchmark: cold one-shot survey of a %s-function image (qemu-reference) vs the JVM floor (median of %s)\n' "$small_n" "$RUNS"
+printf '  %-44s %8s ms\n' "java hello-world, launcher flags + archive" "$floor_ms"
+printf '  %-44s %8s ms   ratio %.2f x floor (goal <= 1.50)\n' "ddabridge survey, cold one-shot JVM" "$small_cold_ms" "$(ratio "$small_cold_ms" "$floor_ms")"
+
+# Growth: warm survey through serve for 4 sizes (4 domains x N root ports x 255 NIC functions + the ports:
+# 4,096 to 65,536 functions), with the serve process's peak RSS. BENCH_SIZES picks a subset (e.g. "4 16").
+SIZES=${BENCH_SIZES:-4 16 32 64}
+SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
+printf '\nBenchmark: growth, warm survey through serve (median of %s after 2 warm-up requests)\n' "$SCALE_RUNS"
+printf '  %-10s %10s %12s %14s\n' functions "time ms" "us/function" "peak RSS MB"
+first_per=""
+for k in $SIZES; do
+  img=$WORK/scale-${k}k
+  if [ ! -f "$img/.complete" ]; then
+    rm -rf "$img"; mkdir -p "$img"
+    java tests/bench/SyntheticHost.java "$img" "$DUMPS" 4 "$k" 255 >/dev/null
+    touch "$img/.complete"
+  fi
+  img_abs=$(cd "$img" && pwd)
+  n=$((4 * k * 256))
+  line=$(java -Dwarmup=2 tests/bench/Timing.java serve "$SCALE_RUNS" \
+    "{\"id\":1,\"command\":\"survey\",\"args\":{\"root\":\"$img_abs\"}}" -- dist/ddabridge serve | tail -1)
+  ms=$(echo "$line" | median)
+  rss=$(echo "$line" | sed -n 's/.*peak_rss_mb=\([0-9]*\).*/\1/p')
+  per=$(awk -v a="$ms" -v b="$n" 'BEGIN{printf "%.1f", a*1000/b}')
+  [ -n "$first_per" ] || first_per=$per
+  printf '  %-10s %10s %12s %14s\n' "$n" "$ms" "$per" "$rss"
+done
+printf '  per-function time, largest / smallest size: %s (goal <= 1.30); peak RSS at 65,536: goal < 512 MB\n' \
+  "$(ratio "$per" "$first_per")"
