@@ -48,7 +48,8 @@ public final class SyntheticHost {
                         String addr = String.format("%04x:%02x:%02x.%x", dom, p + 1, dev, fn);
                         byte[] ncfg = nic.clone();
                         ncfg[0x0e] = (byte) 0x80; // multifunction
-                        long bar = 0xf0000000L + ((long) (dom * 1024 + p * 32 + dev * 8 + fn) << 17);
+                        // One 128 KiB window per NIC (the same layout as before for 32 NICs a port).
+                        long bar = 0xf0000000L + ((long) ((dom * ports + p) * nics + dev * 8 + fn) << 17);
                         String res = String.format("0x%016x 0x%016x 0x0000000000040200%n", bar, bar + 0x1ffff)
                                 + "0x0000000000000000 0x0000000000000000 0x0000000000000000\n".repeat(5);
                         function(sys, addr, portDir + "/" + addr, ncfg, "igb", group++, res);

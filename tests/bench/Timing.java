@@ -22,7 +22,9 @@ public final class Timing {
         List<String> cmd = Arrays.asList(args).subList(dash + 1, args.length);
         double[] ms = mode.equals("serve") ? serve(runs, args[2], cmd) : oneshot(runs, cmd);
         Arrays.sort(ms);
-        System.out.printf("runs=%d min_ms=%.1f median_ms=%.1f%n", runs, ms[0], ms[ms.length / 2]);
+        // The serve process's peak resident set (VmHWM), read just before it is told to end.
+        String rss = mode.equals("serve") ? String.format(" peak_rss_mb=%.0f", peakRssKb / 1024.0) : "";
+        System.out.printf("runs=%d min_ms=%.1f%s median_ms=%.1f%n", runs, ms[0], rss, ms[ms.length / 2]);
     }
 
     static double[] oneshot(int runs, List<String> cmd) throws Exception {
@@ -50,11 +52,13 @@ public final class Timing {
      * consumed without being parsed: bytes are read up to the end of the answer line and only its head is
      * checked for "ok":true, so the figure is the engine's, not a client's JSON parsing.
      */
+    static long peakRssKb = -1;
+
     static double[] serve(int runs, String request, List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         PrintWriter in = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
         LineHeads out = new LineHeads(p.getInputStream());
-        int warmup = 5;
+        int warmup = Integer.getInteger("warmup", 5);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < warmup + runs; i++) {
             long t = System.nanoTime();
@@ -74,6 +78,7 @@ public final class Timing {
                 times.add((System.nanoTime() - t) / 1e6);
             }
         }
+        peakRssKb = peakRssKb(p.pid());
         in.close();
         p.waitFor();
         return times.stream().mapToDouble(Double::doubleValue).toArray();
@@ -114,5 +119,19 @@ public final class Timing {
                 }
             }
         }
+    }
+
+    /** VmHWM of a live process in KiB (the launcher execs java, so its pid is the JVM's), -1 if unreadable. */
+    static long peakRssKb(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 }

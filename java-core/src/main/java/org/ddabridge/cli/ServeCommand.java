@@ -1,6 +1,7 @@
 package org.ddabridge.cli;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -37,7 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Reader in = new InputStreamReader(System.in, StandardCharsets.UTF_8);
-        Writer out = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+        // Buffered in characters: Gson writes a survey as hundreds of thousands of short strings, and each one
+        // going straight to the encoder (and System.out's small buffer) cost more than building the answer.
+        Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
         serve(new BufferedReader(in), new PrintWriter(out, false), new Engine());
         return ErrorId.ExitCodes.OK;
     }

@@ -1,10 +1,18 @@
 package org.ddabridge.survey;
 
+import java.io.IOException;
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.annotations.JsonAdapter;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.HostCheck;
@@ -13,25 +21,29 @@ import org.ddabridge.check.TargetVerdict;
 import org.ddabridge.model.Finding;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostUse;
-import org.ddabridge.util.IoPool;
 import org.ddabridge.util.Json;
 /**
  * The {@code survey} result. Serialises (through the shared Gson) as
  * {@code {"host":{…facts…, "checks":[…]}, "target":"vfio", "devices":[{…device fields…, "verdict", "reasons",
  * "targets":{"hyperv":{verdict, reasons}, "vfio":{…}}, "predictedIommuGroup", "mustMoveWith", "mmio"}],
  * "summary":{headline verdict: count}, "findings":[{source, message}]}}: the device fields stay
- * flat, exactly as {@code devices} prints them. The typed parts are kept (transient) for text output.
+ * flat, exactly as {@code devices} prints them. The typed parts are kept for text output.
+ *
+ * <p>The JSON is written by {@link Adapter} one device at a time while it streams out, never held whole: a
+ * 65,536-function survey is ~160 MB of JSON, and its tree would be several times that (see tests/bench).
  */
+@JsonAdapter(SurveyReport.Adapter.class)
 public final class SurveyReport {
-    private final JsonObject host;
+    private static final Type SUMMARY = new TypeToken<Map<String, Integer>>() { }.getType();
+    private static final Type FINDINGS = new TypeToken<List<Finding>>() { }.getType();
+
     private final Target target;
-    private final List<JsonObject> devices;
     private final Map<String, Integer> summary;
     private final List<Finding> findings;
-    private final transient HostFacts hostFacts;
-    private final transient List<HostCheck> checks;
-    private final transient List<DeviceReport> reports;
-    private final transient HostUse hostUse;
+    private final HostFacts hostFacts;
+    private final List<HostCheck> checks;
+    private final List<DeviceReport> reports;
+    private final HostUse hostUse;
 
     public SurveyReport(HostFacts hostFacts, List<HostCheck> checks, List<DeviceReport> reports,
             Map<String, Integer> summary, HostUse hostUse) {
@@ -44,7 +56,6 @@ public final class SurveyReport {
      */
     public SurveyReport(HostFacts hostFacts, List<HostCheck> checks, List<DeviceReport> reports,
             Map<String, Integer> summary, HostUse hostUse, Target target, List<Finding> findings) {
-        Gson gson = Json.compact();
         this.target = target;
         this.findings = List.copyOf(findings);
         this.hostUse = hostUse;
@@ -52,9 +63,51 @@ public final class SurveyReport {
         this.checks = List.copyOf(checks);
         this.reports = List.copyOf(reports);
         this.summary = summary;
-        this.host = gson.toJsonTree(hostFacts).getAsJsonObject();
-        this.host.add("checks", gson.toJsonTree(checks));
-        this.devices = org.ddabridge.util.IoPool.map(this.reports, r -> deviceJson(gson, r));
+    }
+
+    /** Writes {@code {"host", "target", "devices", "summary", "findings"}} in that order, a device at a time. */
+    static final class Adapter implements TypeAdapterFactory {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (type.getRawType() != SurveyReport.class) {
+                return null;
+            }
+            return (TypeAdapter<T>) new TypeAdapter<SurveyReport>() {
+                @Override
+                public void write(JsonWriter out, SurveyReport r) throws IOException {
+                    if (r == null) {
+                        out.nullValue();
+                        return;
+                    }
+                    out.beginObject();
+                    JsonObject host = gson.toJsonTree(r.hostFacts).getAsJsonObject();
+                    host.add("checks", gson.toJsonTree(r.checks));
+                    out.name("host");
+                    gson.toJson(host, out);
+                    out.name("target");
+                    gson.toJson(r.target, Target.class, out);
+                    out.name("devices");
+                    out.beginArray();
+                    for (DeviceReport d : r.reports) {
+                        // One small tree per device (its record's fields flat, then the report's), written
+                        // and dropped before the next.
+                        gson.toJson(deviceJson(gson, d), out);
+                    }
+                    out.endArray();
+                    out.name("summary");
+                    gson.toJson(r.summary, SUMMARY, out);
+                    out.name("findings");
+                    gson.toJson(r.findings, FINDINGS, out);
+                    out.endObject();
+                }
+
+                @Override
+                public SurveyReport read(JsonReader in) {
+                    throw new UnsupportedOperationException("a survey is written, never read back as this type");
+                }
+            };
+        }
     }
 
     /** A device's fields, flat, followed by the report's. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.List;
 import org.ddabridge.util.SysFiles;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Vendor, device and class names from the system's {@code pci.ids} (the pciutils/hwdata database).
@@ -18,6 +21,13 @@ import java.util.Set;
  * <p>The database has some 40,000 entries and a host needs a few dozen, so the file is scanned as bytes
  * for just the {@link Needs} of one enumeration: no line becomes a String unless its name is wanted.
  * That keeps a cold one-shot survey (and a guest under emulation) from paying for the whole file.
+ *
+ * <p>A long-lived process ({@code serve}) asks again on every request, and rescanning the 1.3 MB file was a
+ * quarter of a small host's warm survey. So the second time the same file is seen, it is read whole and
+ * kept; later requests only {@code stat} it. "The same file" is its path, real path, file key (device and
+ * inode), size and modification time: a package upgrade (dpkg writes a new file and renames it over the old:
+ * new inode) or an edit in place (new mtime or size) is a different file, read afresh; a link in an image
+ * that now leads elsewhere has another real path. A file never seen twice costs what it did before.
  */
 public final class PciIds {
     /** Where Debian's pciutils and other distributions' hwdata put the database, relative to a root. */
@@ -25,6 +35,18 @@ public final class PciIds {
             List.of("usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids");
 
     private static final PciIds EMPTY = new PciIds(Map.of(), Map.of(), Map.of());
+
+    /** Databases seen, by path: how they looked, and their whole parse once seen twice (null before). */
+    private static final Map<Path, Seen> SEEN = new ConcurrentHashMap<>();
+    /** A bound on the paths remembered (a handful in practice: one per image root and the system's). */
+    private static final int MAX_SEEN = 32;
+
+    /** What identifies one version of a database file (see the class comment). */
+    private record Identity(Path real, Object fileKey, long size, FileTime modified) {
+    }
+
+    private record Seen(Identity identity, PciIds all) {
+    }
 
     private final Map<Integer, String> vendors;
     private final Map<Long, String> devices;
@@ -92,7 +114,7 @@ public final class PciIds {
                 Path p = root.resolve(rel);
                 if (Files.isRegularFile(p)) {
                     try {
-                        return scan(SysFiles.readOrThrow(p), needs);
+                        return cachedOrScan(p, needs);
                     } catch (IOException e) {
                         return EMPTY;
                     }
@@ -100,6 +122,42 @@ public final class PciIds {
             }
         }
         return EMPTY;
+    }
+
+    private static PciIds cachedOrScan(Path p, Needs needs) throws IOException {
+        Identity id = identity(p);
+        Seen seen = id == null ? null : SEEN.get(p);
+        if (seen != null && seen.identity().equals(id) && seen.all() != null) {
+            return seen.all();
+        }
+        // Read (and contained, in an image) by SysFiles every time the identity changed.
+        byte[] data = SysFiles.readOrThrow(p);
+        if (id == null || !id.equals(identity(p))) {
+            return scan(data, needs);   // changing while read: use it, remember nothing
+        }
+        if (seen == null || !seen.identity().equals(id)) {
+            remember(p, new Seen(id, null));
+            return scan(data, needs);
+        }
+        PciIds all = scan(data, Needs.all());
+        remember(p, new Seen(id, all));
+        return all;
+    }
+
+    private static Identity identity(Path p) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return new Identity(p.toRealPath(), a.fileKey(), a.size(), a.lastModifiedTime());
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    private static void remember(Path p, Seen seen) {
+        if (SEEN.size() >= MAX_SEEN && !SEEN.containsKey(p)) {
+            SEEN.clear();
+        }
+        SEEN.put(p, seen);
     }
 
     /**
