@@ -3,6 +3,7 @@
 # the failing InterruptRemapping check; targets.vfio (the device alone) stays Assignable.
 # e2e-expect: checker-survey-runs checker-groups-match-kernel checker-intremap-fails checker-headline-blocked
 # e2e-expect: checker-device-only-vfio
+# e2e-timeout: 240
 # e2e-expect: hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-groups-match-kernel checker-intremap-fails checker-headline-blocked \

@@ -5,6 +5,7 @@
 # device-only VFIO judgement (targets.vfio) stays Assignable.
 # e2e-expect: checker-survey-runs checker-no-live-groups checker-predicts-singletons checker-iommu-disabled
 # e2e-expect: checker-headline-blocked checker-device-only-vfio
+# e2e-timeout: 240
 # e2e-expect: hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-no-live-groups checker-predicts-singletons checker-iommu-disabled \
