@@ -4,7 +4,7 @@
 # group and the kernel's, bridges aside. The ACS reasons agree with the ports' ACS state.
 # e2e-expect: checker-survey-runs checker-groups-match-kernel movewith-shared-nvme checker-acs-missing
 # e2e-expect: refusal-group-is-predicted checker-acs-matches-kernel
-# e2e-timeout: 200
+# e2e-timeout: 300
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-groups-match-kernel movewith-shared-nvme checker-acs-missing \
     refusal-group-is-predicted checker-acs-matches-kernel

@@ -5,7 +5,7 @@
 # e2e-expect: movewith-nvme0 movewith-nvme1 movewith-e1000e-pair movewith-e1000e-single movewith-ne2k
 # e2e-expect: checker-nvme-assignable checker-ne2k-vfio-with-warnings checker-ne2k-hyperv-refused
 # e2e-expect: hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode checker-acs-matches-kernel
-# e2e-timeout: 240
+# e2e-timeout: 360
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-groups-match-kernel movewith-nvme0 movewith-nvme1 movewith-e1000e-pair \
     movewith-e1000e-single movewith-ne2k checker-nvme-assignable checker-ne2k-vfio-with-warnings \
