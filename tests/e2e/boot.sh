@@ -72,6 +72,8 @@ done
     echo "E2E_JAR_PATH='$DDABRIDGE_JAR'"
     echo "E2E_CASE_TIMEOUT=${DDABRIDGE_E2E_CASE_TIMEOUT:-90}"
     echo "E2E_BOOT=${DDABRIDGE_E2E_BOOT:-1}"
+    # replays the random kill -9 moments of reference-crash/52-kill9-random.sh (digits only)
+    case ${DDABRIDGE_E2E_KILL_SEED:-} in ''|*[!0-9]*) ;; *) echo "E2E_KILL_SEED=$DDABRIDGE_E2E_KILL_SEED" ;; esac
 } > "$OUT/env.sh"
 
 # --- topology -> qemu arguments ------------------------------------------------------------

@@ -5,9 +5,11 @@
 # device-only VFIO judgement (targets.vfio) stays Assignable.
 # e2e-expect: checker-survey-runs checker-no-live-groups checker-predicts-singletons checker-iommu-disabled
 # e2e-expect: checker-headline-blocked checker-device-only-vfio
+# e2e-timeout: 240
+# e2e-expect: hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-no-live-groups checker-predicts-singletons checker-iommu-disabled \
-    checker-headline-blocked checker-device-only-vfio
+    checker-headline-blocked checker-device-only-vfio hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode
 ddab survey --json > /out/c-survey.json 2> /out/c-survey.err
 rc=$?; [ $rc = 0 ] && pass checker-survey-runs || fail checker-survey-runs "rc=$rc $(head -c 300 /out/c-survey.err)"
 survey_table /out/c-survey.json > /out/c-table.txt
@@ -29,4 +31,6 @@ echo "$line" | grep -q "^$B NotAssignable " && echo "$line" | grep -q HostNotRea
     grep -q 'host check IommuEnabled fails' /out/c-survey.json && pass checker-headline-blocked ||
     fail checker-headline-blocked "$line"
 check_target_verdict checker-device-only-vfio "$B" vfio Assignable
+# Every host check against the kernel's own state (expected values read from the guest, not typed here).
+check_host_checks_vs_kernel hostcheck
 finish

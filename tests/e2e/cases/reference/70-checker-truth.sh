@@ -1,13 +1,15 @@
 # The compatibility report against the kernel's truth: predicted IOMMU groups equal the kernel's groups,
-# and mustMoveWith is exactly what VFIO_GROUP_GET_STATUS needs to call a group viable.
+# and mustMoveWith is exactly what VFIO_GROUP_GET_STATUS needs to call a group viable (and the predicted group);
+# the host checks and the ACS reasons agree with what the kernel itself enabled.
 # e2e-expect: checker-survey-runs checker-groups-match-kernel
 # e2e-expect: movewith-nvme0 movewith-nvme1 movewith-e1000e-pair movewith-e1000e-single movewith-ne2k
 # e2e-expect: checker-nvme-assignable checker-ne2k-vfio-with-warnings checker-ne2k-hyperv-refused
-# e2e-timeout: 240
+# e2e-expect: hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode checker-acs-matches-kernel
+# e2e-timeout: 360
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar checker-survey-runs checker-groups-match-kernel movewith-nvme0 movewith-nvme1 movewith-e1000e-pair \
     movewith-e1000e-single movewith-ne2k checker-nvme-assignable checker-ne2k-vfio-with-warnings \
-    checker-ne2k-hyperv-refused
+    checker-ne2k-hyperv-refused hostcheck-iommu-present hostcheck-iommu-enabled hostcheck-interrupt-remapping hostcheck-vfio-available hostcheck-iommu-mode checker-acs-matches-kernel
 ddab survey --json > /out/c-survey.json 2> /out/c-survey.err
 rc=$?; [ $rc = 0 ] && pass checker-survey-runs || fail checker-survey-runs "rc=$rc $(head -c 300 /out/c-survey.err)"
 survey_table /out/c-survey.json > /out/c-table.txt
@@ -22,6 +24,9 @@ grep -q "^$NVME0 Assignable " /out/c-table.txt && pass checker-nvme-assignable |
 grep "^$NE0 AssignableWithWarnings " /out/c-table.txt | grep -q BehindPciBridge && pass checker-ne2k-vfio-with-warnings ||
     fail checker-ne2k-vfio-with-warnings "$(grep "^$NE0 " /out/c-table.txt)"
 check_target_verdict checker-ne2k-hyperv-refused "$NE0" hyperv NotAssignable
+check_host_checks_vs_kernel hostcheck
+# the endpoints right below a root port (the ne2k sit behind the PCIe-to-PCI bridge)
+check_acs_vs_kernel checker-acs-matches-kernel /out/c-table.txt "$NVME0" "$NVME1" "$E0" "$E1" "$E2"
 
 
 serve_start

@@ -2,7 +2,10 @@
 # e2e-expect: pf-found pf-has-sriov-ecap sriov-totalvfs-2 sriov-numvfs-0-at-boot sriov-offset-stride
 # e2e-expect: create-2-vfs vfs-linked-to-pf vfs-own-singleton-groups vfs-rejected-by-nvme vf-binds-vfio
 # e2e-expect: vf-unbinds remove-vfs
-. /out/lib.sh
+# While the VFs exist, the engine's survey (one JVM) must see them as the kernel does:
+# e2e-expect: sriov-survey-runs sriov-survey-lists-vfs sriov-survey-vf-groups-match-kernel sriov-survey-vf-verdicts
+# e2e-timeout: 300
+. /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 PF=
 for b in $(pci_find 1b36:0010); do
     [ -r "$PCI/$b/sriov_totalvfs" ] && [ "$(cat "$PCI/$b/sriov_totalvfs")" -gt 0 ] && PF=$b
@@ -46,6 +49,22 @@ wait_for 5 test ! -e "/dev/vfio/$VG" && [ "$(cat "$PCI/$VF/driver_override")" = 
     pass vf-unbinds || fail vf-unbinds "driver '$(pci_driver "$VF")', override $(cat "$PCI/$VF/driver_override")"
 wait_for 10 test ! -e "$PCI/$VF/driver"   # nvme re-probes and rejects it again
 echo "INFO sriov: PF $PF group $G; VFs$vfs in groups$(for vf in $vfs; do printf ' %s' "$(pci_group $vf)"; done)"
+
+# The survey while the VFs exist: each VF listed with its PF (the kernel's physfn), its live group number and
+# driver (none), predicted groups = the kernel's groups for every function (VFs included), and each VF judged
+# alone in its group and not NotAssignable (the kernel gives it a singleton group; vf-binds-vfio above).
+SN="sriov-survey-runs sriov-survey-lists-vfs sriov-survey-vf-groups-match-kernel sriov-survey-vf-verdicts"
+if [ ! -f /out/ddabridge.jar ]; then
+    for n in $SN; do
+        if [ "${E2E_REQUIRE_JAR:-0}" = 1 ]; then fail "$n" "jar not found"; else skip "$n" "jar not found (./build.sh)"; fi
+    done
+else
+    ddab survey --json > /out/sriov-survey.json 2> /out/sriov-survey.err; rc=$?
+    [ $rc = 0 ] && [ -e "$PCI/$PF/virtfn1" ] && pass sriov-survey-runs ||
+        fail sriov-survey-runs "rc=$rc, VFs present: $(ls "$PCI/$PF" | grep -c virtfn) $(head -c 300 /out/sriov-survey.err)"
+    check_sriov_survey /out/sriov-survey.json "$PF" $vfs; cp /tmp/sriov-table.txt /out/sriov-table.txt
+    echo "INFO sriov survey: $(for vf in $vfs; do grep "^$vf " /tmp/sriov-table.txt | cut -c1-160; done | tr '\n' ';')"
+fi
 sysfs_write "$PCI/$PF/sriov_numvfs" 0
 gone=1; for vf in $vfs; do wait_for 5 test ! -e "$PCI/$vf" || gone=0; done
 [ $gone = 1 ] && [ ! -e "$PCI/$PF/virtfn0" ] && pass remove-vfs || fail remove-vfs "VFs still present"

@@ -61,8 +61,10 @@ public final class AssignService {
     /** The production wiring: real sysfs for the live root, the simulation for {@code --root} trees. */
     public static AssignService standard() {
         Map<String, String> env = System.getenv();
+        // The injected write failure (e2e guest only) is read per request, so each request counts its own writes.
         return new AssignService(
-                root -> root.isLive() ? new SysfsDriverCore(root) : SimulatedDriverCore.forTree(root),
+                root -> root.isLive() ? new SysfsDriverCore(root, WriteFault.fromEnvironment(env))
+                        : SimulatedDriverCore.forTree(root),
                 new SurveyPolicy(), CrashHook.fromEnvironment(env), env);
     }
 

@@ -20,9 +20,16 @@ public final class SysfsDriverCore implements DriverCore {
     private static final long MODPROBE_TIMEOUT_MS = 30_000;
     private static final long NODE_WAIT_MS = 3_000;
     private final HostRoot root;
+    private final WriteFault fault;
 
     public SysfsDriverCore(HostRoot root) {
+        this(root, WriteFault.NONE);
+    }
+
+    /** With a failure injected into the writes (the e2e guest's {@code DDABRIDGE_FAIL_WRITE}). */
+    SysfsDriverCore(HostRoot root, WriteFault fault) {
         this.root = root;
+        this.fault = fault;
     }
 
     private Path dev(String address) {
@@ -77,6 +84,7 @@ public final class SysfsDriverCore implements DriverCore {
     /** One {@code write(2)} of the whole value, as sysfs attributes need; never creates files. */
     private void write(Path file, String value) throws IOException {
         try {
+            fault.beforeWrite(file);
             GuardedWrite.write(root, file, value.getBytes(StandardCharsets.US_ASCII), false);
         } catch (IOException e) {
             throw new IOException("write '" + value.trim() + "' to " + file + ": " + e.getMessage(), e);
