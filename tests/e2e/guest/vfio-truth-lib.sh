@@ -10,7 +10,8 @@
 #       engine; then ONE paused QEMU (-S, 64 MiB, no kernel or disk, one empty pcie-root-port per candidate)
 #       must accept `device_add vfio-pci,host=...` over QMP (the device realized).
 #   NotAssignable with a kernel rule: the kernel or QEMU must refuse.
-#       BridgeOrPort: vfio-pci must refuse to bind (it takes type-0 headers only);
+#       BridgeOrPort: vfio-pci must refuse to bind (it takes type-0 headers only); SriovVfsEnabled: the same
+#       (vfio-pci refuses a physical function whose VFs exist);
 #       HostNotReady while the device alone would do (targets.vfio assignable): the group goes through the
 #       same steps as a candidate, and one of them must fail (vfio-pci cannot bind without a group, the group
 #       is not viable, or QEMU refuses, e.g. VFIO_SET_IOMMU without interrupt remapping).
@@ -178,7 +179,7 @@ vfio_truth() {
             Assignable|AssignableWithWarnings) cand="$cand $addr" ;;
             NotAssignable)
                 case ",$codes," in
-                    *,BridgeOrPort,*) refuse_bind="$refuse_bind $addr" ;;
+                    *,BridgeOrPort,*|*,SriovVfsEnabled,*) refuse_bind="$refuse_bind $addr" ;;
                     *,HostNotReady,*)
                         if [ "$alone" != NotAssignable ]; then blocked="$blocked $addr"
                         else echo "INFO vfio-truth: $addr NotAssignable for the device alone too: $codes"
@@ -199,7 +200,8 @@ vfio_truth() {
         ncand=$((ncand + 1))
         g=$(pci_group "$a")
         [ -n "$g" ] || { bad_bind="$bad_bind $a(no-group)"; continue; }
-        in_list "$g" $groups || groups="$groups $g"
+        in_list "$g" $groups && continue
+        groups="$groups $g"
         vt_bind_group "$g" || bad_bind="$bad_bind $a(group-$g-bind:$(for d in $(group_devices "$g"); do printf '%s=%s,' "$d" "$(pci_driver "$d")"; done))"
     done
     local st=""; [ -n "$groups" ] && st=$(_vt_py status $groups)
@@ -233,7 +235,8 @@ vfio_truth() {
     for a in $refuse_bind; do
         nref=$((nref + 1))
         grep -q "^$a " /tmp/vt-orig || echo "$a $(pci_driver "$a")" >> /tmp/vt-orig
-        if bind_vfio "$a" 1; then rbad="$rbad $a(vfio-pci took the bridge)"; fi
+        if bind_vfio "$a" 1; then rbad="$rbad $a(vfio-pci took it)"; else
+            echo "INFO vfio-truth: $a refused by the kernel: vfio-pci did not bind (driver '$(pci_driver "$a")')"; fi
         vt_restore
     done
     local hb_groups="" stage
