@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.ddabridge.check.DeviceFacts.Group;
+import org.ddabridge.pci.PciClass;
 
 /**
  * The IOMMU group: everything in it moves to the guest together (bridges excepted: VFIO tolerates them
@@ -16,6 +17,14 @@ final class IommuGroupRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
         Group g = ctx.facts().group();
+        if (g == null && ctx.vfio() && PciClass.isIommu(ctx.facts().device().classCode())) {
+            // the IOMMU's own PCI function (AMD): the kernel's IOMMU driver leaves it out of every group, and
+            // vfio-pci binds only devices in a group
+            return List.of(new Reason(ReasonCode.IOMMU_GROUP_NONE, Severity.ERROR,
+                    "It is the IOMMU's own PCI function: the kernel puts it in no IOMMU group, so vfio-pci cannot "
+                            + "bind it. Not assignable.",
+                    List.of(new Evidence("class", ctx.facts().device().classCode())), null));
+        }
         if (g == null || ctx.facts().type().bridge()) {
             return List.of();
         }
