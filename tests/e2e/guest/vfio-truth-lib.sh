@@ -11,7 +11,7 @@
 #       must accept `device_add vfio-pci,host=...` over QMP (the device realized).
 #   NotAssignable with a kernel rule: the kernel or QEMU must refuse.
 #       BridgeOrPort: vfio-pci must refuse to bind (it takes type-0 headers only); SriovVfsEnabled: the same
-#       (vfio-pci refuses a physical function whose VFs exist);
+#       (vfio-pci refuses a physical function whose VFs exist), IommuGroupNone too (no group, no bind);
 #       HostNotReady while the device alone would do (targets.vfio assignable): the group goes through the
 #       same steps as a candidate, and one of them must fail (vfio-pci cannot bind without a group, the group
 #       is not viable, or QEMU refuses, e.g. VFIO_SET_IOMMU without interrupt remapping).
@@ -179,7 +179,7 @@ vfio_truth() {
             Assignable|AssignableWithWarnings) cand="$cand $addr" ;;
             NotAssignable)
                 case ",$codes," in
-                    *,BridgeOrPort,*|*,SriovVfsEnabled,*) refuse_bind="$refuse_bind $addr" ;;
+                    *,BridgeOrPort,*|*,SriovVfsEnabled,*|*,IommuGroupNone,*) refuse_bind="$refuse_bind $addr" ;;
                     *,HostNotReady,*)
                         if [ "$alone" != NotAssignable ]; then blocked="$blocked $addr"
                         else echo "INFO vfio-truth: $addr NotAssignable for the device alone too: $codes"
