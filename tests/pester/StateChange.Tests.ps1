@@ -76,6 +76,21 @@ Describe 'Dismount-/Mount-DdaHostAssignableDevice on a fake tree' {
         Get-DdaTestDriverState $Tree | Should -Be $before
     }
 
+    It 'judges by VFIO''s rules on Linux, as Test-DdaDevice does, and by Hyper-V''s with -Target HyperV' {
+        # 00:10.0 is a conventional PCI (virtio) function alone in its group: Hyper-V refuses conventional
+        # PCI, VFIO takes it with a warning
+        (Test-DdaDevice -Root $Tree -Address 0000:00:10.0).Verdict | Should -Be 'AssignableWithWarnings'
+        (Test-DdaDevice -Root $Tree -Address 0000:00:10.0 -Target HyperV).Verdict | Should -Be 'NotAssignable'
+        $before = Get-DdaTestDriverState $Tree
+        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:00:10.0 -Target HyperV -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'Refused,Dismount-DdaHostAssignableDevice'
+        $e[0].Exception.Data['Details'].Reason | Should -Be 'NotAssignable'
+        Get-DdaTestDriverState $Tree | Should -Be $before
+        (Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:00:10.0 -Confirm:$false).Status | Should -Be 'done'
+        Mount-DdaHostAssignableDevice -Root $Tree -Address 0000:00:10.0 -Force | Out-Null
+        Get-DdaTestDriverState $Tree | Should -Be $before
+    }
+
     It 'keeps going after a missing device (non-terminating DeviceNotFound)' {
         $ops = @(Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:0f:1f.7, 0000:01:00.0 -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue)
         $e[0].FullyQualifiedErrorId | Should -Be 'DeviceNotFound,Dismount-DdaHostAssignableDevice'

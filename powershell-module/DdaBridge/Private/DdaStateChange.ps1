@@ -164,6 +164,8 @@ function Complete-DdaStateChange {
         [switch] $Force,
         # Linux: change the running system only, not what the next boot does (engine argument transient).
         [switch] $Transient,
+        # The hypervisor whose rules the checker's verdict follows (engine argument target; empty: the host's).
+        [string] $Target,
         [bool] $WhatIfActive,
         $ConfirmPreferenceValue,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
@@ -186,6 +188,7 @@ function Complete-DdaStateChange {
         $base = [ordered]@{}
         if ($rootPath) { $base.root = $rootPath }
         if ($Transient) { $base.transient = $true }
+        if ($Target) { $base.target = $Target.ToLowerInvariant() }
         Invoke-DdaStateChange -Cmdlet $Cmdlet -Command $Command -Action $Action -Lookups $byRoot[$key] -BaseArguments $base `
             -Force:$Force -Root $rootPath -WhatIfActive $WhatIfActive -ConfirmPreferenceValue $ConfirmPreferenceValue `
             -Impact High -ConfirmSwitch $confirmSwitch

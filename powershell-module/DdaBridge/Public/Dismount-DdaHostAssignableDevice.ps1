@@ -46,6 +46,10 @@ function Dismount-DdaHostAssignableDevice {
         Dismount although a soft guard objects (in use, default-route NIC, NotAssignable verdict),
         and do not ask for confirmation. Hard guards (root disk, boot VGA, bridges) still refuse.
 
+    .PARAMETER Target
+        Whose rules decide the checker's NotAssignable verdict: Vfio (the default on Linux) or HyperV;
+        the same Verdict that Test-DdaDevice -Target shows.
+
     .PARAMETER Root
         A host image directory (fake sysfs tree) to change instead of the live machine. An empty
         or blank value is refused. Without -Root, a piped object's own Root property (the image
@@ -104,6 +108,9 @@ function Dismount-DdaHostAssignableDevice {
 
         [switch] $Transient,
 
+        [ValidateSet('Vfio', 'HyperV')]
+        [string] $Target,
+
         [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
@@ -124,7 +131,7 @@ function Dismount-DdaHostAssignableDevice {
 
     end {
         Complete-DdaStateChange -Cmdlet $PSCmdlet -Selection $selection -Command dismount -Action 'Dismount' -Force:$Force `
-            -Transient:$Transient -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
+            -Transient:$Transient -Target $Target -WhatIfActive $WhatIfPreference -ConfirmPreferenceValue $ConfirmPreference -BoundParameters $PSBoundParameters
     }
 }
 

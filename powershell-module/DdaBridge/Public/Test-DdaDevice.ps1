@@ -32,6 +32,11 @@ function Test-DdaDevice {
     .PARAMETER Root
         Test a host image instead of the live machine.
 
+    .PARAMETER Target
+        Whose rules the Verdict follows: Vfio (Linux KVM/QEMU) or HyperV (Windows DDA). Default: the
+        hypervisor the host runs (Linux hosts and images: Vfio; Windows: HyperV). Each report also
+        carries both targets' device-only verdicts (Targets).
+
     .INPUTS
         DdaBridge.Device, or any object with Address, LocationPath or InstanceId; strings (addresses).
 
@@ -83,6 +88,9 @@ function Test-DdaDevice {
         [ValidateScript({ Assert-DdaRootArgument $_ })]
         [string] $Root,
 
+        [ValidateSet('Vfio', 'HyperV')]
+        [string] $Target,
+
         [Parameter(ValueFromPipeline, DontShow)]
         [object] $InputObject
     )
@@ -103,6 +111,7 @@ function Test-DdaDevice {
         $computerName = if ($rootPath) { $null } else { [Environment]::MachineName }
         $base = [ordered]@{}
         if ($rootPath) { $base.root = $rootPath }
+        if ($Target) { $base.target = $Target.ToLowerInvariant() }
 
         # All devices in one request (the checker looks at the whole host anyway); if one of
         # them does not exist, ask per device so that each missing one is its own error.

@@ -27,7 +27,7 @@ import org.ddabridge.util.IoPool;
 public final class Checker {
     /** The rules in Microsoft's survey order, then the Linux-side ones. */
     static final List<DeviceRule> RULES = List.of(new ReservedMemoryRule(), new AcsPathRule(), new DeviceTypeRule(),
-            new DisabledRule(), new InterruptRule(), new MmioRule(), new IommuGroupRule(), new ResetRule(),
+            new SriovRule(), new DisabledRule(), new InterruptRule(), new MmioRule(), new IommuGroupRule(), new ResetRule(),
             new HostUseRule());
 
     /** How far the rules run on one device. */

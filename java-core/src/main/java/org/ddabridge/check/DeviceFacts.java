@@ -25,9 +25,10 @@ import org.ddabridge.survey.WindowsFacts;
  * @param disabled       the OS has the device disabled (its resources are gone)
  * @param memory         the memory ranges / BARs for MMIO sizing, or null when not known (lspci dumps)
  * @param group          IOMMU group membership, or null when the platform has no groups (Windows)
+ * @param sriov          SR-IOV state of a physical function ({@link Sriov#none()} when not one, or not known)
  */
 public record DeviceFacts(PciDevice device, Type type, Interrupts interrupts, AcsPath acsPath, Reset reset,
-        ReservedMemory reservedMemory, Disabled disabled, Memory memory, Group group) {
+        ReservedMemory reservedMemory, Disabled disabled, Memory memory, Group group, Sriov sriov) {
 
     public String address() {
         return device.address();
@@ -167,6 +168,19 @@ public record DeviceFacts(PciDevice device, Type type, Interrupts interrupts, Ac
 
         public static ReservedMemory none() {
             return new ReservedMemory(false, null, false);
+        }
+    }
+
+    /**
+     * SR-IOV of a physical function: how many virtual functions exist now (the capability's NumVFs, which the
+     * kernel sets before enabling VFs and clears to 0 when it disables them).
+     *
+     * @param numVfs   NumVFs, 0 when no VFs exist or the function is no PF
+     * @param evidence the capability read, or null
+     */
+    public record Sriov(int numVfs, Evidence evidence) {
+        public static Sriov none() {
+            return new Sriov(0, null);
         }
     }
 

@@ -4,17 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.ddabridge.check.DeviceFacts.Group;
+import org.ddabridge.pci.PciClass;
 
 /**
  * The IOMMU group: everything in it moves to the guest together (bridges excepted: VFIO tolerates them
  * staying with the host). A group holding something the host needs (a mounted disk, the default-route
- * NIC, the host bridge or the LPC/ISA bridge) makes the device not assignable. Silent where the platform
+ * NIC, the host bridge or the LPC/ISA bridge) makes the device not assignable, and so does being the LPC/ISA
+ * bridge. Silent where the platform
  * has no groups (Windows).
  */
 final class IommuGroupRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
         Group g = ctx.facts().group();
+        if (g == null && ctx.vfio() && PciClass.isIommu(ctx.facts().device().classCode())) {
+            // the IOMMU's own PCI function (AMD): the kernel's IOMMU driver leaves it out of every group, and
+            // vfio-pci binds only devices in a group
+            return List.of(new Reason(ReasonCode.IOMMU_GROUP_NONE, Severity.ERROR,
+                    "It is the IOMMU's own PCI function: the kernel puts it in no IOMMU group, so vfio-pci cannot "
+                            + "bind it. Not assignable.",
+                    List.of(new Evidence("class", ctx.facts().device().classCode())), null));
+        }
         if (g == null || ctx.facts().type().bridge()) {
             return List.of();
         }
@@ -36,6 +46,14 @@ final class IommuGroupRule implements DeviceRule {
         List<Evidence> ev = List.of(new Evidence(g.source(), String.join(" ", group)));
         List<String> critical = new ArrayList<>();
         List<String> bootVga = new ArrayList<>();
+        // The LPC/ISA bridge itself (the host's firmware interfaces, TPM, super-I/O live behind it): its group
+        // mates are refused because of it, so it cannot be assignable either (the host bridge has its own rule).
+        String ownClass = ctx.facts().device().classCode();
+        if (ownClass != null && ownClass.startsWith("0601")) {
+            out.add(new Reason(ReasonCode.IOMMU_GROUP_HOST_CRITICAL, Severity.ERROR,
+                    "It is the ISA/LPC bridge, which the host needs (firmware, TPM and super-I/O sit behind it)."
+                            + " Not assignable.", ev, null));
+        }
         for (String a : mates) {
             DeviceFacts m = ctx.facts(a);
             String cls = m == null ? "" : m.device().classCode();

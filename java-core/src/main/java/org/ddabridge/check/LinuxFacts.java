@@ -14,12 +14,14 @@ import org.ddabridge.check.DeviceFacts.Memory;
 import org.ddabridge.check.DeviceFacts.ReservedMemory;
 import org.ddabridge.check.DeviceFacts.Reset;
 import org.ddabridge.check.DeviceFacts.Signal;
+import org.ddabridge.check.DeviceFacts.Sriov;
 import org.ddabridge.check.DeviceFacts.Type;
 import org.ddabridge.check.PciTopology.Node;
 
 import org.ddabridge.model.Bar;
 import org.ddabridge.pci.DecodedFunction;
 import org.ddabridge.pci.PciClass;
+import org.ddabridge.pci.Summaries;
 /**
  * Builds {@link DeviceFacts} from what Linux (or an lspci dump) offers: the decoded configuration space of
  * every function, the PCI tree, the kernel's ACS reasoning ({@link Isolation}), live and predicted IOMMU
@@ -71,7 +73,7 @@ final class LinuxFacts {
         return new DeviceFacts(n.device(), type(n), interrupts(n), acsPath(n), reset(n),
                 rm == null ? ReservedMemory.none()
                         : new ReservedMemory(true, new Evidence(rm.source(), rm.description()), rm.vfioRelaxable()),
-                Disabled.no(), memory(n), group(n));
+                Disabled.no(), memory(n), group(n), sriov(n));
     }
 
     private Type type(Node n) {
@@ -162,6 +164,12 @@ final class LinuxFacts {
         ev.addAll(unknown);
         ev.addAll(ok);
         return new AcsPath(AcsStatus.MISSING, offending, false, ev);
+    }
+
+    private static Sriov sriov(Node n) {
+        Summaries.Sriov s = n.decoded().sriov();
+        return s == null ? Sriov.none() : new Sriov(s.numVfs(), new Evidence(cfg(n.address()),
+                "SR-IOV TotalVFs=" + s.totalVfs() + " NumVFs=" + s.numVfs()));
     }
 
     private Reset reset(Node n) {

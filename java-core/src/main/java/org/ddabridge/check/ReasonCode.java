@@ -43,6 +43,8 @@ public final class ReasonCode {
     public static final String RESET_QUIRK = "ResetQuirk";
     // Kernel DMA-alias quirks (drivers/pci/quirks.c): the device uses another requester id too.
     public static final String DMA_ALIAS_QUIRK = "DmaAliasQuirk";
+    public static final String SRIOV_VFS_ENABLED = "SriovVfsEnabled";
+    public static final String IOMMU_GROUP_NONE = "IommuGroupNone";
     // The host blocks every assignment now (a failing host check); headline verdict only.
     public static final String HOST_NOT_READY = "HostNotReady";
     // Firmware reserved memory.

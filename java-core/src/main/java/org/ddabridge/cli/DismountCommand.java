@@ -21,6 +21,9 @@ final class DismountCommand extends EngineCommand {
     boolean force;
     @Option(names = "--transient", description = "Do not persist: the next boot gives the functions back to their host drivers (default: persisted, like Hyper-V; driverctl-compatible udev rule + initramfs hook).")
     boolean transientOnly;
+    @Option(names = "--target", paramLabel = "T", description = "Whose rules decide NotAssignable: vfio (default on "
+            + "Linux) or hyperv; the same headline verdict 'survey --target T' shows.")
+    String target;
 
     @Override
     String command() {
@@ -38,6 +41,9 @@ final class DismountCommand extends EngineCommand {
         }
         if (transientOnly) {
             a.addProperty("transient", true);
+        }
+        if (target != null) {
+            a.addProperty("target", target);
         }
         return a;
     }

@@ -121,7 +121,10 @@ final class Output {
             if (notable.isEmpty() && dr.verdict() == Verdict.Assignable) {
                 continue;
             }
-            out.printf("%s  %s (%s)%n", dr.device().address(), dr.verdict(), dr.target().id());
+            // a host check can block what the device alone would allow: say both, so neither answer is lost
+            Verdict alone = dr.target(dr.target()).verdict();
+            out.printf("%s  %s (%s%s)%n", dr.device().address(), dr.verdict(), dr.target().id(),
+                    alone == dr.verdict() ? "" : "; the device alone: " + alone);
             for (Reason reason : notable) {
                 String tag = switch (reason.severity()) {
                     case ERROR -> "x";
@@ -129,6 +132,9 @@ final class Output {
                     default -> "i";
                 };
                 out.printf("  %s %-26s %s%n", tag, reason.code(), reason.message());
+                if (reason.code().equals(ReasonCode.HOST_NOT_READY) && reason.remediation() != null) {
+                    out.printf("    %-26s %s%n", "remediation:", reason.remediation());
+                }
             }
             if (!dr.mustMoveWith().isEmpty()) {
                 out.printf("    must move with: %s%n", String.join(" ", dr.mustMoveWith()));
@@ -147,11 +153,11 @@ final class Output {
         out.printf("%d PCI function(s): %s%n", r.reports().size(), sb);
     }
 
-    /** Bridges, switch ports and host bridges: their only errors say what they are. */
+    /** Bridges, switch ports and host bridges: their only errors (host readiness aside) say what they are. */
     private static boolean isInfrastructure(DeviceReport dr) {
         boolean any = false;
         for (Reason reason : dr.reasons()) {
-            if (reason.severity() == Severity.ERROR) {
+            if (reason.severity() == Severity.ERROR && !reason.code().equals(ReasonCode.HOST_NOT_READY)) {
                 if (!reason.code().equals(ReasonCode.BRIDGE_OR_PORT) && !reason.code().equals(ReasonCode.HOST_BRIDGE)) {
                     return false;
                 }

@@ -55,7 +55,7 @@ public final class WindowsFacts {
     /** One function's facts. */
     public static DeviceFacts of(PciDevice d, WindowsPciFacts f) {
         return new DeviceFacts(d, type(f), interrupts(f), acsPath(f), null, reservedMemory(f), disabled(f),
-                memory(d, f), null);
+                memory(d, f), null, DeviceFacts.Sriov.none());
     }
 
     static Evidence ev(DevPropKeys.Key key, Object value) {

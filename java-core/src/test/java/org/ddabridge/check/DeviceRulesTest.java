@@ -77,6 +77,24 @@ class DeviceRulesTest {
     }
 
     @Test
+    void aPhysicalFunctionWithVfsIsRefusedByVfioOnly() {
+        // the NVMe PF of the sriov e2e topology: TotalVFs 2, after `echo 2 > sriov_numvfs` NumVFs 2
+        ConfigSpaceBuilder pf = ConfigSpaceBuilder.endpoint(0x1b36, 0x0010, 0x010802).pcie(0, true).msix(8);
+        DeviceReport with = new MiniHost().add(RP, null, acsRootPort())
+                .add(DEV, RP, pf.sriov(0x100, 0, 2, 2, 1, 1, 0x0010).build()).run().get(DEV);
+        Reason r = reason(with, Target.VFIO, ReasonCode.SRIOV_VFS_ENABLED);
+        assertEquals(Severity.ERROR, r.severity());
+        assertTrue(r.message().contains("2 virtual function(s)"), r.message());
+        assertEquals(Verdict.NotAssignable, with.verdict());
+        assertTrue(with.target(Target.HYPERV).reasons().stream()
+                .noneMatch(x -> x.code().equals(ReasonCode.SRIOV_VFS_ENABLED)), "Hyper-V: silent");
+        DeviceReport without = new MiniHost().add(RP, null, acsRootPort())
+                .add(DEV, RP, ConfigSpaceBuilder.endpoint(0x1b36, 0x0010, 0x010802).pcie(0, true).msix(8)
+                        .sriov(0x100, 0, 2, 0, 1, 1, 0x0010).build()).run().get(DEV);
+        assertEquals(Verdict.Assignable, without.verdict(), without.reasons().toString());
+    }
+
+    @Test
     void bridgesAndConventionalFunctions() {
         Map<String, DeviceReport> m = new MiniHost().add(RP, null, acsRootPort())
                 .add(DEV, RP, ConfigSpaceBuilder.endpoint(0x10ec, 0x8029, 0x020000).intx().conventionalSize().build())

@@ -177,6 +177,8 @@ class QemuReferenceTest {
                 "0000:06:01.0", Verdict.AssignableWithWarnings,
                 // AHCI shares its group with the LPC bridge
                 "0000:00:1f.2", Verdict.NotAssignable,
+                // the LPC bridge itself, which is why its group mates are refused
+                "0000:00:1f.0", Verdict.NotAssignable,
                 // a root port
                 "0000:00:02.0", Verdict.NotAssignable));
         expected.forEach((a, v) -> assertEquals(v, d.get(a).verdict(), a + " " + d.get(a).reasons()));
@@ -194,6 +196,8 @@ class QemuReferenceTest {
         assertEquals(List.of("0000:06:02.0"), d.get("0000:06:01.0").mustMoveWith());
         assertTrue(codes(d.get("0000:06:02.0")).contains(ReasonCode.NO_RESET), "no reset_method file, shared bus");
         assertTrue(codes(d.get("0000:00:1f.2")).contains(ReasonCode.IOMMU_GROUP_HOST_CRITICAL));
+        assertTrue(codes(d.get("0000:00:1f.0")).contains(ReasonCode.IOMMU_GROUP_HOST_CRITICAL));
+        assertEquals(Verdict.NotAssignable, d.get("0000:00:1f.0").target(Target.VFIO).verdict());
         assertEquals(0x4000, d.get("0000:02:00.0").mmio().aboveFourGiB());
         assertEquals(0x20000 + 0x20000 + 0x4000, d.get("0000:03:00.0").mmio().belowFourGiB());
     }

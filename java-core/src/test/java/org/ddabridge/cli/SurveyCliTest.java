@@ -1,6 +1,7 @@
 package org.ddabridge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -53,6 +54,27 @@ class SurveyCliTest {
         assertTrue(bad[1].contains("InvalidArgument"), bad[1]);
         assertTrue(out.contains("must move with: 0000:03:00.1"), out);
         assertTrue(out.contains("20 PCI function(s): "), out);
+    }
+
+    @Test
+    void aBlockingHostCheckShowsInTheTextHeadlineWithItsRemediationAndTheDeviceAloneVerdict() {
+        // the reference guest booted with intremap=off: no IR- chips, no "Enabled IRQ remapping", and
+        // vfio_iommu_type1 without allow_unsafe_interrupts (as the nointremap e2e topology shows)
+        QemuReferenceHost.build(dir, false)
+                .file("proc/interrupts", "           CPU0\n 24:  0  PCI-MSI 1048576-edge  nvme0q0\n")
+                .file("dmesg.txt", "[    0.010000] DMAR: IOMMU enabled\n")
+                .file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
+        String[] r = run("survey", "--root", dir.toString());
+        assertEquals("0", r[0], r[2]);
+        String out = r[1];
+        assertTrue(out.contains("InterruptRemapping  fail"), out);
+        assertTrue(out.contains("0000:01:00.0  NotAssignable (vfio; the device alone: Assignable)"), out);
+        assertTrue(out.contains("x HostNotReady               Not assignable on this host now: host check "
+                + "InterruptRemapping fails"), out);
+        assertTrue(out.contains("remediation:               Do not boot with intremap=off / nointremap"), out);
+        // bridges stay out of the detail list although the host check adds an error to them too
+        assertFalse(out.contains("0000:00:02.0  NotAssignable"), out);
+        assertTrue(out.contains(": 0 Assignable, 0 AssignableWithWarnings, 20 NotAssignable"), out);
     }
 
     @Test

@@ -94,4 +94,15 @@ class QemuAmdImageTest {
         assertTrue(bad.isEmpty(), String.join("\n", bad));
         assertFalse(live.isEmpty());
     }
+
+    /** The kernel gives the IOMMU's own function no group, and vfio-pci binds nothing without one. */
+    @Test
+    void theIommuFunctionIsNotAssignableUnderVfio() {
+        Map<String, Object> iommu = list(survey(), "devices").stream()
+                .filter(d -> "0000:00:01.0".equals(d.get("address"))).findFirst().orElseThrow();
+        assertEquals("NotAssignable", iommu.get("verdict"), String.valueOf(iommu.get("reasons")));
+        assertTrue(String.valueOf(iommu.get("reasons")).contains("IommuGroupNone"), String.valueOf(iommu.get("reasons")));
+        Map<?, ?> hyperv = (Map<?, ?>) ((Map<?, ?>) iommu.get("targets")).get("hyperv");
+        assertFalse(String.valueOf(hyperv.get("reasons")).contains("IommuGroupNone"), "Hyper-V: silent");
+    }
 }

@@ -15,6 +15,7 @@ import org.ddabridge.api.ErrorId;
 import org.ddabridge.assign.GuardCode;
 import org.ddabridge.assign.PlannedStep;
 import org.ddabridge.assign.StepAction;
+import org.ddabridge.check.Target;
 import org.ddabridge.driver.linux.DriverctlOverrides;
 import org.ddabridge.model.BootOverride;
 import org.ddabridge.model.HostSnapshot;
@@ -43,7 +44,8 @@ public final class AssignService {
      */
     public static final String DISABLED_OVERRIDE = DisableEnable.DISABLED_OVERRIDE;
     static final Set<String> DISMOUNT_ARGS =
-            Set.of("root", "stateDir", "address", "locationPath", "instanceId", "force", "whatIf", "transient");
+            Set.of("root", "stateDir", "address", "locationPath", "instanceId", "force", "whatIf", "transient",
+                    "target");
 
     private final Function<HostRoot, DriverCore> cores;
     private final AssignabilityPolicy policy;
@@ -72,9 +74,12 @@ public final class AssignService {
         return RequestContext.of(args, env, cores);
     }
 
-    /** The survey of the request's snapshot: verdicts and host-use reasons for the plan. */
-    static SurveyReport survey(RequestContext ctx, HostSnapshot snap) {
-        return Survey.ofSnapshot(ctx.backend(), snap, all -> all);
+    /**
+     * The survey of the request's snapshot: verdicts and host-use reasons for the plan. Its headline is for the
+     * request's {@code target} (default: the hypervisor this host runs, VFIO on Linux), as {@code survey}'s is.
+     */
+    static SurveyReport survey(RequestContext ctx, HostSnapshot snap, Args args) {
+        return Survey.ofSnapshot(ctx.backend(), snap, all -> all, Target.parse(args.string("target")));
     }
 
     /** {@code dismount}: see the class comment. */
@@ -104,7 +109,7 @@ public final class AssignService {
         HostSnapshot snap = ctx.snapshot();
         List<PciDevice> selected = RequestContext.selectNamed(args, snap, "dismount");
         List<DismountPlanner.GroupPlan> groups =
-                DismountPlanner.plan(policy, snap, survey(ctx, snap), selected);
+                DismountPlanner.plan(policy, snap, survey(ctx, snap, args), selected);
         List<Journal.DeviceState> devices = new ArrayList<>();
         boolean persist = !args.flag("transient");
         List<PlannedStep> steps = DismountPlanner.steps(ctx, groups, devices, persist);

@@ -45,7 +45,7 @@ final class DisableEnable {
         HostSnapshot snap = ctx.snapshot();
         List<PciDevice> selected = RequestContext.selectNamed(args, snap, kind);
         Journal.State state = ctx.journal().load();
-        SurveyReport survey = disable ? AssignService.survey(ctx, snap) : null;
+        SurveyReport survey = disable ? AssignService.survey(ctx, snap, args) : null;
 
         List<PlannedStep> steps = new ArrayList<>();
         List<Journal.DeviceState> devices = new ArrayList<>();

@@ -224,6 +224,8 @@ final class FakeHost {
         device(NOACS_NVME, List.of(NOACS_PORT), nvme, 0x010802, "nvme", 20);
         device(VGA, List.of(), config(0x1234, 0x1111, 0x030000, 0, -1, false, false), 0x030000, "bochs-drm", 1);
         write(root.relativize(root.resolve("sys/bus/pci/devices").resolve(VGA)).toString() + "/boot_vga", "1\n");
+        // the IOMMU unit the kernel registers (sys/class/iommu), so the survey's IommuPresent check passes
+        mkdirs("sys/class/iommu/dmar0");
         if (vfioLoaded) {
             driverDir("vfio-pci");
         }

@@ -102,11 +102,16 @@ class GuardAndCoreTest {
     void cliDismountPoolMountOnAFakeTree() throws Exception {
         FakeHost h = new FakeHost(tmp.resolve("cli")).reference(true);
         String r = h.root.toString();
-        // the real checker (production policy): the fake root ports have no ACS capability, so NotAssignable
-        String[] out = run("dismount", "--root", r, "--json", "03:00.0");
+        // the real checker (production policy): the fake root ports have no ACS capability, which Hyper-V's
+        // rules refuse (--target hyperv) and VFIO's (the Linux default, as in survey) do not: the pair is alone
+        // in its group, so it moves without --force
+        String[] out = run("dismount", "--root", r, "--json", "--target", "hyperv", "03:00.0");
         assertEquals("6", out[0], out[1] + out[2]);
         assertTrue(out[1].contains("\"NotAssignable\"") && out[1].contains("AcsPathMissing"), out[1]);
-        out = run("dismount", "--root", r, "--json", "--force", "03:00.0");
+        out = run("dismount", "--root", r, "--json", "--target", "kvm", "03:00.0");
+        assertEquals("2", out[0], out[1] + out[2]);
+        assertTrue(out[1].contains("\"InvalidArgument\""), out[1]);
+        out = run("dismount", "--root", r, "--json", "03:00.0");
         assertEquals("0", out[0], out[1] + out[2]);
         assertTrue(out[1].contains("\"ok\": true") && out[1].contains("\"simulated\": true"), out[1]);
         out = run("pool", "--root", r);
