@@ -21,10 +21,11 @@ final class LibvirtSettings {
             + " less RAM below 4 GiB (the survey's MmioRequirement reason gives the size).";
     static final String STOP_NOTE = "libvirt has no per-domain host-shutdown action: what running domains do when the"
             + " host shuts down is host-wide, the libvirt-guests service's ON_SHUTDOWN (shutdown or suspend, in"
-            + " /etc/default/libvirt-guests); nothing was changed. A domain holding a VFIO device cannot be saved or"
-            + " suspended to disk (QEMU refuses to migrate its state), so it is shut down, which is what TurnOff asks for.";
-    static final String SAVE_NOTE = STOP_NOTE.replace(", which is what TurnOff asks for.",
-            ": Save cannot be honoured while the device is assigned.");
+            + " /etc/default/libvirt-guests); nothing was changed. A domain holding a VFIO device cannot be saved"
+            + " (QEMU refuses to migrate a vfio-pci device's state), so ON_SHUTDOWN=shutdown is the setting that matches"
+            + " DDA's TurnOff.";
+    static final String SAVE_NOTE = STOP_NOTE.replace("so ON_SHUTDOWN=shutdown is the setting that matches DDA's TurnOff.",
+            "so Save cannot be honoured while the device is assigned (ON_SHUTDOWN=suspend would fail for this domain).");
     static final String CACHE_NOTE = "KVM needs no setting: it maps an assigned device's memory uncached without"
             + " overriding the guest's page attributes, so the guest itself chooses write-combining where its driver asks.";
 
