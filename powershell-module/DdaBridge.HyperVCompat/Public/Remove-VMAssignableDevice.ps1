@@ -10,7 +10,8 @@ function Remove-VMAssignableDevice {
         Remove-DdaVMAssignableDevice (the engine's vm-remove): the device's whole group is detached
         live and from the persistent definition; Mount-VMHostAssignableDevice then gives it back to
         the host. Devices by -LocationPath / -InstanceId, or piped from Get-VMAssignableDevice. Without
-        either, every host device of the VM is removed (as Hyper-V does). Outputs nothing unless -Passthru.
+        either, every host device of the VM is removed (as Hyper-V does). It waits up to 150 s for the guest
+        to release the device (PCIe hot-unplug), then warns. Outputs nothing unless -Passthru.
 
     .PARAMETER VMName
         VM name(s).
@@ -83,6 +84,8 @@ function Remove-VMAssignableDevice {
         foreach ($w in $work) {
             $p = $w[1].Clone()
             $p.VMName = $w[0]
+            # Hyper-V's removal returns when the guest has let go; wait as long for a PCIe hot-unplug here
+            $p.TimeoutSeconds = 150
             if ($Uri) { $p.Uri = $Uri }
             $ops = @(Invoke-VmCompatChange -Cmdlet $PSCmdlet -Command Remove-DdaVMAssignableDevice -Parameters $p -Target "$($w[2]) <- $($w[0])" `
                     -Action 'Remove-VMAssignableDevice' -WhatIfActive ([bool] $WhatIfPreference))
