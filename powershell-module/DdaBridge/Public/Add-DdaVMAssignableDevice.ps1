@@ -58,6 +58,11 @@ function Add-DdaVMAssignableDevice {
 
         Shows the plan for giving every pooled device to a QEMU started with -qmp unix:/run/vm1.qmp.
 
+    .EXAMPLE
+        Add-DdaVMAssignableDevice -VMName StorageServer -Any -Uri qemu+ssh://root@kvm1/system
+
+        Gives the first free pooled device to a domain on another libvirt host's connection.
+
     .LINK
         Remove-DdaVMAssignableDevice
     #>

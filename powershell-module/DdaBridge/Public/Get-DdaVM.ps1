@@ -30,6 +30,11 @@ function Get-DdaVM {
         Get-DdaVM -Name StorageServer | Format-List *
 
         Shows one domain with its UUID, 64-bit PCI hole and host devices.
+    .EXAMPLE
+        Get-DdaVM -Name qmp:/run/vm1.qmp
+
+        One QEMU without libvirt, through its QMP socket (its state and vfio-pci devices).
+
     #>
     [CmdletBinding(PositionalBinding = $false)]
     [OutputType('DdaBridge.VM')]

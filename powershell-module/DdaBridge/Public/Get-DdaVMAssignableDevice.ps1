@@ -42,6 +42,11 @@ function Get-DdaVMAssignableDevice {
         Get-DdaVMAssignableDevice | Format-List
 
         Every host device of every libvirt domain, with all properties.
+    .EXAMPLE
+        Get-DdaVM | Get-DdaVMAssignableDevice -LocationPath 'PCIROOT(0)#PCI(02*'
+
+        Which VM holds the devices below root port 02.
+
     #>
     [CmdletBinding(PositionalBinding = $false)]
     [OutputType('DdaBridge.VMAssignableDevice')]

@@ -49,6 +49,12 @@ function Remove-DdaVMAssignableDevice {
 
         Takes every host device out of StorageServer.
 
+    .EXAMPLE
+        Remove-DdaVMAssignableDevice -VMName qmp:/run/vm1.qmp -Address 0000:03:00.0 -TimeoutSeconds 120
+
+        Takes the e1000e pair (one IOMMU group) out of a QEMU without libvirt, waiting up to 2 minutes
+        for its guest to release it.
+
     .LINK
         Add-DdaVMAssignableDevice
     #>

@@ -53,6 +53,11 @@ function Set-DdaVM {
         Set-DdaVM StorageServer -AutomaticStopAction TurnOff -GuestControlledCacheTypes $true -WhatIf
 
         Shows what libvirt has (and has not) for these two settings.
+    .EXAMPLE
+        $mmio = Get-DdaMmioRequirement -Address 0000:01:00.0; Set-DdaVM -VMName StorageServer -HighMemoryMappedIoSpace $mmio.HighMemoryMappedIoSpace
+
+        Sizes the domain's 64-bit PCI hole from the survey's MMIO figure for the device.
+
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', PositionalBinding = $false)]
     [OutputType('DdaBridge.VMSetting')]

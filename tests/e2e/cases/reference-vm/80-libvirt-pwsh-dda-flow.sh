@@ -66,12 +66,12 @@ $lines = @(Get-Content /out/ms-dda.ps1 | Where-Object { $_.Trim() -and -not $_.T
 $step = 0
 foreach ($line in $lines) {
     $step++
-    $Error.Clear()
     $t = $sw.Elapsed.TotalSeconds
-    $output = @(. ([scriptblock]::Create($line)) 3>&1)
+    # what the script's user sees: output, errors and warnings of the line
+    $output = @(. ([scriptblock]::Create($line)) 2>&1 3>&1)
     $warnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
-    $output = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
-    $errs = @($Error)
+    $errs = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+    $output = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] -and $_ -isnot [System.Management.Automation.ErrorRecord] })
     foreach ($e in $errs) { $allErrors.Add("${line}: $e") }
     "INFO step $step ($([int] ($sw.Elapsed.TotalSeconds - $t)) s): $line"
     foreach ($w in $warnings) { "INFO   warning: $($w.Message)" }
@@ -98,8 +98,7 @@ foreach ($line in $lines) {
             $seen = Wait-Until 90 { (PciIds) -contains '1b36:0010' }
             R libvirt-pwsh-add-query-pci $seen "query-pci: $((PciIds) -join ' ')"
             $held = Mount-VMHostAssignableDevice -LocationPath $locationPath -ErrorAction SilentlyContinue -ErrorVariable refused
-            "INFO   mount while held: $($refused | ForEach-Object FullyQualifiedErrorId) $($refused | ForEach-Object { $_.Exception.Message })"
-            $Error.Clear() }
+            "INFO   mount while held: $($refused | ForEach-Object FullyQualifiedErrorId) $($refused | ForEach-Object { $_.Exception.Message })" }
         'Get-VMAssignableDevice*' {
             $vms = @(Get-VM -Name vmtest)
             R libvirt-pwsh-get ($errs.Count -eq 0 -and @($output).Count -eq 1 -and $output[0].LocationPath -eq $locationPath -and $output[0].InstanceId -eq $gpudevs[0].InstanceId -and $output[0].Address -eq $addr) "errors: $e output: $($output | Format-List | Out-String)"
