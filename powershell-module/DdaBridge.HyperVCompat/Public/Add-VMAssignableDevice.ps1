@@ -27,6 +27,10 @@ function Add-VMAssignableDevice {
     .PARAMETER Passthru
         Output the VM's assigned device(s).
 
+    .PARAMETER Root
+        A host image (fake sysfs tree) that stands for this host (DdaBridge extension, for tests). An empty
+        or blank value is refused.
+
     .PARAMETER Uri
         libvirt connection URI (DdaBridge extension; default $env:DDABRIDGE_LIBVIRT_URI, else qemu:///system).
 
@@ -52,13 +56,17 @@ function Add-VMAssignableDevice {
         [Parameter(ValueFromPipelineByPropertyName)] [string] $LocationPath,
         [Parameter(ValueFromPipelineByPropertyName)] [string] $InstanceId,
         [switch] $Passthru,
-        [string] $Uri
+        [string] $Uri,
+
+        [ValidateScript({ Assert-PnpCompatRoot $_ })]
+        [string] $Root
     )
     process {
         foreach ($n in @(Get-VmCompatName -VMName $VMName -VM $VM)) {
             $p = @{ VMName = $n }
             if ($LocationPath) { $p.LocationPath = $LocationPath } elseif ($InstanceId) { $p.InstanceId = $InstanceId } else { $p.Any = $true }
             if ($Uri) { $p.Uri = $Uri }
+            if ($Root) { $p.Root = $Root }
             $what = if ($LocationPath) { $LocationPath } elseif ($InstanceId) { $InstanceId } else { 'a pooled device' }
             $ops = @(Invoke-VmCompatChange -Cmdlet $PSCmdlet -Command Add-DdaVMAssignableDevice -Parameters $p -Target "$what -> $n" `
                     -Action 'Add-VMAssignableDevice' -WhatIfActive ([bool] $WhatIfPreference))

@@ -22,6 +22,10 @@ function Get-VMAssignableDevice {
     .PARAMETER InstanceId
         Only this instance id (wildcards allowed).
 
+    .PARAMETER Root
+        A host image (fake sysfs tree) that stands for this host (DdaBridge extension, for tests). An empty
+        or blank value is refused.
+
     .PARAMETER Uri
         libvirt connection URI (DdaBridge extension; default $env:DDABRIDGE_LIBVIRT_URI, else qemu:///system).
 
@@ -41,13 +45,17 @@ function Get-VMAssignableDevice {
 
         [string] $LocationPath,
         [string] $InstanceId,
-        [string] $Uri
+        [string] $Uri,
+
+        [ValidateScript({ Assert-PnpCompatRoot $_ })]
+        [string] $Root
     )
     process {
         $p = @{ VMName = @(Get-VmCompatName -VMName $VMName -VM $VM) }
         if ($LocationPath) { $p.LocationPath = $LocationPath }
         if ($InstanceId) { $p.InstanceId = $InstanceId }
         if ($Uri) { $p.Uri = $Uri }
+        if ($Root) { $p.Root = $Root }
         DdaBridge\Get-DdaVMAssignableDevice @p
     }
 }

@@ -31,6 +31,10 @@ function Remove-VMAssignableDevice {
     .PARAMETER Passthru
         Output what was removed.
 
+    .PARAMETER Root
+        A host image (fake sysfs tree) that stands for this host (DdaBridge extension, for tests). An empty
+        or blank value is refused.
+
     .PARAMETER Uri
         libvirt connection URI (DdaBridge extension; default $env:DDABRIDGE_LIBVIRT_URI, else qemu:///system).
 
@@ -59,7 +63,10 @@ function Remove-VMAssignableDevice {
         [Parameter(ParameterSetName = 'VMName')] [Parameter(ParameterSetName = 'VM')] [string] $LocationPath,
         [Parameter(ParameterSetName = 'VMName')] [Parameter(ParameterSetName = 'VM')] [string] $InstanceId,
         [switch] $Passthru,
-        [string] $Uri
+        [string] $Uri,
+
+        [ValidateScript({ Assert-PnpCompatRoot $_ })]
+        [string] $Root
     )
     process {
         $work = [System.Collections.Generic.List[object]]::new()
@@ -73,6 +80,7 @@ function Remove-VMAssignableDevice {
                     # no device named: every host device the VM has, one group per request
                     $g = @{ VMName = $n }
                     if ($Uri) { $g.Uri = $Uri }
+                    if ($Root) { $g.Root = $Root }
                     $seen = @{}
                     foreach ($d in @(DdaBridge\Get-DdaVMAssignableDevice @g)) {
                         $key = if ($null -ne $d.IommuGroup) { "g$($d.IommuGroup)" } else { $d.Address }
@@ -87,6 +95,7 @@ function Remove-VMAssignableDevice {
             # Hyper-V's removal returns when the guest has let go; wait as long for a PCIe hot-unplug here
             $p.TimeoutSeconds = 150
             if ($Uri) { $p.Uri = $Uri }
+            if ($Root) { $p.Root = $Root }
             $ops = @(Invoke-VmCompatChange -Cmdlet $PSCmdlet -Command Remove-DdaVMAssignableDevice -Parameters $p -Target "$($w[2]) <- $($w[0])" `
                     -Action 'Remove-VMAssignableDevice' -WhatIfActive ([bool] $WhatIfPreference))
             if ($Passthru) { $ops }

@@ -231,8 +231,16 @@ final class VmRequests {
         return e == null || e.isBlank() ? null : e;
     }
 
+    /** {@code stateDir}, else {@code DDABRIDGE_STATE_DIR}, else {@code <root>/var/lib/ddabridge} for a tree, else the host's. */
     static Path stateDir(Args a) {
-        return stateDirOf(a.string("stateDir"), System.getenv());
+        String root = a.string("root");
+        String sd = a.string("stateDir");
+        String env = System.getenv("DDABRIDGE_STATE_DIR");
+        if (root != null && (sd == null || sd.isBlank()) && (env == null || env.isBlank())) {
+            // a fake tree keeps its journal inside, as dismount and mount do (never the host's /var/lib)
+            return Path.of(root).toAbsolutePath().normalize().resolve("var/lib/ddabridge");
+        }
+        return stateDirOf(sd, System.getenv());
     }
 
     static Path stateDirOf(String sd, Map<String, String> env) {
