@@ -7,17 +7,22 @@
     Copyright            = '(c) DdaBridge contributors. MIT License.'
     # Needs DdaBridge (its public commands only); the .psm1 imports it from the sibling folder or
     # PSModulePath, so no RequiredModules (which could not find the sibling).
-    Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice and Get-/Dismount-/Mount-VMHostAssignableDevice backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
+    Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice and Get-/Dismount-/Mount-VMHostAssignableDevice, Get-VM, Set-VM and Add-/Get-/Remove-VMAssignableDevice (libvirt domains) backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Add-VMAssignableDevice'
         'Disable-PnpDevice'
         'Dismount-VMHostAssignableDevice'
         'Enable-PnpDevice'
         'Get-PnpDevice'
         'Get-PnpDeviceProperty'
+        'Get-VM'
+        'Get-VMAssignableDevice'
         'Get-VMHostAssignableDevice'
         'Mount-VMHostAssignableDevice'
+        'Remove-VMAssignableDevice'
+        'Set-VM'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

@@ -11,6 +11,7 @@
 
     # Explicit lists, no wildcards: each new Public/<Name>.ps1 adds its name here.
     FunctionsToExport    = @(
+        'Add-DdaVMAssignableDevice'
         'Disable-DdaDevice'
         'Dismount-DdaHostAssignableDevice'
         'Enable-DdaDevice'
@@ -20,10 +21,14 @@
         'Get-DdaHostAssignableDevice'
         'Get-DdaIommuGroup'
         'Get-DdaMmioRequirement'
+        'Get-DdaVM'
+        'Get-DdaVMAssignableDevice'
         'Invoke-DdaSurvey'
         'Invoke-DdaEngineRequest'
         'Mount-DdaHostAssignableDevice'
+        'Remove-DdaVMAssignableDevice'
         'Repair-DdaHost'
+        'Set-DdaVM'
         'Test-DdaDevice'
         'Test-DdaHost'
     )

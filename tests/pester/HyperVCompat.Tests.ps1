@@ -37,7 +37,7 @@ Describe 'DdaBridge.HyperVCompat' {
 
     It 'exports the Windows cmdlet names only' {
         (Get-Module DdaBridge.HyperVCompat).ExportedFunctions.Keys | Sort-Object |
-            Should -Be @('Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Get-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice')
+            Should -Be @('Add-VMAssignableDevice', 'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Get-VM', 'Get-VMAssignableDevice', 'Get-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Remove-VMAssignableDevice', 'Set-VM')
     }
 
     It 'Get-PnpDevice gives Windows classes and services' {

@@ -15,6 +15,11 @@ BeforeDiscovery {
         'Get-PnpDeviceProperty'   = @{ InstanceId = 'PCI\VEN_1B36&DEV_0010' }
         'Disable-PnpDevice'       = @{ InstanceId = 'PCI\VEN_1B36&DEV_0010' }
         'Enable-PnpDevice'        = @{ InstanceId = 'PCI\VEN_1B36&DEV_0010' }
+        'Add-DdaVMAssignableDevice'    = @{ VMName = 'never-contacted' }
+        'Remove-DdaVMAssignableDevice' = @{ VMName = 'never-contacted' }
+        'Add-VMAssignableDevice'       = @{ VMName = 'never-contacted' }
+        'Remove-VMAssignableDevice'    = @{ VMName = 'never-contacted' }
+        'Get-VMAssignableDevice'       = @{ VMName = 'never-contacted' }
     }
     $script:Cases = foreach ($module in 'DdaBridge', 'DdaBridge.HyperVCompat') {
         foreach ($name in (Get-Module $module).ExportedFunctions.Keys | Sort-Object) {
@@ -43,7 +48,7 @@ AfterAll {
 Describe '-Root validation' {
     It 'covers every cmdlet of both modules that has -Root' {
         $names = @($Cases | ForEach-Object { $_.Name } | Select-Object -Unique)
-        $names.Count | Should -Be 22
+        $names.Count | Should -Be 28
     }
 
     It '<Name> -Root <Shown> is a parameter-validation error' -ForEach $Cases {

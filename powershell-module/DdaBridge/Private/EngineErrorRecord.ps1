@@ -13,6 +13,13 @@ $script:DdaRecommendedAction = @{
     HostImageInvalid  = 'Give -Root a directory with sys/bus/pci, or a .tar.gz made by Export-DdaHostImage.'
     Busy              = 'Another device change holds the host lock: wait for it to finish, then try again.'
     AccessDenied      = 'Run PowerShell as root (sudo pwsh) for device changes.'
+    NotDismounted     = 'Dismount the device first (Dismount-DdaHostAssignableDevice or Dismount-VMHostAssignableDevice): its whole IOMMU group must be on vfio-pci.'
+    DeviceHeldByVm    = 'Take the device out of the VM first (Remove-DdaVMAssignableDevice or Remove-VMAssignableDevice), or stop the VM.'
+    VmNotFound        = 'Check the VM name (Get-DdaVM, virsh list --all) and the libvirt URI (-Uri or $env:DDABRIDGE_LIBVIRT_URI), or the qmp:/path socket.'
+    VmFailed          = 'The hypervisor refused the change: read its message; for libvirt see virsh dumpxml <vm> and the libvirtd log.'
+    NoFreeHotplugSlot = 'Give the VM an empty pcie-root-port (QEMU: -device pcie-root-port,id=rpN,chassis=N; libvirt: <controller type=''pci'' model=''pcie-root-port''/>).'
+    AlreadyAttached   = 'The VM already has this device: Get-DdaVMAssignableDevice lists what it holds.'
+    LibvirtUnavailable = 'Install libvirt (Debian: apt-get install libvirt0 libvirt-daemon-system).'
     Internal          = 'This is a DdaBridge bug: report it with the message and the -Verbose output.'
 }
 

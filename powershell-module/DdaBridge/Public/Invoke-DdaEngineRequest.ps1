@@ -3,6 +3,8 @@
 # Engine commands that change the host. Invoke-DdaEngineRequest runs them only the way the
 # cmdlets do (ShouldProcess of a calling cmdlet, the engine's plan in -WhatIf, never resent).
 $script:DdaStateChangingCommands = 'dismount', 'mount', 'disable', 'enable', 'repair'
+# VM changes go through their own cmdlets only (their ShouldProcess shows the engine's VM plan).
+$script:DdaVmChangingCommands = @{ 'vm-add' = 'Add-DdaVMAssignableDevice'; 'vm-remove' = 'Remove-DdaVMAssignableDevice'; 'vm-set' = 'Set-DdaVM' }
 
 function Invoke-DdaEngineRequest {
     <#
@@ -106,6 +108,11 @@ function Invoke-DdaEngineRequest {
     $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
     $computerName = if ($rootPath) { $null } else { [Environment]::MachineName }
 
+    if ($script:DdaVmChangingCommands.ContainsKey($Command) -and $request['whatIf'] -ne $true) {
+        $Cmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'StateChangeNeedsCmdlet' -Category InvalidOperation -TargetObject $Command `
+                    -Message "Invoke-DdaEngineRequest does not run '$Command' (it changes a VM); send whatIf = `$true for the plan." `
+                    -RecommendedAction "Use $($script:DdaVmChangingCommands[$Command])."))
+    }
     if ($Command -in $script:DdaStateChangingCommands -and $request['whatIf'] -ne $true) {
         $binding = if ($caller) {
             $caller.MyInvocation.MyCommand.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }

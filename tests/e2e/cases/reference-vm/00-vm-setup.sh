@@ -1,7 +1,7 @@
 # Starts the second-level VMs every later vm case uses (they outlive this case: own sessions):
 # a plain QEMU with QMP and two empty pcie-root-ports, and libvirtd with a running domain of the same shape.
 # Both second-level kernels boot in the background while the next cases wait for them.
-# e2e-timeout: 300
+# e2e-timeout: 600
 # e2e-expect: qmp-vm-started libvirtd-up libvirt-domain-running
 . /out/lib.sh; . /out/vm-lib.sh
 : > /out/vm-times.txt

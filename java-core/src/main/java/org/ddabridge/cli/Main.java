@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {DevicesCommand.class, SurveyCommand.class, DecodeCommand.class, CaptureCommand.class,
             ReportCommand.class, DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class,
             DisableCommand.class, DisableCommand.Enable.class, GroupsCommand.class, MmioCommand.class,
-            ServeCommand.class, VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class,
+            ServeCommand.class, VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class, VmSetCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",

@@ -4,16 +4,15 @@ import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "vm-list", mixinStandardHelpOptions = true,
         description = "VMs and the host PCI functions they have: one VM (--vm), or every QEMU process of this host "
                 + "and every libvirt domain (with the VFIO groups each holds).")
 final class VmListCommand extends EngineCommand {
     @Mixin
+    CommonOptions common;
+    @Mixin
     VmOptions vm;
-    @Option(names = "--json", description = "Print the JSON envelope.")
-    boolean json;
 
     @Override
     String command() {
@@ -23,12 +22,13 @@ final class VmListCommand extends EngineCommand {
     @Override
     JsonObject args() {
         JsonObject a = new JsonObject();
+        common.addTo(a);
         vm.addTo(a);
         return a;
     }
 
     @Override
     boolean json() {
-        return json;
+        return common.json;
     }
 }

@@ -1,24 +1,22 @@
 package org.ddabridge.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "vm-remove", mixinStandardHelpOptions = true,
-        description = "Take a PCI function's whole IOMMU group out of a VM (it stays on vfio-pci); waits for the guest to let go and reports a removal still pending.")
+        description = "Take a PCI function's whole IOMMU group out of a VM (it stays on vfio-pci); waits for the guest to let go and reports a removal still pending. Device by address, --location-path or --instance-id.")
 final class VmRemoveCommand extends EngineCommand {
-    @Parameters(paramLabel = "ADDRESS", arity = "1", description = "PCI address (0000:01:00.0); its whole group moves.")
-    String address;
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    SelectionOptions selection;
     @Mixin
     VmOptions vm;
     @Mixin
     AssignOptions assign;
-    @Option(names = "--json", description = "Print the JSON envelope.")
-    boolean json;
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long to wait for the guest (default 30).")
     Long timeout;
 
@@ -30,9 +28,8 @@ final class VmRemoveCommand extends EngineCommand {
     @Override
     JsonObject args() {
         JsonObject a = new JsonObject();
-        JsonArray addr = new JsonArray();
-        addr.add(address);
-        a.add("address", addr);
+        common.addTo(a);
+        selection.addTo(a);
         vm.addTo(a);
         assign.addTo(a);
         if (timeout != null) {
@@ -43,6 +40,6 @@ final class VmRemoveCommand extends EngineCommand {
 
     @Override
     boolean json() {
-        return json;
+        return common.json;
     }
 }

@@ -66,6 +66,7 @@ public final class Engine {
         register("vm-add", vm::add);
         register("vm-remove", vm::remove);
         register("vm-list", vm::list);
+        register("vm-set", vm::set);
         register("repair", vm.repair(assign::repair));
         Platforms.hyperVControl().ifPresent(c -> useWindowsActions(new WindowsActions(c, Platforms.forThisMachine())));
     }

@@ -91,6 +91,14 @@ public final class LibvirtApi {
             });
         }
 
+        /** Starts a defined domain. */
+        public void start(String name) {
+            call(() -> {
+                c.start(name);
+                return null;
+            });
+        }
+
         /** LIVE when the domain runs, CONFIG when it is persistent. */
         public Set<Libvirt.Affect> affectFor(Libvirt.Domain d) {
             return c.affectFor(d);

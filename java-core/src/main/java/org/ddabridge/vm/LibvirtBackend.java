@@ -97,6 +97,45 @@ public final class LibvirtBackend implements VmBackend {
         return out;
     }
 
+    @Override
+    public List<String> attachWarnings(List<PciBdf> group, long mmio64Kib) {
+        Libvirt.Domain d = domain();
+        if (mmio64Kib <= 0 || !d.state().live()) {
+            return List.of();
+        }
+        long live = LibvirtSettings.effectiveKib(HostdevXml.parseDomain(conn.xml(ref.name(), false)));
+        if (live == 0 || live >= mmio64Kib) {
+            return List.of();
+        }
+        String msg = "the running domain's 64-bit PCI hole (" + (live / 1024) + " MiB) is smaller than the survey's "
+                + (mmio64Kib / 1024) + " MiB for this group";
+        if (!d.persistent()) {
+            throw new VmException(VmErrorId.HoleTooSmall, msg + ", and the domain is transient: start it with <pcihole64 unit='KiB'>"
+                    + mmio64Kib + "</pcihole64>");
+        }
+        return List.of(msg + ": the persistent definition gets the larger hole, effective at the next start; until then the"
+                + " guest may fail to map the device's 64-bit BARs");
+    }
+
+    @Override
+    public VmSettings.Result applySettings(VmSettings settings, boolean whatIf) {
+        return LibvirtSettings.apply(conn, ref.name(), settings, whatIf);
+    }
+
+    @Override
+    public String uuid() {
+        Libvirt.Domain d = domain();
+        String u = HostdevXml.parseDomain(conn.xml(ref.name(), !d.state().live())).uuid();
+        return u.isEmpty() ? null : u;
+    }
+
+    @Override
+    public Long pciHole64Kib() {
+        Libvirt.Domain d = domain();
+        long k = LibvirtSettings.effectiveKib(HostdevXml.parseDomain(conn.xml(ref.name(), !d.state().live())));
+        return k == 0 ? null : k;
+    }
+
     static long roundUpGib(long kib) {
         long gib = 1024L * 1024;
         return (kib + gib - 1) / gib * gib;

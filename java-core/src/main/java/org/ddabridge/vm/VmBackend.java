@@ -20,6 +20,30 @@ public interface VmBackend extends AutoCloseable {
      */
     List<VmStep> planAttach(List<PciBdf> group, long mmio64Kib);
 
+    /**
+     * What the user should know before these functions go in (e.g. a running domain whose 64-bit PCI hole is smaller
+     * than {@code mmio64Kib} until its next start); may refuse with a {@link VmException}. Nothing by default.
+     */
+    default List<String> attachWarnings(List<PciBdf> group, long mmio64Kib) {
+        return List.of();
+    }
+
+    /** Applies Microsoft's DDA VM settings ({@code vm-set}); a QEMU without libvirt fixes them at its start. */
+    default VmSettings.Result applySettings(VmSettings settings, boolean whatIf) {
+        throw new VmException(VmErrorId.SettingNotApplicable, ref().display() + " is a QEMU without libvirt: its 64-bit PCI"
+                + " hole is fixed when it starts (-global q35-pcihost.pci-hole64-size=SIZE); nothing can be set on it now");
+    }
+
+    /** The VM's UUID when the backend knows one (libvirt), else null. */
+    default String uuid() {
+        return null;
+    }
+
+    /** The 64-bit PCI hole the VM has now in KiB (libvirt: its {@code <pcihole64>} or QEMU's q35 default), else null. */
+    default Long pciHole64Kib() {
+        return null;
+    }
+
     /** Runs one planned step. */
     void run(VmStep step);
 

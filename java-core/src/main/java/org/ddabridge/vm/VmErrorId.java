@@ -32,6 +32,12 @@ public enum VmErrorId {
     DeviceNotFound,
     /** The journal of an earlier VM operation says it did not finish: run {@code repair}. */
     RepairNeeded,
+    /** A vm-set value is malformed (an unknown AutomaticStopAction, a negative size). */
+    InvalidSetting,
+    /** The VM cannot take a setting at all (a QEMU without libvirt, a transient running domain, no root PCI controller). */
+    SettingNotApplicable,
+    /** The running domain's 64-bit PCI hole is smaller than the group needs and it has no persistent definition to raise. */
+    HoleTooSmall,
     /** Reading sysfs, the proc tree, the journal or another file failed. */
     IoFailure
 }

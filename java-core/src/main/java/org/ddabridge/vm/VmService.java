@@ -42,13 +42,22 @@ public final class VmService {
         this.crash = crash;
     }
 
+    /** The same service on another host root (a fake tree in tests): sysfs under {@code hostRoot}, proc under {@code procRoot}. */
+    public VmService withRoot(Path hostRoot, Path procRoot) {
+        return new VmService(hostRoot, procRoot, opener, crash);
+    }
+
     /** This machine: sysfs under {@code /}, {@code /proc}, real QMP and libvirt. */
     public static VmService live(CrashPoint crash) {
         return new VmService(Path.of("/"), Path.of("/proc"), VmBackend::open, crash);
     }
 
     /** {@code vm-add}'s result. */
-    public record Added(String vm, int group, List<String> functions, List<String> steps, long mmio64Kib, boolean whatIf) {
+    public record Added(String vm, int group, List<String> functions, List<String> steps, long mmio64Kib, List<String> warnings,
+            boolean whatIf) {
+        public Added {
+            warnings = List.copyOf(warnings);
+        }
     }
 
     /** {@code vm-remove}'s result; {@code pending}: the guest has not completed the removal within the limit. */
@@ -56,16 +65,26 @@ public final class VmService {
     }
 
     /** One VM as {@code vm-list} shows it. */
-    public record VmView(String vm, String kind, String state, List<String> devices, List<Integer> vfioGroups, Integer pid) {
+    public record VmView(String vm, String kind, String state, List<String> devices, List<Integer> vfioGroups, Integer pid,
+            String uuid, Long pciHole64Kib) {
     }
 
     /** {@code repair}'s VM part. */
     public record Repaired(String kind, String vm, String statusBefore, String statusAfter, List<String> undone) {
     }
 
-    /** Gives {@code f}'s whole group (all on vfio-pci) to {@code vm}. */
+    /** Gives {@code f}'s whole group (all on vfio-pci) to {@code vm}; the 64-bit MMIO is the group's BAR sum from sysfs. */
     public Added add(PciBdf f, VmRef vm, boolean whatIf, Path stateDir) {
+        return add(f, vm, whatIf, stateDir, -1);
+    }
+
+    /**
+     * Gives {@code f}'s whole group (all on vfio-pci) to {@code vm}; {@code mmio64Kib} is the 64-bit PCI hole the
+     * group needs (the survey's figure; negative: the BAR sum from sysfs), which a libvirt domain's hole must hold.
+     */
+    public Added add(PciBdf f, VmRef vm, boolean whatIf, Path stateDir, long mmio64Kib) {
         HostGroup g = HostGroup.of(hostRoot, f);
+        long need = mmio64Kib >= 0 ? mmio64Kib : g.mmio64Kib();
         List<PciBdf> fns = g.endpoints();
         if (!g.notOnVfio().isEmpty()) {
             throw new VmException(VmErrorId.NotDismounted, "group " + g.number() + " is not all on vfio-pci ("
@@ -79,18 +98,19 @@ public final class VmService {
                     + prior.vm().display() + ") did not finish: run repair first");
         }
         try (VmBackend b = opener.apply(vm)) {
+            List<String> warnings = b.attachWarnings(fns, need);
             if (whatIf) {
-                VmOps.Attached a = VmOps.attach(b, fns, g.mmio64Kib(), true, VmOps.NONE);
+                VmOps.Attached a = VmOps.attach(b, fns, need, true, VmOps.NONE);
                 return new Added(vm.display(), g.number(), names(fns), a.steps().stream().map(VmStep::describe).toList(),
-                        g.mmio64Kib(), true);
+                        need, warnings, true);
             }
             journal.begin("vm-add", vm);
             CrashingLog log = new CrashingLog(journal, crash);
             try {
-                VmOps.Attached a = VmOps.attach(b, fns, g.mmio64Kib(), false, log);
+                VmOps.Attached a = VmOps.attach(b, fns, need, false, log);
                 journal.finish("done", null);
                 return new Added(vm.display(), g.number(), names(fns), a.steps().stream().map(VmStep::describe).toList(),
-                        g.mmio64Kib(), false);
+                        need, warnings, false);
             } catch (RuntimeException e) {
                 journal.finish(log.undoFailed ? "rollbackFailed" : "rolledBack", e.getMessage());
                 throw e;
@@ -121,7 +141,7 @@ public final class VmService {
         if (vm != null) {
             try (VmBackend b = opener.apply(vm)) {
                 out.add(new VmView(vm.display(), vm instanceof VmRef.Qmp ? "qmp" : "libvirt", b.state(), names(b.attached()),
-                        List.of(), null));
+                        List.of(), null, b.uuid(), b.pciHole64Kib()));
             }
             return out;
         }
@@ -132,15 +152,17 @@ public final class VmService {
             try (LibvirtApi.Connection c = api.open(uri == null ? LibvirtApi.DEFAULT_URI : uri)) {
                 for (Libvirt.Domain d : c.listDomains()) {
                     List<String> devs = new ArrayList<>();
-                    if (d.state().live()) {
-                        HostdevXml.parseDomain(c.xml(d.name(), false)).hostdevs().forEach(h -> devs.add(String.valueOf(h.source())));
-                    } else if (d.persistent()) {
-                        HostdevXml.parseDomain(c.xml(d.name(), true)).hostdevs().forEach(h -> devs.add(String.valueOf(h.source())));
+                    HostdevXml.DomainInfo info = d.state().live() || d.persistent()
+                            ? HostdevXml.parseDomain(c.xml(d.name(), !d.state().live())) : null;
+                    if (info != null) {
+                        info.hostdevs().forEach(h -> devs.add(String.valueOf(h.source())));
                     }
+                    long hole = info == null ? 0 : LibvirtSettings.effectiveKib(info);
                     VfioHolders.QemuProcess p = procs.stream().filter(q -> d.name().equals(q.vmName())).findFirst().orElse(null);
                     named.add(d.name());
                     out.add(new VmView(d.name(), "libvirt", d.state().name().toLowerCase(java.util.Locale.ROOT), devs,
-                            p == null ? List.of() : p.vfioGroups(), p == null ? null : p.pid()));
+                            p == null ? List.of() : p.vfioGroups(), p == null ? null : p.pid(),
+                            info == null || info.uuid().isEmpty() ? null : info.uuid(), hole == 0 ? null : hole));
                 }
             }
         } catch (VmException e) {
@@ -151,9 +173,23 @@ public final class VmService {
                 continue;
             }
             String name = p.qmpSocket() != null ? "qmp:" + p.qmpSocket() : p.vmName() != null ? p.vmName() : "pid " + p.pid();
-            out.add(new VmView(name, "qemu", "running", List.of(), p.vfioGroups(), p.pid()));
+            out.add(new VmView(name, "qemu", "running", List.of(), p.vfioGroups(), p.pid(), null, null));
         }
         return out;
+    }
+
+    /**
+     * Applies Microsoft's DDA VM settings to {@code vm} ({@code vm-set}). One definition change at most (the libvirt
+     * {@code <pcihole64>}), atomic in libvirt, so there is no journal step; {@code whatIf} reports and changes nothing.
+     */
+    public VmSettings.Result set(VmRef vm, VmSettings settings, boolean whatIf) {
+        if (settings.isEmpty()) {
+            throw new VmException(VmErrorId.InvalidSetting, "nothing to set: give lowMemoryMappedIoSpace,"
+                    + " highMemoryMappedIoSpace, automaticStopAction or guestControlledCacheTypes");
+        }
+        try (VmBackend b = opener.apply(vm)) {
+            return b.applySettings(settings, whatIf);
+        }
     }
 
     /** Undoes an interrupted {@code vm-add} (its steps that may have run, newest first); null when nothing to do. */

@@ -8,8 +8,10 @@
  *   <li>{@link org.ddabridge.vm.LibvirtApi}: libvirt's C API ({@code libvirt.so.0}; the JNA binding is {@code driver.linux.Libvirt}), loaded on first use
  *       so that this package loads on hosts without libvirt; {@link org.ddabridge.vm.HostdevXml} builds and reads the
  *       domain XML ({@code <hostdev managed='no'>}, {@code <pcihole64>}).</li>
- *   <li>{@link org.ddabridge.vm.VmService}: the commands {@code vm-add}, {@code vm-remove}, {@code vm-list} and the
- *       VM part of {@code repair}, with {@link org.ddabridge.vm.VmJournal} and {@link org.ddabridge.vm.HostGroup}.</li>
+ *   <li>{@link org.ddabridge.vm.VmService}: the commands {@code vm-add}, {@code vm-remove}, {@code vm-list}, {@code vm-set}
+ *       and the VM part of {@code repair}, with {@link org.ddabridge.vm.VmJournal} and {@link org.ddabridge.vm.HostGroup};
+ *       {@link org.ddabridge.vm.VmSettings} (Microsoft's four DDA VM settings) and their libvirt mapping
+ *       {@link org.ddabridge.vm.LibvirtSettings}.</li>
  *   <li>{@link org.ddabridge.vm.VmRef}, {@link org.ddabridge.vm.VmBackend} (QMP or libvirt) and
  *       {@link org.ddabridge.vm.VmOps}: plan, attach and detach a whole IOMMU group, step by step, with a
  *       journal hook and rollback. Who holds {@code /dev/vfio/<group>} is {@code driver.linux.VfioHolders}

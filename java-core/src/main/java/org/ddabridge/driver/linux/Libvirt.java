@@ -139,6 +139,8 @@ public final class Libvirt {
 
         Pointer virDomainDefineXML(Pointer conn, String xml);
 
+        int virDomainCreate(Pointer dom);
+
         int virDomainFree(Pointer dom);
 
         int virGetLastErrorCode();
@@ -298,6 +300,16 @@ public final class Libvirt {
                 throw failure("virDomainDefineXML", null);
             }
             lib.virDomainFree(d);
+        }
+
+        /** {@code virDomainCreate}: starts a defined domain. */
+        public void start(String name) {
+            withDomain(name, d -> {
+                if (lib.virDomainCreate(d) < 0) {
+                    throw failure("virDomainCreate(" + name + ")", name);
+                }
+                return null;
+            });
         }
 
         /** The affects that apply to a domain now: LIVE when it runs, CONFIG when it is persistent. */
