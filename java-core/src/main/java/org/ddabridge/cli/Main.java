@@ -31,6 +31,24 @@ public final class Main implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    private static volatile java.util.Map<String, String> environment = System.getenv();
+
+    /** The environment text output reads (COLUMNS, NO_COLOR, TERM, the launcher's TTY hints). */
+    static java.util.Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Runs the CLI with {@code env} as its environment (tests: COLUMNS, NO_COLOR, a terminal). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
+        java.util.Map<String, String> before = environment;
+        environment = env;
+        try {
+            return run(args, out, err);
+        } finally {
+            environment = before;
+        }
+    }
+
     /** Runs the CLI with the given streams (tests capture them). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
