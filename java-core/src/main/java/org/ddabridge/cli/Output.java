@@ -70,7 +70,7 @@ final class Output {
         }
         out.println();
         Table rows = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "VERDICT", "VFIO", "HYPERV", "NAME")
-                .wrap(2, 8).styled(5, 6, 7);
+                .truncate(2, 8).styled(5, 6, 7);
         for (DeviceReport dr : r.reports()) {
             PciDevice d = dr.device();
             String group = d.iommuGroup() != null ? d.iommuGroup().toString()
@@ -229,7 +229,7 @@ final class Output {
     }
 
     static void deviceTable(List<PciDevice> devices, PrintWriter out, Term term) {
-        Table t = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "LOCATION PATH", "NAME").wrap(2, 5, 6);
+        Table t = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "LOCATION PATH", "NAME").truncate(2, 6);
         for (PciDevice d : devices) {
             t.row(d.address(), d.vendorId() + ":" + d.deviceId(),
                 nz(d.className() == null ? d.classCode() : d.className()), nz(d.driver()),

@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * A left-aligned text table that fits {@link Term#width()}: when the natural widths are too wide, the columns
- * marked wrappable (reasons, names, findings) give up space, widest first, and their cells wrap onto
- * continuation lines; other columns (addresses, ids) keep their width so they stay copyable. Colour is applied
- * after padding, so escape codes never count as width.
+ * marked wrappable (reasons, findings: text one reads whole) or truncatable (names, classes: a label, cut with
+ * an ellipsis) give up space, widest first; other columns (addresses, ids, verdicts) keep their width so they
+ * stay copyable. Colour is applied after padding, so escape codes never count as width.
  */
 final class Table {
     /** A wrapped column keeps at least this many characters. */
@@ -21,6 +21,7 @@ final class Table {
     private final List<String[]> rows = new ArrayList<>();
     private final Set<Integer> wrappable = new HashSet<>();
     private final Set<Integer> styled = new HashSet<>();
+    private final Set<Integer> truncatable = new HashSet<>();
     private final int cols;
 
     Table(String... header) {
@@ -43,6 +44,12 @@ final class Table {
     /** Columns whose cells may wrap. */
     Table wrap(int... columns) {
         Arrays.stream(columns).forEach(wrappable::add);
+        return this;
+    }
+
+    /** Columns whose cells are cut (with an ellipsis) to fit. */
+    Table truncate(int... columns) {
+        Arrays.stream(columns).forEach(truncatable::add);
         return this;
     }
 
@@ -69,7 +76,9 @@ final class Table {
         }
         while (total(w) > width) {
             int widest = -1;
-            for (int i : wrappable) {
+            Set<Integer> shrinkable = new HashSet<>(wrappable);
+            shrinkable.addAll(truncatable);
+            for (int i : shrinkable) {
                 if (w[i] > MIN_WRAP && (widest < 0 || w[i] > w[widest])) {
                     widest = i;
                 }
@@ -93,7 +102,9 @@ final class Table {
             List<List<String>> cells = new ArrayList<>();
             int lines = 1;
             for (int i = 0; i < cols; i++) {
-                List<String> l = wrappable.contains(i) ? wrapText(row[i], w[i]) : List.of(row[i]);
+                List<String> l = wrappable.contains(i) ? wrapText(row[i], w[i])
+                        : truncatable.contains(i) && row[i].length() > w[i]
+                        ? List.of(row[i].substring(0, w[i] - 1) + "\u2026") : List.of(row[i]);
                 cells.add(l);
                 lines = Math.max(lines, l.size());
             }
