@@ -11,6 +11,7 @@ cd "$REPO_ROOT"
 . tests/lib/tools.sh
 
 [ -f dist/ddabridge.jar ] || ./build.sh || exit 1
+tests/install-deps.sh || exit 1
 
 declare -a names=() outcomes=()
 suite() {
@@ -52,7 +53,7 @@ junit_not_run() {
 }
 
 pester() {
-  local pwsh; pwsh=$(find_pwsh) || { echo "pwsh not found (run ./build.sh)"; return 1; }
+  local pwsh; pwsh=$(find_pwsh) || { echo "pwsh not found (run tests/install-deps.sh)"; return 1; }
   DDABRIDGE_MODULE="$REPO_ROOT/dist/DdaBridge/DdaBridge.psd1" DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" \
     "$pwsh" -NoProfile -NonInteractive -File tests/pester/Invoke-Pester.ps1
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             DisableCommand.class, DisableCommand.Enable.class, GroupsCommand.class, MmioCommand.class,
             ServeCommand.class, VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class,
             VersionCommand.class,
-            CommandLine.HelpCommand.class},
+            CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:success", "1:generic failure (I/O, not supported)", "2:invalid input", "3:not found",

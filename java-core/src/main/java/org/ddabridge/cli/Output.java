@@ -55,7 +55,7 @@ final class Output {
         if ("dump".equals(h.platform())) {
             out.printf("Source      %s (lspci dump: host facts unknown, IOMMU groups predicted)%n", h.source());
         } else {
-            hostBlock(h, out);
+            hostBlock(h, out, term);
         }
         out.println();
         Table checks = new Table("CHECK", "STATUS", "FINDING").styled(1).wrap(2);
@@ -70,7 +70,7 @@ final class Output {
         }
         out.println();
         Table rows = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "VERDICT", "VFIO", "HYPERV", "NAME")
-                .truncate(2, 8).styled(5, 6, 7);
+                .truncate(2, 8).styled(5, 6, 7).optional(1, 7, 6, 3);
         for (DeviceReport dr : r.reports()) {
             PciDevice d = dr.device();
             String group = d.iommuGroup() != null ? d.iommuGroup().toString()
@@ -159,7 +159,7 @@ final class Output {
             out.printf("    must move with: %s%n", String.join(" ", dr.mustMoveWith()));
         }
         if (next != null && assignable && !term.quiet()) {
-            out.printf("    next: %s%n", term.paint(Term.Style.BOLD, next));
+            out.printf("  next: %s%n", term.paint(Term.Style.BOLD, next));
         }
     }
 
@@ -208,12 +208,12 @@ final class Output {
     private static String verdictLabel(Verdict v) {
         return switch (v) {
             case Assignable -> "yes";
-            case AssignableWithWarnings -> "warnings";
+            case AssignableWithWarnings -> "warn";
             case NotAssignable -> "no";
         };
     }
 
-    static void hostBlock(HostFacts h, PrintWriter out) {
+    static void hostBlock(HostFacts h, PrintWriter out, Term term) {
         out.printf("Host        %s (%s %s)%n", nz(h.hostname()), h.platform(), nz(h.kernel()));
         if ("windows".equals(h.platform())) {
             // Windows has no IOMMU units, groups or CPU flag in the host facts: Hyper-V's view is in the checks.
@@ -224,12 +224,15 @@ final class Output {
                 h.iommuUnits(), h.iommuGroupCount(), h.acpiTables().isEmpty() ? "none" : h.acpiTables());
         out.printf("Hypervisor  %s%n", h.hypervisor() ? "this host runs under a hypervisor" : "bare metal (no CPU flag)");
         if (h.commandLine() != null) {
-            out.printf("Cmdline     %s%n", h.commandLine());
+            List<String> lines = Table.wrapText(h.commandLine(), term.width() > 0 ? term.width() - 12 : 0);
+            out.printf("Cmdline     %s%n", lines.get(0));
+            lines.subList(1, lines.size()).forEach(l -> out.printf("            %s%n", l));
         }
     }
 
     static void deviceTable(List<PciDevice> devices, PrintWriter out, Term term) {
-        Table t = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "LOCATION PATH", "NAME").truncate(2, 6);
+        Table t = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "GROUP", "LOCATION PATH", "NAME").truncate(2, 6)
+                .optional(1, 5, 3);
         for (PciDevice d : devices) {
             t.row(d.address(), d.vendorId() + ":" + d.deviceId(),
                 nz(d.className() == null ? d.classCode() : d.className()), nz(d.driver()),

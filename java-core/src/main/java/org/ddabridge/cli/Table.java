@@ -22,6 +22,7 @@ final class Table {
     private final Set<Integer> wrappable = new HashSet<>();
     private final Set<Integer> styled = new HashSet<>();
     private final Set<Integer> truncatable = new HashSet<>();
+    private final List<Integer> optional = new ArrayList<>();
     private final int cols;
 
     Table(String... header) {
@@ -47,6 +48,12 @@ final class Table {
         return this;
     }
 
+    /** Columns left out, in this order, when the table does not fit even with every shrinkable column at its least. */
+    Table optional(int... columns) {
+        Arrays.stream(columns).forEach(optional::add);
+        return this;
+    }
+
     /** Columns whose cells are cut (with an ellipsis) to fit. */
     Table truncate(int... columns) {
         Arrays.stream(columns).forEach(truncatable::add);
@@ -63,7 +70,7 @@ final class Table {
         return rows.size() - 1;
     }
 
-    /** The column widths after fitting into {@code width} (0: no limit). */
+    /** The column widths after fitting into {@code width} (0: no limit); a dropped column has width -1. */
     int[] widths(int width) {
         int[] w = new int[cols];
         for (String[] r : rows) {
@@ -74,25 +81,37 @@ final class Table {
         if (width <= 0) {
             return w;
         }
+        Set<Integer> shrinkable = new HashSet<>(wrappable);
+        shrinkable.addAll(truncatable);
+        int dropped = 0;
         while (total(w) > width) {
             int widest = -1;
-            Set<Integer> shrinkable = new HashSet<>(wrappable);
-            shrinkable.addAll(truncatable);
             for (int i : shrinkable) {
                 if (w[i] > MIN_WRAP && (widest < 0 || w[i] > w[widest])) {
                     widest = i;
                 }
             }
-            if (widest < 0) {
+            if (widest >= 0) {
+                w[widest] = Math.max(MIN_WRAP, w[widest] - (total(w) - width));
+            } else if (dropped < optional.size()) {
+                w[optional.get(dropped++)] = -1;
+            } else {
                 break;
             }
-            w[widest] = Math.max(MIN_WRAP, w[widest] - (total(w) - width));
         }
         return w;
     }
 
     private static int total(int[] w) {
-        return Arrays.stream(w).sum() + GAP * (w.length - 1);
+        int sum = 0;
+        int shown = 0;
+        for (int x : w) {
+            if (x >= 0) {
+                sum += x;
+                shown++;
+            }
+        }
+        return sum + GAP * Math.max(0, shown - 1);
     }
 
     void print(PrintWriter out, Term term) {
@@ -102,6 +121,10 @@ final class Table {
             List<List<String>> cells = new ArrayList<>();
             int lines = 1;
             for (int i = 0; i < cols; i++) {
+                if (w[i] < 0) {
+                    cells.add(List.of());
+                    continue;
+                }
                 List<String> l = wrappable.contains(i) ? wrapText(row[i], w[i])
                         : truncatable.contains(i) && row[i].length() > w[i]
                         ? List.of(row[i].substring(0, w[i] - 1) + "\u2026") : List.of(row[i]);
@@ -110,12 +133,19 @@ final class Table {
             }
             for (int line = 0; line < lines; line++) {
                 StringBuilder sb = new StringBuilder();
+                int last = cols - 1;
+                while (last > 0 && w[last] < 0) {
+                    last--;
+                }
                 for (int i = 0; i < cols; i++) {
+                    if (w[i] < 0) {
+                        continue;
+                    }
                     String text = line < cells.get(i).size() ? cells.get(i).get(line) : "";
                     String shown = r == 0 ? term.paint(Term.Style.BOLD, text)
                             : styled.contains(i) ? term.paint(Term.styleOf(text), text) : text;
                     sb.append(shown);
-                    if (i < cols - 1) {
+                    if (i < last) {
                         sb.append(" ".repeat(Math.max(0, w[i] - text.length()) + GAP));
                     }
                 }

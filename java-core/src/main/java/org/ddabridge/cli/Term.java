@@ -70,7 +70,7 @@ record Term(int width, boolean color, boolean quiet, boolean verbose) {
     static Style styleOf(String word) {
         return switch (word) {
             case "yes", "pass", "Assignable", "VFIO-viable" -> Style.GOOD;
-            case "warnings", "warn", "AssignableWithWarnings", "unknown" -> Style.WARN;
+            case "warn", "AssignableWithWarnings", "unknown" -> Style.WARN;
             case "no", "fail", "NotAssignable", "refused" -> Style.BAD;
             default -> null;
         };
