@@ -146,7 +146,8 @@ final class Output {
             }
             if (term.verbose()) {
                 for (var ev : reason.evidence()) {
-                    out.printf("    %-28s %s%n", "", term.paint(Term.Style.DIM, "evidence: " + ev));
+                    out.printf("    %-28s %s%n", "", term.paint(Term.Style.DIM, "evidence: " + ev.source() + ": "
+                            + ev.value()));
                 }
             }
             if (reason.remediation() != null && reason.severity() != Severity.INFO) {
