@@ -132,7 +132,7 @@ final class Output {
         }
         String verdict = dr.verdict().name();
         out.printf("%s  %s (%s)%n", dr.device().address(), term.paint(Term.styleOf(verdict), verdict), dr.target().id());
-        int width = term.width() > 0 ? term.width() - 33 : 0;
+        int width = term.width() > 0 ? term.width() - 31 : 0;
         for (Reason reason : notable) {
             String tag = switch (reason.severity()) {
                 case ERROR -> term.paint(Term.Style.BAD, "x");
@@ -140,13 +140,13 @@ final class Output {
                 default -> "i";
             };
             List<String> lines = Table.wrapText(reason.message(), width);
-            out.printf("  %s %-28s %s%n", tag, reason.code(), lines.get(0));
+            out.printf("  %s %-26s %s%n", tag, reason.code(), lines.get(0));
             for (String l : lines.subList(1, lines.size())) {
-                out.printf("    %-28s %s%n", "", l);
+                out.printf("    %-26s %s%n", "", l);
             }
             if (term.verbose()) {
                 for (var ev : reason.evidence()) {
-                    out.printf("    %-28s %s%n", "", term.paint(Term.Style.DIM, "evidence: " + ev.source() + ": "
+                    out.printf("    %-26s %s%n", "", term.paint(Term.Style.DIM, "evidence: " + ev.source() + ": "
                             + ev.value()));
                 }
             }
