@@ -1,57 +1,32 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the engine jar and lays out dist/:
+# Installs what the build needs, builds the engine jar and lays out dist/:
 #   dist/ddabridge        launcher
 #   dist/ddabridge.jar    engine + CLI (shaded)
 #   dist/ddabridge.jsa    class-data sharing archive for a fast start
-#   dist/DdaBridge/       the PowerShell module, ready for Import-Module
+#   dist/share/           man page and bash/zsh completion, generated from the CLI's picocli model
+#   dist/DdaBridge/       the PowerShell module, ready for Import-Module (ModuleVersion stamped from the jar)
 #   dist/DdaBridge.HyperVCompat/  its opt-in Hyper-V/PnpDevice compatibility module
 # Idempotent: a second run installs nothing and rebuilds only what changed (Maven decides).
+#
+#   ./build.sh                     build dist/ (build dependencies only: Maven, the JDK, Debian's Java libraries)
+#   ./build.sh install [PREFIX]    build, then install into PREFIX (default /usr/local; DESTDIR is honoured):
+#                                  PREFIX/bin/ddabridge, PREFIX/lib/ddabridge/, the man page, bash and zsh
+#                                  completion, PREFIX/share/powershell/Modules/{DdaBridge,DdaBridge.HyperVCompat}
+# The test suites' own dependencies (QEMU, libvirt, Chromium, sshd, iasl, PowerShell, Pester) are installed by
+# tests/install-deps.sh, which ./test.sh runs first.
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$REPO_ROOT"
 . tests/lib/tools.sh
 
-DEBIAN_PACKAGES=(
+# What building and running the CLI needs; pciutils brings pci.ids (device names).
+BUILD_PACKAGES=(
   maven default-jdk-headless
   libjna-java libjna-platform-java libgoogle-gson-java libcommons-exec-java libpicocli-java junit5
   libsurefire-java libmaven-compiler-plugin-java libmaven-shade-plugin-java libmaven-jar-plugin-java
   libmaven-resources-plugin-java libmaven-install-plugin-java
-  pciutils qemu-system-x86 busybox-static cpio kmod
-  chromium openssh-server   # tests only: the HTML report in a real browser, Invoke-DdaSurvey over real sshd
+  pciutils
 )
-# Needed only by the tests: iasl (AcpiRealTablesTest compares the DMAR decoding with `iasl -d`); libvirt
-# (LibvirtApiTest calls the real libvirt0 through JNA before the e2e suite installs the daemon for its guest).
-TEST_PACKAGES=(acpica-tools libvirt0 libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-system)
-POWERSHELL_VERSION=7.6.9
-
-install_debian_packages() {
-  local missing=()
-  for p in "${DEBIAN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing Debian packages: ${missing[*]}"
-    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
-  fi
-}
-
-install_powershell() {
-  local pwsh
-  if pwsh=$(find_pwsh) && "$pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null | grep -q "^$POWERSHELL_VERSION"; then
-    return 0
-  fi
-  log "installing PowerShell $POWERSHELL_VERSION (dotnet global tool)"
-  dotnet tool update --global PowerShell --version "$POWERSHELL_VERSION" </dev/null >/dev/null \
-    || dotnet tool install --global PowerShell --version "$POWERSHELL_VERSION" </dev/null >/dev/null
-}
-
-install_pester() {
-  if [ -x tests/pester/Install-Pester.sh ]; then
-    tests/pester/Install-Pester.sh >/dev/null
-  fi
-}
 
 build_jar() {
   log "building the engine (Maven, Debian repository)"
@@ -66,6 +41,12 @@ lay_out_dist() {
 # DdaBridge launcher: start-up flags measured to matter (see README, "Speed").
 here=$(dirname "$(readlink -f "$0")")
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# A JVM cannot ask whether its stdout is a terminal, nor how wide it is: tell it (colour, table width).
+if [ -t 1 ]; then
+  export DDABRIDGE_TTY=1
+  cols=$(stty size </dev/tty 2>/dev/null | cut -d' ' -f2)
+  [ -n "$cols" ] && export DDABRIDGE_TTY_COLUMNS="$cols"
+fi
 # One-shot commands: C1 only and the serial GC start fastest. `serve` lives long: full tiered
 # compilation and the parallel GC make its warm requests faster (tests/bench measures both).
 if [ "${1:-}" = serve ]; then set -- -XX:+UseParallelGC -jar "$here/ddabridge.jar" "$@"
@@ -77,41 +58,81 @@ fi
 exec "$java" -Xshare:auto "$@"
 LAUNCHER
   chmod +x dist/ddabridge
+  # The version comes from one place: the pom, through the jar's manifest, as `--version` prints it.
+  local version; version=$(java -jar dist/ddabridge.jar --version | sed -n 's/^ddabridge //p')
+  [ -n "$version" ] && [ "$version" != dev ] || { log "the jar has no version in its manifest"; return 1; }
   # Both module folders side by side, as in a PSModulePath folder (the compat module imports
-  # DdaBridge from its sibling folder).
+  # DdaBridge from its sibling folder). A module version is numeric: 0.1.0-SNAPSHOT is stamped 0.1.0.
   local module
   for module in DdaBridge DdaBridge.HyperVCompat; do
     rm -rf "dist/$module"
     if [ -d "powershell-module/$module" ]; then
       cp -r "powershell-module/$module" "dist/$module"
+      stamp_module_version "$version" "dist/$module/$module.psd1"
     fi
   done
+  # Man page and completion from the CLI's own model (org.ddabridge.cli.Docs).
+  rm -rf dist/share && mkdir -p dist/share/man/man1 dist/share/completion
+  java -cp dist/ddabridge.jar org.ddabridge.cli.Docs dist/share/completion
+  mv dist/share/completion/ddabridge.1 dist/share/man/man1/ddabridge.1
 }
 
-# The archive is tied to the exact jar: rebuild whenever the jar changed, and prove it loads.
+# The archive is tied to the exact jar and its path: rebuild whenever the jar changed, and prove it loads.
 build_cds_archive() {
-  local stamp=dist/ddabridge.jsa.sha
-  local sum; sum=$(sha256sum dist/ddabridge.jar | cut -d' ' -f1)
-  if [ -f dist/ddabridge.jsa ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  local dir=${1:-dist}
+  local stamp=$dir/ddabridge.jsa.sha
+  local sum; sum=$(sha256sum "$dir/ddabridge.jar" | cut -d' ' -f1)
+  if [ -f "$dir/ddabridge.jsa" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
   log "building the class-data sharing archive"
-  rm -f dist/ddabridge.jsa
+  rm -f "$dir/ddabridge.jsa"
   local fixture=tests/fixtures/hosts/qemu-reference.tar.gz
   local args=(survey --json); [ -f "$fixture" ] && args+=(--root "$fixture")
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit=dist/ddabridge.jsa \
-    -jar dist/ddabridge.jar "${args[@]}" >/dev/null 2>&1 || true
-  if [ -f dist/ddabridge.jsa ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
-      -XX:SharedArchiveFile=dist/ddabridge.jsa -jar dist/ddabridge.jar version --json >/dev/null 2>&1; then
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$dir/ddabridge.jsa" \
+    -jar "$dir/ddabridge.jar" "${args[@]}" >/dev/null 2>&1 || true
+  if [ -f "$dir/ddabridge.jsa" ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
+      -XX:SharedArchiveFile="$dir/ddabridge.jsa" -jar "$dir/ddabridge.jar" version --json >/dev/null 2>&1; then
     echo "$sum" > "$stamp"
   else
     log "class-data sharing archive unusable here; the launcher runs without it"
-    rm -f dist/ddabridge.jsa "$stamp"
+    rm -f "$dir/ddabridge.jsa" "$stamp"
   fi
 }
 
-install_debian_packages
-install_powershell
-install_pester
+# The usual places under PREFIX (DESTDIR for staging, e.g. a package build: no archive is made there,
+# since a class-data sharing archive records the jar's final path).
+install_into() {
+  local prefix=${1:-/usr/local} dest=${DESTDIR:-}
+  case $prefix in /*) ;; *) prefix=$(pwd)/$prefix ;; esac
+  local root=$dest$prefix
+  log "installing into $root"
+  install -d "$root/bin" "$root/lib/ddabridge" "$root/share/man/man1" "$root/share/bash-completion/completions" \
+    "$root/share/zsh/site-functions" "$root/share/doc/ddabridge" "$root/share/powershell/Modules"
+  install -m 0644 dist/ddabridge.jar "$root/lib/ddabridge/ddabridge.jar"
+  install -m 0755 dist/ddabridge "$root/lib/ddabridge/ddabridge"
+  ln -sfn ../lib/ddabridge/ddabridge "$root/bin/ddabridge"
+  install -m 0644 dist/share/man/man1/ddabridge.1 "$root/share/man/man1/ddabridge.1"
+  install -m 0644 dist/share/completion/ddabridge.bash "$root/share/bash-completion/completions/ddabridge"
+  install -m 0644 dist/share/completion/_ddabridge "$root/share/zsh/site-functions/_ddabridge"
+  install -m 0644 LICENSE README.md "$root/share/doc/ddabridge/"
+  local module
+  for module in DdaBridge DdaBridge.HyperVCompat; do
+    [ -d "dist/$module" ] || continue
+    rm -rf "$root/share/powershell/Modules/$module"
+    cp -r "dist/$module" "$root/share/powershell/Modules/$module"
+  done
+  # The engine inside the module folder too, so a module copied anywhere still finds it.
+  [ -d "$root/share/powershell/Modules/DdaBridge" ] && \
+    install -m 0644 dist/ddabridge.jar "$root/share/powershell/Modules/DdaBridge/ddabridge.jar"
+  rm -f "$root/lib/ddabridge/ddabridge.jsa" "$root/lib/ddabridge/ddabridge.jsa.sha"
+  [ -n "$dest" ] || build_cds_archive "$root/lib/ddabridge"
+  log "installed: $root/bin/ddabridge ($("$root/bin/ddabridge" --version))"
+}
+
+install_missing_debian_packages "${BUILD_PACKAGES[@]}"
 build_jar
 lay_out_dist
 build_cds_archive
-log "built: dist/ddabridge, dist/ddabridge.jar$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')$( [ -d dist/DdaBridge.HyperVCompat ] && echo ', dist/DdaBridge.HyperVCompat/')"
+log "built: dist/ddabridge, dist/ddabridge.jar, dist/share/$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')$( [ -d dist/DdaBridge.HyperVCompat ] && echo ', dist/DdaBridge.HyperVCompat/')"
+if [ "${1:-}" = install ]; then
+  install_into "${2:-/usr/local}"
+fi

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test suite and exits non-zero if any fails:
 #   1. JUnit (Maven Surefire)            java-core/src/test
-#   2. Pester 5 in pwsh                  tests/pester
-#   3. QEMU end-to-end suite (TCG guest) tests/e2e/selftest.sh (the harness), tests/e2e/run.sh
-#   4. Benchmarks (figures, not asserts) tests/bench/run.sh
+#   2. Packaging (install into a temp prefix) tests/packaging/install.test.sh
+#   3. Pester 5 in pwsh                  tests/pester
+#   4. QEMU end-to-end suite (TCG guest) tests/e2e/selftest.sh (the harness), tests/e2e/run.sh
+#   5. Benchmarks (figures, not asserts) tests/bench/run.sh
 # Set DDABRIDGE_SKIP_E2E=1 or DDABRIDGE_SKIP_BENCH=1 to leave those out locally.
 set -uo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +12,7 @@ cd "$REPO_ROOT"
 . tests/lib/tools.sh
 
 [ -f dist/ddabridge.jar ] || ./build.sh || exit 1
+tests/install-deps.sh || exit 1
 
 declare -a names=() outcomes=()
 suite() {
@@ -53,7 +55,7 @@ junit_not_run() {
 
 pester() {
   rm -f /tmp/ddabridge-pester.log
-  local pwsh; pwsh=$(find_pwsh) || { echo "pwsh not found (run ./build.sh)"; return 1; }
+  local pwsh; pwsh=$(find_pwsh) || { echo "pwsh not found (run tests/install-deps.sh)"; return 1; }
   DDABRIDGE_MODULE="$REPO_ROOT/dist/DdaBridge/DdaBridge.psd1" DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" \
     "$pwsh" -NoProfile -NonInteractive -File tests/pester/Invoke-Pester.ps1 | tee /tmp/ddabridge-pester.log
   return "${PIPESTATUS[0]}"
@@ -62,6 +64,7 @@ pester() {
 suite "JUnit" junit
 junit_skipped=$(junit_not_run)
 junit_count=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log 2>/dev/null | tail -1 | sed 's/^\[[A-Z]*\] //')
+suite "Packaging" tests/packaging/install.test.sh
 if [ -f tests/pester/Invoke-Pester.ps1 ]; then suite "Pester" pester; fi
 if [ -x tests/e2e/run.sh ] && [ "${DDABRIDGE_SKIP_E2E:-0}" != 1 ]; then
   # The harness first: a FAIL, a crash, a hang, a skip and a missing result must each be caught.

@@ -37,6 +37,16 @@ public final class HostChecks {
         return List.of(present(f), enabled(f, cmd), remapping(f), vfio(f), nested(f), mode(f, cmd));
     }
 
+    /**
+     * The Debian/Ubuntu way to add kernel parameters (GRUB reads GRUB_CMDLINE_LINUX; update-grub regenerates
+     * its configuration); null when there is nothing to add (a parameter that switches the IOMMU off must be
+     * removed, which no one-liner does safely).
+     */
+    static String kernelParameterCommand(String parameters) {
+        return parameters == null ? null : "sed -i 's/^GRUB_CMDLINE_LINUX=\"/&" + parameters
+                + " /' /etc/default/grub && update-grub && reboot";
+    }
+
     static HostCheck present(IommuFacts f) {
         List<Evidence> ev = new ArrayList<>();
         if (f.dmarPresent()) {
@@ -81,7 +91,9 @@ public final class HostChecks {
                 f.ivrsPresent()
                         ? "Add amd_iommu=on iommu=pt to the kernel command line, enable AMD-Vi in firmware, reboot."
                         : "Add intel_iommu=on iommu=pt to the kernel command line (GRUB_CMDLINE_LINUX), enable VT-d "
-                                + "in firmware, reboot.");
+                                + "in firmware, reboot.",
+                kernelParameterCommand(cmd.iommuDisabled() ? null : f.ivrsPresent() ? "amd_iommu=on iommu=pt"
+                        : "intel_iommu=on iommu=pt"));
     }
 
     static HostCheck remapping(IommuFacts f) {
@@ -123,7 +135,8 @@ public final class HostChecks {
             return new HostCheck(INTERRUPT_REMAPPING, CheckStatus.UNKNOWN,
                     "No evidence whether interrupt remapping is on: neither the kernel log nor /proc/interrupts "
                             + "was readable.", ev,
-                    "Run as root so the kernel log can be read (or capture the image with dmesg.txt).");
+                    "Run as root so the kernel log can be read (or capture the image with dmesg.txt).",
+                    f.live() ? "sudo ddabridge survey" : null);
         }
         boolean platform = f.dmarFlags() >= 0 && (f.dmarFlags() & 1) != 0
                 || Boolean.TRUE.equals(f.ivrsInterruptRemapping());
@@ -144,7 +157,8 @@ public final class HostChecks {
         if (f.vfioPciModuleFile() != null) {
             ev.add(new Evidence(f.vfioPciModuleFile(), "present"));
             return new HostCheck(VFIO_AVAILABLE, CheckStatus.WARN,
-                    "vfio-pci is installed but not loaded.", ev, "modprobe vfio-pci (the engine loads it on demand).");
+                    "vfio-pci is installed but not loaded.", ev, "modprobe vfio-pci (the engine loads it on demand).",
+                    "modprobe vfio-pci");
         }
         if (!f.live()) {
             return new HostCheck(VFIO_AVAILABLE, CheckStatus.UNKNOWN,

@@ -38,7 +38,7 @@ final class HostReadiness {
                 ev.addAll(c.evidence());
                 out.add(new Reason(ReasonCode.HOST_NOT_READY, Severity.ERROR,
                         "Not assignable on this host now: host check " + c.id() + " fails (" + c.message() + ")",
-                        ev, c.remediation()));
+                        ev, c.remediation(), c.nextCommand()));
             }
         }
         // A target that is not this platform's hypervisor is never "here": the device-only answer is in targets.

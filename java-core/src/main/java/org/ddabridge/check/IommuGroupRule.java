@@ -76,13 +76,23 @@ final class IommuGroupRule implements DeviceRule {
         }
         if (mates.isEmpty()) {
             out.add(Reason.info(ReasonCode.IOMMU_GROUP_ALONE, "Alone in its IOMMU group"
-                    + (group.size() > 1 ? " (apart from bridges that stay with the host)." : "."), ev));
+                    + (group.size() > 1 ? " (apart from bridges that stay with the host)." : "."), ev)
+                    .withNextCommand(nextCommand(ctx.address())));
         } else {
             out.add(new Reason(ReasonCode.IOMMU_GROUP_SHARED, Severity.WARNING,
                     "Shares its IOMMU group: " + String.join(", ", mates) + " must be assigned with it.", ev,
-                    "Assign every listed function to the same VM (or leave them all unbound from host drivers)."));
+                    "Assign every listed function to the same VM (or leave them all unbound from host drivers).",
+                    nextCommand(ctx.address())));
         }
         return out;
+    }
+
+    /**
+     * How the group is handed to a VM: dismount moves the whole group to vfio-pci, vm-add gives the whole group
+     * to the VM (VM is the admin's: a libvirt domain or qmp:/path). Only where groups exist, i.e. on Linux/VFIO.
+     */
+    static String nextCommand(String address) {
+        return "ddabridge dismount " + address + " && ddabridge vm-add --vm VM " + address;
     }
 
     /** The other non-bridge members of the effective group, sorted; empty when groups are unknown. */

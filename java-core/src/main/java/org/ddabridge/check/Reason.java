@@ -10,10 +10,23 @@ import java.util.List;
  * @param message     one sentence for people
  * @param evidence    the facts it rests on
  * @param remediation what to do about it, or null
+ * @param nextCommand the command to run next, when one exists (e.g. {@code ddabridge dismount 0000:01:00.0}), or
+ *                    null; set only by the rule that raises the reason, so the advice and the code agree
  */
-public record Reason(String code, Severity severity, String message, List<Evidence> evidence, String remediation) {
+public record Reason(String code, Severity severity, String message, List<Evidence> evidence, String remediation,
+        String nextCommand) {
     public Reason {
         evidence = List.copyOf(evidence);
+    }
+
+    /** A reason without a next command (most have only advice, or nothing to do). */
+    public Reason(String code, Severity severity, String message, List<Evidence> evidence, String remediation) {
+        this(code, severity, message, evidence, remediation, null);
+    }
+
+    /** This reason with {@code command} as its next command. */
+    public Reason withNextCommand(String command) {
+        return new Reason(code, severity, message, evidence, remediation, command);
     }
 
     public static Reason info(String code, String message, List<Evidence> evidence) {

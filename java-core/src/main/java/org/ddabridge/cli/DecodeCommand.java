@@ -15,7 +15,6 @@ import org.ddabridge.api.ErrorId;
 import org.ddabridge.api.Progress;
 import org.ddabridge.engine.Engine;
 import org.ddabridge.pci.DecodedFunction;
-import org.ddabridge.pci.StandardCapabilities;
 /** {@code decode [FILE] [--root R] [--json]}: decode config space from an lspci dump or a host image. */
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Decode PCI config space (header, capabilities, extended capabilities) from an "
@@ -68,55 +67,29 @@ final class DecodeCommand extends EngineCommand {
         }
     }
 
+    /** One function the way {@code lspci -vvv} lays it out, limited to what the decoder reads. */
     static void listing(DecodedFunction f, PrintWriter out) {
         out.printf("%s %s:%s class %s header %d%s, %d bytes%n", f.address(), f.vendorId(), f.deviceId(),
                 f.classCode(), f.headerType(), f.multiFunction() ? " (multi-function)" : "", f.configSize());
         if (f.bridge() != null) {
-            out.printf("  Bus: primary=%02x secondary=%02x subordinate=%02x%n", f.bridge().primaryBus(),
+            out.printf("\tBus: primary=%02x, secondary=%02x, subordinate=%02x%n", f.bridge().primaryBus(),
                     f.bridge().secondaryBus(), f.bridge().subordinateBus());
         }
         for (Map<String, Object> cap : f.capabilities()) {
-            out.printf("  [%02x] %s%s%n", (Integer) cap.get("offset"), cap.get("name"), detail(cap, f));
+            LspciNotation.Lines l = Boolean.TRUE.equals(cap.get("truncated"))
+                    ? new LspciNotation.Lines(cap.get("name") + " <truncated>", List.of()) : LspciNotation.standard(cap);
+            out.printf("\tCapabilities: [%02x] %s%n", (Integer) cap.get("offset"), l.title());
+            l.details().forEach(d -> out.println("\t\t" + d));
         }
         for (Map<String, Object> cap : f.extendedCapabilities()) {
-            out.printf("  [%03x v%s] %s%s%n", (Integer) cap.get("offset"), cap.get("version"), cap.get("name"),
-                    detail(cap, f));
+            LspciNotation.Lines l = Boolean.TRUE.equals(cap.get("truncated"))
+                    ? new LspciNotation.Lines(cap.get("name") + " <truncated>", List.of())
+                    : LspciNotation.extended(cap, f);
+            out.printf("\tCapabilities: [%03x v%s] %s%n", (Integer) cap.get("offset"), cap.get("version"), l.title());
+            l.details().forEach(d -> out.println("\t\t" + d));
         }
         for (String finding : f.findings()) {
-            out.printf("  ! %s%n", finding);
+            out.printf("\t! %s%n", finding);
         }
-    }
-
-    /** A one-line summary of the fields the checks use, for the capabilities that have one. */
-    private static String detail(Map<String, Object> cap, DecodedFunction f) {
-        if (Boolean.TRUE.equals(cap.get("truncated"))) {
-            return " <truncated>";
-        }
-        int id = (Integer) cap.get("id");
-        boolean extended = f.extendedCapabilities().contains(cap);
-        if (extended) {
-            return switch (id) {
-                case 0x0d -> " cap " + f.acs().capability() + " ctl " + f.acs().control();
-                case 0x10 -> String.format(" TotalVFs=%d NumVFs=%d VF %s", f.sriov().totalVfs(), f.sriov().numVfs(),
-                        f.sriov().vfDeviceId());
-                default -> "";
-            };
-        }
-        return switch (id) {
-            case StandardCapabilities.POWER_MANAGEMENT -> " v" + cap.get("version") + " NoSoftRst"
-                    + sign(cap.get("noSoftReset"));
-            case StandardCapabilities.MSI -> " Count=" + cap.get("count") + " 64bit" + sign(cap.get("is64Bit"))
-                    + " Maskable" + sign(cap.get("perVectorMask"));
-            case StandardCapabilities.MSIX -> " Count=" + cap.get("tableSize") + " Enable" + sign(cap.get("enabled"));
-            case StandardCapabilities.PCI_EXPRESS -> String.format(" v%s %s FLReset%s Link %s x%s (max %s x%s)",
-                    cap.get("version"), cap.get("portType"), sign(cap.get("flr")),
-                    StandardCapabilities.linkSpeedName((Integer) cap.get("linkSpeed")), cap.get("linkWidth"),
-                    StandardCapabilities.linkSpeedName((Integer) cap.get("linkSpeedMax")), cap.get("linkWidthMax"));
-            default -> "";
-        };
-    }
-
-    private static String sign(Object flag) {
-        return Boolean.TRUE.equals(flag) ? "+" : "-";
     }
 }

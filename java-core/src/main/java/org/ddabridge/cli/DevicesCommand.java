@@ -12,8 +12,6 @@ final class DevicesCommand extends EngineCommand {
     CommonOptions common;
     @Mixin
     SelectionOptions selection;
-    @Mixin
-    ClassFilterOption classFilter;
 
     @Override
     String command() {
@@ -25,7 +23,6 @@ final class DevicesCommand extends EngineCommand {
         JsonObject a = new JsonObject();
         common.addTo(a);
         selection.addTo(a);
-        classFilter.addTo(a);
         return a;
     }
 

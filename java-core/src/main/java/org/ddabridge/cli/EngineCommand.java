@@ -17,6 +17,9 @@ abstract class EngineCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    DisplayOptions display = new DisplayOptions();
+
     /** The engine command name. */
     abstract String command();
 
@@ -30,19 +33,29 @@ abstract class EngineCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        Progress progress = json() ? Progress.NONE : Output.stderrProgress(err);
+        Term term = term();
+        Progress progress = json() || term.quiet() ? Progress.NONE : Output.stderrProgress(err);
         try {
             Object result = new Engine().execute(command(), args(), progress);
             if (json()) {
                 out.println(org.ddabridge.util.Json.pretty().toJson(Envelope.ok(null, result)));
             } else {
-                Output.human(command(), result, out);
+                Output.human(command(), result, out, term);
             }
             out.flush();
-            return ErrorId.ExitCodes.OK;
+            // A what-if whose real run would be refused answers with the refusal's exit code, so a script's
+            // "what-if && real run" stops where the real run would.
+            return AssignOutput.handles(command()) && AssignOutput.wouldRefuse(result)
+                    ? ErrorId.Refused.exitCode() : ErrorId.ExitCodes.OK;
         } catch (EngineException e) {
             Output.error(e, json(), out, err);
             return e.id().exitCode();
         }
+    }
+
+    /** The text settings of this run (environment, terminal, display options). */
+    Term term() {
+        java.util.Map<String, String> env = Main.environment();
+        return Term.of(env, Term.stdoutIsTty(env), display.noColor, display.quiet, display.verbose);
     }
 }

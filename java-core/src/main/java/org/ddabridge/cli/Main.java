@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             DisableCommand.class, DisableCommand.Enable.class, GroupsCommand.class, MmioCommand.class,
             ServeCommand.class, VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class, VmSetCommand.class,
             VersionCommand.class,
-            CommandLine.HelpCommand.class},
+            CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:success", "1:generic failure (I/O, not supported)", "2:invalid input", "3:not found",
@@ -29,6 +29,24 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    private static volatile java.util.Map<String, String> environment = System.getenv();
+
+    /** The environment text output reads (COLUMNS, NO_COLOR, TERM, the launcher's TTY hints). */
+    static java.util.Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Runs the CLI with {@code env} as its environment (tests: COLUMNS, NO_COLOR, a terminal). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
+        java.util.Map<String, String> before = environment;
+        environment = env;
+        try {
+            return run(args, out, err);
+        } finally {
+            environment = before;
+        }
     }
 
     /** Runs the CLI with the given streams (tests capture them). */

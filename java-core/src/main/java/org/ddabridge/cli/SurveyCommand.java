@@ -14,8 +14,6 @@ final class SurveyCommand extends EngineCommand {
     CommonOptions common;
     @Mixin
     SelectionOptions selection;
-    @Mixin
-    ClassFilterOption classFilter;
     @Option(names = "--dump", paramLabel = "FILE",
             description = "Check the functions of an 'lspci -xxx' (or -xxxx) dump instead of a host: IOMMU groups are "
                     + "predicted from the topology, host checks are unknown.")
@@ -36,7 +34,6 @@ final class SurveyCommand extends EngineCommand {
         JsonObject a = new JsonObject();
         common.addTo(a);
         selection.addTo(a);
-        classFilter.addTo(a);
         if (dump != null) {
             a.addProperty("dump", dump);
         }

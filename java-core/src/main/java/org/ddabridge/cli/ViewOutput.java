@@ -18,30 +18,32 @@ final class ViewOutput {
                 || (result instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof IommuGroups.Group);
     }
 
-    static void print(Object result, PrintWriter out) {
+    static void print(Object result, PrintWriter out, Term term) {
         if (result instanceof MmioPlan plan) {
             mmio(plan, out);
         } else {
             @SuppressWarnings("unchecked")
             List<IommuGroups.Group> groups = (List<IommuGroups.Group>) result;
-            groups(groups, out);
+            groups(groups, out, term);
         }
     }
 
     /** The classic {@code IOMMU Group N:} listing (the shell loop over /sys/kernel/iommu_groups), with verdicts. */
-    static void groups(List<IommuGroups.Group> groups, PrintWriter out) {
+    static void groups(List<IommuGroups.Group> groups, PrintWriter out, Term term) {
         for (IommuGroups.Group g : groups) {
             String head = g.group() != null ? "IOMMU Group " + g.group() : "Predicted group";
             String prediction = g.matchesPrediction() == null ? ""
                     : g.matchesPrediction() ? ", as predicted" : ", predicted " + String.join(" ", g.predictedMembers());
-            out.printf("%s: %s%s%s%n", head, g.viable() ? "VFIO-viable" : "not viable (host drivers: "
-                    + String.join(", ", g.hostDrivers()) + ")", g.assignable() ? ", assignable" : "", prediction);
+            out.printf("%s: %s%s%s%n", head, g.viable() ? term.paint(Term.Style.GOOD, "VFIO-viable")
+                    : term.paint(Term.Style.WARN, "not viable") + " (host drivers: " + String.join(", ", g.hostDrivers())
+                    + ")", g.assignable() ? ", assignable" : "", prediction);
             for (IommuGroups.Member m : g.members()) {
                 String name = (m.className() == null ? "" : m.className())
                         + (m.deviceName() == null ? "" : ": " + m.deviceName());
                 out.printf("    %s %s  [%s%s]%s%n", m.address(), name.trim(),
                         m.driver() == null ? "no driver" : m.driver(), m.isBridge() ? ", bridge" : "",
-                        m.isBridge() ? "" : "  " + m.verdict());
+                        m.isBridge() ? "" : "  " + term.paint(Term.styleOf(String.valueOf(m.verdict())),
+                                String.valueOf(m.verdict())));
             }
         }
         if (groups.isEmpty()) {

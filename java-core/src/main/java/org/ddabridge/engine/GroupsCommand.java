@@ -22,7 +22,7 @@ final class GroupsCommand {
     }
 
     static Object run(Args args, Progress progress) {
-        args.allow(Set.of("root", "group", "address", "locationPath", "instanceId"));
+        args.allow(Set.of("root", "group", "address", "locationPath", "instanceId", "class"));
         DeviceSelector selector = DeviceSelector.from(args);
         Set<Integer> wantedGroups = new LinkedHashSet<>();
         for (String g : args.strings("group")) {
@@ -35,13 +35,14 @@ final class GroupsCommand {
         PlatformBackend backend = Engine.backend(args);
         var snap = backend.snapshot();
         Set<String> wantedAddresses = new LinkedHashSet<>();
-        if (selector.namesDevices()) {
+        boolean byClass = args.string("class") != null;
+        if (selector.namesDevices() || byClass) {
             // Resolve the names first, so a wrong one is a DeviceNotFound error like everywhere else.
             selector.select(snap.devices()).forEach(d -> wantedAddresses.add(d.address()));
         }
         List<IommuGroups.Group> out = IommuGroups.of(Survey.ofSnapshot(backend, snap, all -> all)).stream()
                 .filter(g -> wantedGroups.isEmpty() ? true : g.group() != null && wantedGroups.contains(g.group()))
-                .filter(g -> wantedAddresses.isEmpty() || g.contains(wantedAddresses))
+                .filter(g -> (wantedAddresses.isEmpty() && !byClass) || g.contains(wantedAddresses))
                 .toList();
         if (!wantedGroups.isEmpty() && out.isEmpty()) {
             throw new EngineException(ErrorId.DeviceNotFound, "No IOMMU group " + wantedGroups + " on this host.",

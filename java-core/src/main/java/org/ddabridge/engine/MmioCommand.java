@@ -19,11 +19,12 @@ final class MmioCommand {
     }
 
     static Object run(Args args, Progress progress) {
-        args.allow(Set.of("root", "address", "locationPath", "instanceId"));
+        args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
         DeviceSelector selector = DeviceSelector.from(args);
-        if (!selector.namesDevices()) {
+        if (!selector.namesDevices() && args.string("class") == null) {
             throw new EngineException(ErrorId.InvalidArgument,
-                    "'mmio' needs the devices that will share one VM (address, locationPath or instanceId).", "mmio");
+                    "'mmio' needs the devices that will share one VM (address, locationPath, instanceId or class).",
+                    "mmio");
         }
         return MmioPlan.of(Survey.ofHost(Engine.backend(args), selector::select));
     }

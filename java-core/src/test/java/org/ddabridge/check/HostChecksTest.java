@@ -67,4 +67,24 @@ class HostChecksTest {
         run(IommuFacts.unknown()).values().forEach(c -> assertEquals(CheckStatus.UNKNOWN, c.status()));
         assertEquals(6, HostChecks.run(IommuFacts.unknown()).size());
     }
+
+    @Test
+    void failingChecksNameTheCommandThatFixesThem() {
+        // VT-d in the firmware, the kernel not asked to use it, vfio-pci installed but not loaded.
+        IommuFacts f = new IommuFacts(true, true, 1, false, List.of(), 0, List.of(), "quiet", true,
+                List.of(), false, true, 0, null, false, "lib/modules/6.1.0/kernel/drivers/vfio/pci/vfio-pci.ko", false,
+                true, "");
+        Map<String, HostCheck> m = run(f);
+        HostCheck enabled = m.get("IommuEnabled");
+        assertEquals(CheckStatus.FAIL, enabled.status());
+        assertTrue(enabled.nextCommand() != null && enabled.nextCommand().contains("intel_iommu=on iommu=pt")
+                && enabled.nextCommand().contains("update-grub"), String.valueOf(enabled.nextCommand()));
+        HostCheck vfio = m.get("VfioAvailable");
+        assertEquals(CheckStatus.WARN, vfio.status());
+        assertEquals("modprobe vfio-pci", vfio.nextCommand());
+        // Switched off on the command line: a parameter must go, which no safe one-liner does.
+        assertEquals(null, run(IommuFactsFixtures.off()).get("IommuEnabled").nextCommand());
+        // A passing check has nothing to run.
+        run(IommuFactsFixtures.active()).values().forEach(c -> assertEquals(null, c.nextCommand(), c.id()));
+    }
 }

@@ -86,12 +86,30 @@ class CliParityTest {
     }
 
     @Test
-    void commandsThatTakeIdentitiesOnlyDoNotOfferClass() {
-        for (String c : new String[] {"dismount", "mount", "disable", "enable", "mmio", "groups"}) {
+    void everyCommandThatSelectsDevicesTakesClass(@TempDir Path dir) {
+        for (String c : new String[] {"devices", "survey", "dismount", "mount", "disable", "enable", "mmio", "groups"}) {
             CliErrorsTest.Run h = CliErrorsTest.run(c, "--help");
-            assertFalse(h.out().contains("--class"), c + " offers --class: " + h.out());
+            assertTrue(h.out().contains("--class"), c + " does not offer --class: " + h.out());
         }
-        CliErrorsTest.Run s = CliErrorsTest.run("devices", "--help");
-        assertTrue(s.out().contains("--class"), s.out());
+        var fs = FakeHosts.smallQ35(dir);
+        fs.file(fs.deviceDir("0000:02:00.0") + "/driver_override", "(null)\n");
+        String root = dir.toString();
+        String state = dir.resolve("state").toString();
+        // Alone, --class selects every function of the class; the engine accepts it (no InvalidArgument).
+        CliErrorsTest.Run w = CliErrorsTest.run("dismount", "--class", "02", "--root", root, "--state-dir", state,
+                "--what-if", "--json");
+        assertTrue(w.out().contains("\"ok\": true"), w.out() + w.err());
+        CliErrorsTest.Run devices = CliErrorsTest.run("devices", "--class", "02", "--root", root, "--json");
+        for (JsonElement d : devices.json().getAsJsonArray("result")) {
+            String a = d.getAsJsonObject().get("address").getAsString();
+            assertTrue(w.out().contains(a), a + " (class 02) not in the plan: " + w.out());
+        }
+        CliErrorsTest.Run none = CliErrorsTest.run("mount", "--class", "0c03", "--root", root, "--state-dir", state,
+                "--what-if", "--json");
+        assertEquals(3, none.exit(), none.out());
+        assertEquals("DeviceNotFound", none.error().get("id").getAsString());
+        CliErrorsTest.Run groups = CliErrorsTest.run("groups", "--class", "02", "--root", root);
+        assertEquals(0, groups.exit(), groups.err());
+        assertTrue(groups.out().contains("0000:02:00.0"), groups.out());
     }
 }

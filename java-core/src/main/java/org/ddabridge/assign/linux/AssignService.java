@@ -44,8 +44,8 @@ public final class AssignService {
      */
     public static final String DISABLED_OVERRIDE = DisableEnable.DISABLED_OVERRIDE;
     static final Set<String> DISMOUNT_ARGS =
-            Set.of("root", "stateDir", "address", "locationPath", "instanceId", "force", "whatIf", "transient",
-                    "target");
+            Set.of("root", "stateDir", "address", "locationPath", "instanceId", "class", "force", "whatIf",
+                    "transient", "target");
 
     private final Function<HostRoot, DriverCore> cores;
     private final AssignabilityPolicy policy;
@@ -124,6 +124,9 @@ public final class AssignService {
         plan.put("wouldRefuse", refusal.code());
         if (whatIf) {
             plan.put("whatIf", true);
+            EngineException live = WhatIf.liveGuard(ctx);
+            WhatIf.record(plan, live != null ? live
+                    : refusal.code() != null ? refusal.toException(selected.get(0).address()) : null);
             return plan;
         }
         if (refusal.code() != null) {
@@ -138,7 +141,8 @@ public final class AssignService {
 
     /** {@code mount}: the held functions of each selected function's group go back to their drivers. */
     public Object mount(Args args, Progress progress) {
-        args.allow(Set.of("root", "stateDir", "address", "locationPath", "instanceId", "whatIf", "force", "transient"));
+        args.allow(Set.of("root", "stateDir", "address", "locationPath", "instanceId", "class", "whatIf", "force",
+                "transient"));
         RequestContext ctx = context(args);
         try (HostLock lock = lockUnlessWhatIf(ctx, args)) {
             return mount(ctx, args, progress);
@@ -213,7 +217,15 @@ public final class AssignService {
             }
         }
         // a VM holding the group (QEMU with /dev/vfio/<group> open) must let go first
-        VmHolderGuard.check(ctx.root(), devices);
+        EngineException held = null;
+        try {
+            VmHolderGuard.check(ctx.root(), devices);
+        } catch (EngineException e) {
+            if (!whatIf) {
+                throw e;
+            }
+            held = e;
+        }
         steps.addAll(0, unpersistSteps);
         if (whatIf) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -222,6 +234,8 @@ public final class AssignService {
             r.put("steps", steps);
             r.put("simulated", ctx.core().simulated());
             r.put("stateDir", ctx.stateDir().toString());
+            EngineException live = WhatIf.liveGuard(ctx);
+            WhatIf.record(r, live != null ? live : held);
             return r;
         }
         Map<String, Object> result = executor.execute(ctx, PlanExecutor.Kind.MOUNT, steps, devices, progress);

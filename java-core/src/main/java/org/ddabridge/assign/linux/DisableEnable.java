@@ -121,21 +121,29 @@ final class DisableEnable {
             r.put("wouldRefuse", refusal);
             r.put("simulated", ctx.core().simulated());
             r.put("stateDir", ctx.stateDir().toString());
+            EngineException live = WhatIf.liveGuard(ctx);
+            WhatIf.record(r, live != null ? live : refusal == null ? null : refusal(disable, hard, soft));
             return r;
         }
         if (refusal != null) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("reason", refusal);
-            details.put("hardGuards", hard);
-            details.put("softGuards", soft);
-            details.put("forceHelps", hard.isEmpty());
-            Guard first = !hard.isEmpty() ? hard.get(0) : soft.get(0);
-            throw new EngineException(ErrorId.Refused, (disable ? "Disable" : "Enable") + " refused: " + first.message()
-                    + (hard.isEmpty() ? " Use force to " + kind + " anyway." : ""), first.address(), details);
+            throw refusal(disable, hard, soft);
         }
         Map<String, Object> result = executor.execute(ctx,
                 disable ? PlanExecutor.Kind.DISABLE : PlanExecutor.Kind.ENABLE, steps, devices, progress);
         result.put("plan", plan);
         return result;
+    }
+
+    /** The real run's refusal: the first hard guard, else the first soft one (force was not given). */
+    private static EngineException refusal(boolean disable, List<Guard> hard, List<Guard> soft) {
+        String kind = disable ? "disable" : "enable";
+        Guard first = !hard.isEmpty() ? hard.get(0) : soft.get(0);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", first.code());
+        details.put("hardGuards", hard);
+        details.put("softGuards", soft);
+        details.put("forceHelps", hard.isEmpty());
+        return new EngineException(ErrorId.Refused, (disable ? "Disable" : "Enable") + " refused: " + first.message()
+                + (hard.isEmpty() ? " Use force to " + kind + " anyway." : ""), first.address(), details);
     }
 }

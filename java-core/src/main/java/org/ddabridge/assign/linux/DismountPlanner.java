@@ -90,8 +90,8 @@ final class DismountPlanner {
             String why = !hard.isEmpty() ? hard.get(0).message()
                     : !soft.isEmpty() ? soft.get(0).message() + " Use force to dismount anyway."
                     : notAssignable.get(0).get("address") + " is NotAssignable: "
-                            + ((List<?>) notAssignable.get(0).get("reasons")).stream()
-                                    .map(r -> ((AssignabilityPolicy.Reason) r).message()).toList()
+                            + String.join(" ", ((List<?>) notAssignable.get(0).get("reasons")).stream()
+                                    .map(r -> ((AssignabilityPolicy.Reason) r).message()).toList())
                             + " Use force to dismount anyway.";
             return new EngineException(ErrorId.Refused, "Dismount refused: " + why, target, details);
         }

@@ -41,12 +41,14 @@ final class PoolAndRepair {
                 r.put("whatIf", true);
                 r.put("needed", true);
                 r.put("journal", e.details());
+                WhatIf.record(r, WhatIf.liveGuard(ctx));
                 return r;
             }
             r.put("whatIf", true);
             r.put("needed", Journal.needsRepair(state));
             r.put("operation", state.operation);
             r.put("drift", drift(ctx, state));
+            WhatIf.record(r, WhatIf.liveGuard(ctx));
             return r;
         }
         MutationGuard.checkRoot(ctx.root());

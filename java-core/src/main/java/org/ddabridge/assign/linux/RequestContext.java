@@ -68,12 +68,18 @@ record RequestContext(HostRoot root, Path stateDir, DriverCore core) {
     /** The named functions; a request that names none is refused (assignment never acts on all devices). */
     static List<PciDevice> selectNamed(Args args, HostSnapshot snap, String command) {
         DeviceSelector selector = DeviceSelector.from(args);
-        if (!selector.namesDevices()) {
+        String cls = args.string("class");
+        if (!selector.namesDevices() && cls == null) {
             throw new EngineException(ErrorId.InvalidArgument, "'" + command
-                    + "' needs at least one address, locationPath or instanceId (it never acts on all devices).",
+                    + "' needs at least one address, locationPath, instanceId or class (it never acts on all devices).",
                     command);
         }
-        return selector.select(snap.devices());
+        List<PciDevice> selected = selector.select(snap.devices());
+        if (selected.isEmpty()) {
+            // Only a class filter can select nothing (a named device that is missing is DeviceNotFound already).
+            throw new EngineException(ErrorId.DeviceNotFound, "No selected function is of class '" + cls + "'.", cls);
+        }
+        return selected;
     }
 
     /** The functions of {@code d}'s IOMMU group (itself when it has none). */
