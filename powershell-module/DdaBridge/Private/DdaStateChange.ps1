@@ -164,18 +164,16 @@ function Complete-DdaStateChange {
         $ConfirmPreferenceValue,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
     )
+    if (Test-DdaEmptyPipeline $Selection) { return }
     if ($Selection.Lookups.Count -eq 0) {
+        # Piped objects that named no device (or another host image) have had their errors.
+        if ($Selection.SawInput) { return }
         $name = $Cmdlet.MyInvocation.MyCommand.Name
         $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
                     -Message "$name needs a device: -Address, -LocationPath, -InstanceId or pipeline input."))
         return
     }
-    $byRoot = [ordered]@{}
-    for ($i = 0; $i -lt $Selection.Lookups.Count; $i++) {
-        $key = [string] $Selection.Roots[$i]
-        if (-not $byRoot.Contains($key)) { $byRoot[$key] = [System.Collections.Generic.List[object]]::new() }
-        $byRoot[$key].Add($Selection.Lookups[$i])
-    }
+    $byRoot = Get-DdaSelectionByRoot $Selection
     $confirmSwitch = if ($BoundParameters.ContainsKey('Confirm')) { [bool] $BoundParameters['Confirm'] } else { $null }
     foreach ($key in $byRoot.Keys) {
         $rootPath = Resolve-DdaRoot -Cmdlet $Cmdlet -Root $key

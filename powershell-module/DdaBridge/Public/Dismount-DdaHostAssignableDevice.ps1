@@ -104,7 +104,9 @@ function Dismount-DdaHostAssignableDevice {
 
         [switch] $Transient,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $PassThru,
@@ -114,7 +116,7 @@ function Dismount-DdaHostAssignableDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {

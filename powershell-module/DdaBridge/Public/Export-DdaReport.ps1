@@ -88,13 +88,16 @@ function Export-DdaReport {
         [Parameter(ValueFromPipeline)]
         [object] $InputObject,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped device's or host's Root is the image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin.
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $Force
     )
 
     begin {
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $output = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
         # host key -> @{ Name; Root; Survey (raw JSON text) | Host; Devices }
         $hosts = [ordered]@{}
@@ -116,11 +119,13 @@ function Export-DdaReport {
             $entry = Get-HostEntry ('remote:' + $o.PSComputerName) $o.PSComputerName $null
             $entry.Survey = [string] $o.SurveyJson
         } elseif ($types -contains 'DdaBridge.DeviceReport' -or ($o.PSObject.Properties['Verdict'] -and $o.PSObject.Properties['Address'])) {
-            $root = if ($o.PSObject.Properties['Root']) { [string] $o.Root } else { '' }
+            $root = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
+            if ($null -eq $root) { return }
             $name = if ($o.PSObject.Properties['ComputerName'] -and $o.ComputerName) { [string] $o.ComputerName } else { [Environment]::MachineName }
             (Get-HostEntry "$name|$root" $name $root).Devices.Add($o)
         } elseif ($types -contains 'DdaBridge.Host') {
-            $root = if ($o.PSObject.Properties['Root']) { [string] $o.Root } else { '' }
+            $root = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
+            if ($null -eq $root) { return }
             $name = if ($o.ComputerName) { [string] $o.ComputerName } else { [Environment]::MachineName }
             (Get-HostEntry "$name|$root" $name $root).Host = $o
         } else {
@@ -173,7 +178,7 @@ function Export-DdaReport {
             }
             $request = [ordered]@{ output = $output }
             if ($inputs.Count -gt 0) { $request.input = [string[]] $inputs }
-            elseif ($Root) { $request.root = (Resolve-Path -LiteralPath $Root -ErrorAction Stop).ProviderPath }
+            elseif ($selection.CommandLineRoot) { $request.root = (Resolve-Path -LiteralPath $selection.CommandLineRoot -ErrorAction Stop).ProviderPath }
             $result = Invoke-DdaEngine -Command report -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
             if ($null -eq $result) { return }
             Get-Item -LiteralPath $output
