@@ -231,21 +231,23 @@ function Add-DdaSelection {
     )
     $piped = $BoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject
     if ($piped -or $Selection.CommandLine.Count) { $Selection.SawInput = $true }
-    $Root = Resolve-DdaInputRoot -Cmdlet $Cmdlet -Selection $Selection -Root $Root -InputObject $InputObject -Piped $piped
-    if ($null -eq $Root) { return }
-    if (-not $Selection.SeenRoots.Contains($Root)) { $Selection.SeenRoots.Add($Root) }
+    # (Not assigned to $Root: a [string] parameter turns $null into '', i.e. this host.)
+    $image = Resolve-DdaInputRoot -Cmdlet $Cmdlet -Selection $Selection -Root $Root -InputObject $InputObject -Piped $piped
+    if ($null -eq $image) { return }
+    if (-not $Selection.SeenRoots.Contains($image)) { $Selection.SeenRoots.Add($image) }
     $found = Get-DdaIdentity -CommandLineKeys $Selection.CommandLine -Values $Values -InputObject $InputObject
     if ($piped -and $found.Count -eq 0 -and $Selection.CommandLine.Count -eq 0) {
         if (-not $IgnoreUnidentified) {
             $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject" `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
         }
         return
     }
     foreach ($l in $found) {
-        if ($Selection.Seen.Add("$Root`0$($l[0])`0$($l[1])")) {
+        if ($Selection.Seen.Add("$image`0$($l[0])`0$($l[1])")) {
             $Selection.Lookups.Add($l)
-            $Selection.Roots.Add($Root)
+            $Selection.Roots.Add($image)
         }
     }
 }

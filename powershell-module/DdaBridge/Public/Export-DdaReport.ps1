@@ -113,6 +113,7 @@ function Export-DdaReport {
     process {
         if ($null -eq $InputObject) { return }
         $sawInput = $true
+        $selection.SawInput = $true
         $o = $InputObject
         $types = $o.PSObject.TypeNames
         if ($o.PSObject.Properties['SurveyJson'] -and $o.SurveyJson) {
@@ -142,6 +143,7 @@ function Export-DdaReport {
                     'FileExists', [System.Management.Automation.ErrorCategory]::ResourceExists, $output))
         }
         if ($sawInput -and $hosts.Count -eq 0) { return }
+        if (Test-DdaEmptyPipeline $selection) { return }   # piped nothing: no report (not one of this host)
         if (-not $PSCmdlet.ShouldProcess($output, 'Write HTML report')) { return }
         $work = Join-Path ([System.IO.Path]::GetTempPath()) ('ddabridge-report-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $work

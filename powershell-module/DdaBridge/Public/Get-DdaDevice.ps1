@@ -135,7 +135,8 @@ function Get-DdaDevice {
         if ($lookups.Count -eq 0) {
             if ($piped -and $commandLine.Count -eq 0) {
                 $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                            -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+                            -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject" `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
                 return
             }
             if ($piped -or $commandLine.Count) { return }   # only blank identities: nothing to look up

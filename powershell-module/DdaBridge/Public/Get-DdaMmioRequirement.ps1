@@ -98,7 +98,8 @@ function Get-DdaMmioRequirement {
         if ($selection.Lookups.Count -eq 0) {
             if ($selection.SawInput) { return }   # piped objects that named no device (or another image)
             $PSCmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
-                        -Message 'Give the devices that will share one VM (-Address, -LocationPath, -InstanceId or pipeline input).'))
+                        -Message 'Give the devices that will share one VM (-Address, -LocationPath, -InstanceId or pipeline input).' `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
         }
         # One sum per host image: devices of different hosts never share a VM.
         $byRoot = Get-DdaSelectionByRoot $selection

@@ -70,20 +70,20 @@ function Repair-DdaHost {
         foreach ($rootPath in $selection.SeenRoots) {
             $base = [ordered]@{}
             if ($rootPath) { $base.root = $rootPath }
-            if ($WhatIfPreference) {
-                # The engine's view of the journal, as the What if: text.
+            $target = if ($rootPath) { "host image $rootPath" } else { 'this host' }
+            $text = "Repair (undo an interrupted device change) on $target"
+            if ($WhatIfPreference -or $ConfirmPreference -ne 'None') {
+                # The engine's view of the journal: the What if: text and the confirmation prompt.
                 $plan = Invoke-DdaEngine -Command repair -Arguments ($base + @{ whatIf = $true }) -Cmdlet $PSCmdlet -ErrorMode Write
                 if ($null -eq $plan) { continue }
                 $text = if ($plan.Needed) {
                     "Repair: undo $($plan.Operation.Kind) $($plan.Operation.Id) (status $($plan.Operation.Status)), restoring " +
                     (@($plan.Operation.Devices | ForEach-Object { "$($_.Address) -> $(if ($_.BeforeDriver) { $_.BeforeDriver } else { 'no driver' })" }) -join ', ')
                 } else { 'Repair: nothing to repair (the last operation finished).' }
+                $text += " [$target]"
                 if (@($plan.Drift).Count) { $text += [Environment]::NewLine + '  drift: ' + (@($plan.Drift) -join '; ') }
-                [void] $PSCmdlet.ShouldProcess($text, 'Repair?', 'Repair')
-                continue
             }
-            $target = if ($rootPath) { "host image $rootPath" } else { 'this host' }
-            if (-not $PSCmdlet.ShouldProcess($target, 'Repair (undo an interrupted device change)')) { continue }
+            if (-not (Invoke-DdaShouldProcess -Cmdlet $PSCmdlet -Description $text -Warning "$text$([Environment]::NewLine)Repair ${target}?" -Caption 'Repair')) { continue }
             $result = Invoke-DdaEngine -Command repair -Arguments $base -Cmdlet $PSCmdlet -ErrorMode Write -NoRetry
             if ($null -ne $result) { ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.RepairResult }
         }
