@@ -3,7 +3,9 @@
 #   dist/ddabridge        launcher
 #   dist/ddabridge.jar    engine + CLI (shaded)
 #   dist/ddabridge.jsa    class-data sharing archive for a fast start
-#   dist/DdaBridge/       the PowerShell module, ready for Import-Module
+#   dist/DdaBridge/       the PowerShell module, ready for Import-Module; self-contained: its engine
+#                         is dist/DdaBridge/engine/ddabridge.jar (+ .jsa), so the folder can be copied
+#                         into any PSModulePath folder as it is
 #   dist/DdaBridge.HyperVCompat/  its opt-in Hyper-V/PnpDevice compatibility module
 # Idempotent: a second run installs nothing and rebuilds only what changed (Maven decides).
 set -euo pipefail
@@ -60,7 +62,9 @@ build_jar() {
 
 lay_out_dist() {
   mkdir -p dist
-  cp java-core/target/ddabridge.jar dist/ddabridge.jar.new && mv dist/ddabridge.jar.new dist/ddabridge.jar
+  # Only a changed jar is copied: the class-data sharing archive is checked against its time stamp.
+  cmp -s java-core/target/ddabridge.jar dist/ddabridge.jar ||
+    { cp java-core/target/ddabridge.jar dist/ddabridge.jar.new && mv dist/ddabridge.jar.new dist/ddabridge.jar; }
   cat > dist/ddabridge <<'LAUNCHER'
 #!/bin/sh
 # DdaBridge launcher: start-up flags measured to matter (see README, "Speed").
@@ -86,26 +90,48 @@ LAUNCHER
       cp -r "powershell-module/$module" "dist/$module"
     fi
   done
+  # The module carries its own engine (found relative to the module, see EngineLaunch.ps1): copying
+  # dist/DdaBridge into a PSModulePath folder installs both. The JVM checks a class-data sharing
+  # archive against the jar's time stamp too, and Maven rewrites the jar on every build: an unchanged
+  # jar keeps the time stamp of its cached copy, so the archive next to it stays usable.
+  if [ -d dist/DdaBridge ]; then
+    mkdir -p dist/DdaBridge/engine dist/.cache
+    cmp -s java-core/target/ddabridge.jar dist/.cache/module-engine.jar ||
+      cp -p java-core/target/ddabridge.jar dist/.cache/module-engine.jar
+    cp -p dist/.cache/module-engine.jar dist/DdaBridge/engine/ddabridge.jar
+  fi
 }
 
-# The archive is tied to the exact jar: rebuild whenever the jar changed, and prove it loads.
+# The archive is tied to the exact jar (contents and time stamp): rebuild whenever the jar changed,
+# and prove it loads. $1: the jar; the archive is <jar without .jar>.jsa; $2: where its stamp lives.
 build_cds_archive() {
-  local stamp=dist/ddabridge.jsa.sha
-  local sum; sum=$(sha256sum dist/ddabridge.jar | cut -d' ' -f1)
-  if [ -f dist/ddabridge.jsa ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
-  log "building the class-data sharing archive"
-  rm -f dist/ddabridge.jsa
+  local jar=${1:-dist/ddabridge.jar} stamp=${2:-dist/ddabridge.jsa.sha}
+  local jsa=${jar%.jar}.jsa
+  local sum; sum="$(sha256sum "$jar" | cut -d' ' -f1) $(stat -c %Y "$jar")"
+  if [ -f "$jsa" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  log "building the class-data sharing archive for $jar"
+  rm -f "$jsa"
   local fixture=tests/fixtures/hosts/qemu-reference.tar.gz
   local args=(survey --json); [ -f "$fixture" ] && args+=(--root "$fixture")
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit=dist/ddabridge.jsa \
-    -jar dist/ddabridge.jar "${args[@]}" >/dev/null 2>&1 || true
-  if [ -f dist/ddabridge.jsa ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
-      -XX:SharedArchiveFile=dist/ddabridge.jsa -jar dist/ddabridge.jar version --json >/dev/null 2>&1; then
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$jsa" \
+    -jar "$jar" "${args[@]}" >/dev/null 2>&1 || true
+  if [ -f "$jsa" ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
+      -XX:SharedArchiveFile="$jsa" -jar "$jar" version --json >/dev/null 2>&1; then
     echo "$sum" > "$stamp"
   else
-    log "class-data sharing archive unusable here; the launcher runs without it"
-    rm -f dist/ddabridge.jsa "$stamp"
+    log "class-data sharing archive unusable here; $jar runs without it"
+    rm -f "$jsa" "$stamp"
   fi
+}
+
+# The module's engine folder is laid out afresh by every build: keep its archive (and stamp) in
+# dist/.cache between builds and put it back when the jar is still the same.
+build_module_cds_archive() {
+  [ -f dist/DdaBridge/engine/ddabridge.jar ] || return 0
+  mkdir -p dist/.cache
+  [ -f dist/.cache/module-engine.jsa ] && cp -pf dist/.cache/module-engine.jsa dist/DdaBridge/engine/ddabridge.jsa
+  build_cds_archive dist/DdaBridge/engine/ddabridge.jar dist/.cache/module-engine.jsa.sha
+  if [ -f dist/DdaBridge/engine/ddabridge.jsa ]; then cp -pf dist/DdaBridge/engine/ddabridge.jsa dist/.cache/module-engine.jsa; fi
 }
 
 install_debian_packages
@@ -114,4 +140,5 @@ install_pester
 build_jar
 lay_out_dist
 build_cds_archive
+build_module_cds_archive
 log "built: dist/ddabridge, dist/ddabridge.jar$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')$( [ -d dist/DdaBridge.HyperVCompat ] && echo ', dist/DdaBridge.HyperVCompat/')"
