@@ -120,15 +120,17 @@ function Export-DdaReport {
             $entry = Get-HostEntry ('remote:' + $o.PSComputerName) $o.PSComputerName $null
             $entry.Survey = [string] $o.SurveyJson
         } elseif ($types -contains 'DdaBridge.DeviceReport' -or ($o.PSObject.Properties['Verdict'] -and $o.PSObject.Properties['Address'])) {
-            $root = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
-            if ($null -eq $root) { return }
+            # ($image, not $root: PowerShell names are case-blind, and the [string] $Root would turn $null into '')
+            $image = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
+            if ($null -eq $image) { return }
             $name = if ($o.PSObject.Properties['ComputerName'] -and $o.ComputerName) { [string] $o.ComputerName } else { [Environment]::MachineName }
-            (Get-HostEntry "$name|$root" $name $root).Devices.Add($o)
+            (Get-HostEntry "$name|$image" $name $image).Devices.Add($o)
         } elseif ($types -contains 'DdaBridge.Host') {
-            $root = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
-            if ($null -eq $root) { return }
+            # ($image, not $root: PowerShell names are case-blind, and the [string] $Root would turn $null into '')
+            $image = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
+            if ($null -eq $image) { return }
             $name = if ($o.ComputerName) { [string] $o.ComputerName } else { [Environment]::MachineName }
-            (Get-HostEntry "$name|$root" $name $root).Host = $o
+            (Get-HostEntry "$name|$image" $name $image).Host = $o
         } else {
             $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
                     [System.ArgumentException]::new("Export-DdaReport takes Invoke-DdaSurvey, Test-DdaDevice or Test-DdaHost output, not $($types[0])."),
