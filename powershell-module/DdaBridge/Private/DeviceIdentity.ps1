@@ -272,13 +272,30 @@ function Get-DdaSelectionByRoot {
 function Register-DdaDeviceCompleter {
     <#
     .SYNOPSIS
-        Tab completion of -Address, -LocationPath and -InstanceId from the live device list.
+        Tab completion of -Address, -LocationPath and -InstanceId from the device list (-Source
+        pool: from the assignable-device pool), and of -Class where the cmdlet has it.
     #>
-    param([Parameter(Mandatory)] [string] $CommandName)
+    param([Parameter(Mandatory)] [string] $CommandName, [ValidateSet('devices', 'pool')] [string] $Source = 'devices')
+    $command = Get-Command -Name $CommandName -ErrorAction Ignore
     foreach ($parameter in 'Address', 'LocationPath', 'InstanceId') {
-        Register-ArgumentCompleter -CommandName $CommandName -ParameterName $parameter -ScriptBlock {
+        if ($command -and -not $command.Parameters.ContainsKey($parameter)) { continue }
+        $completer = if ($Source -eq 'pool') {
+            {
+                param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+                Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters -Source pool
+            }
+        } else {
+            {
+                param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+                Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+            }
+        }
+        Register-ArgumentCompleter -CommandName $CommandName -ParameterName $parameter -ScriptBlock $completer
+    }
+    if ($command -and $command.Parameters.ContainsKey('Class')) {
+        Register-ArgumentCompleter -CommandName $CommandName -ParameterName Class -ScriptBlock {
             param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-            Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+            Complete-DdaClassArgument -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
         }
     }
 }

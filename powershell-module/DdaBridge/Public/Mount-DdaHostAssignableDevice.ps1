@@ -118,4 +118,5 @@ function Mount-DdaHostAssignableDevice {
     }
 }
 
-Register-DdaDeviceCompleter -CommandName Mount-DdaHostAssignableDevice
+# Only pooled functions can be mounted: offer those.
+Register-DdaDeviceCompleter -CommandName Mount-DdaHostAssignableDevice -Source pool
