@@ -29,8 +29,8 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypeName -Value ([or
 # .NET ToString()) write "0000:01:00.0; 0000:02:00.0" or "BAR0 0xfe000000 size 0x4000" instead of
 # System.Object[]. ConvertTo-Json, indexing, .Count and the pipeline see an ordinary list.
 class DdaBridgeList : System.Collections.Generic.List[object] {
-    DdaBridgeList([System.Collections.IEnumerable] $items) : base() {
-        foreach ($item in $items) { $this.Add($item) }
+    # The base constructor copies (a loop here would run as script, per element).
+    DdaBridgeList([System.Collections.Generic.IEnumerable[object]] $items) : base($items) {
     }
 
     static [string] ElementText([object] $item) {
@@ -56,14 +56,13 @@ class DdaBridgeList : System.Collections.Generic.List[object] {
 
 function ConvertTo-DdaCsvFriendly {
     # Replaces the list-valued properties of one top-level object by DdaBridgeList (see above).
-    param([Parameter(Mandatory)] [AllowNull()] $Object)
+    # Simple function: called once per object of every answer. JSON arrays arrive as object[];
+    # string[] and other typed arrays are what the cmdlets add themselves.
+    param($Object)
     if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
     foreach ($property in $Object.PSObject.Properties) {
         $value = $property.Value
-        if ($value -is [System.Collections.IList] -and $value -isnot [string] -and $value -isnot [DdaBridgeList] -and
-            $property.MemberType -eq 'NoteProperty') {
-            $property.Value = [DdaBridgeList]::new($value)
-        }
+        if ($value -is [array]) { $property.Value = [DdaBridgeList]::new([object[]] $value) }
     }
 }
 

@@ -89,7 +89,8 @@ function Test-DdaHost {
                 -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
             $failed = @($hostInfo.Checks | Where-Object { $_.Status -eq 'fail' })
             $hostInfo | Add-Member -NotePropertyName IovSupport -NotePropertyValue ($failed.Count -eq 0) -Force
-            $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([string[]] @($failed | ForEach-Object Message)) -Force
+            # A list that Export-Csv writes joined (see DdaBridgeList).
+            $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([DdaBridgeList]::new([object[]] @($failed | ForEach-Object Message))) -Force
             if ($Quiet) { $hostInfo.IovSupport } else { $hostInfo }
         }
     }
