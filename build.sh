@@ -4,7 +4,9 @@
 #   dist/ddabridge.jar    engine + CLI (shaded)
 #   dist/ddabridge.jsa    class-data sharing archive for a fast start
 #   dist/share/           man page and bash/zsh completion, generated from the CLI's picocli model
-#   dist/DdaBridge/       the PowerShell module, ready for Import-Module (ModuleVersion stamped from the jar)
+#   dist/DdaBridge/       the PowerShell module, ready for Import-Module (ModuleVersion stamped from the jar);
+#                         self-contained: its engine is dist/DdaBridge/engine/ddabridge.jar (+ .jsa), so the
+#                         folder can be copied into any PSModulePath folder as it is
 #   dist/DdaBridge.HyperVCompat/  its opt-in Hyper-V/PnpDevice compatibility module
 # Idempotent: a second run installs nothing and rebuilds only what changed (Maven decides).
 #
@@ -35,7 +37,9 @@ build_jar() {
 
 lay_out_dist() {
   mkdir -p dist
-  cp java-core/target/ddabridge.jar dist/ddabridge.jar.new && mv dist/ddabridge.jar.new dist/ddabridge.jar
+  # Only a changed jar is copied: the class-data sharing archive is checked against its time stamp.
+  cmp -s java-core/target/ddabridge.jar dist/ddabridge.jar ||
+    { cp java-core/target/ddabridge.jar dist/ddabridge.jar.new && mv dist/ddabridge.jar.new dist/ddabridge.jar; }
   cat > dist/ddabridge <<'LAUNCHER'
 #!/bin/sh
 # DdaBridge launcher: start-up flags measured to matter (see README, "Speed").
@@ -75,27 +79,48 @@ LAUNCHER
   rm -rf dist/share && mkdir -p dist/share/man/man1 dist/share/completion
   java -cp dist/ddabridge.jar org.ddabridge.cli.Docs dist/share/completion
   mv dist/share/completion/ddabridge.1 dist/share/man/man1/ddabridge.1
+  # The module carries its own engine (found relative to the module, see EngineLaunch.ps1): copying
+  # dist/DdaBridge into a PSModulePath folder installs both. The JVM checks a class-data sharing
+  # archive against the jar's time stamp too, and Maven rewrites the jar on every build: an unchanged
+  # jar keeps the time stamp of its cached copy, so the archive next to it stays usable.
+  if [ -d dist/DdaBridge ]; then
+    mkdir -p dist/DdaBridge/engine dist/.cache
+    cmp -s java-core/target/ddabridge.jar dist/.cache/module-engine.jar ||
+      cp -p java-core/target/ddabridge.jar dist/.cache/module-engine.jar
+    cp -p dist/.cache/module-engine.jar dist/DdaBridge/engine/ddabridge.jar
+  fi
 }
 
-# The archive is tied to the exact jar and its path: rebuild whenever the jar changed, and prove it loads.
+# The archive is tied to the exact jar (contents and time stamp): rebuild whenever the jar changed,
+# and prove it loads. $1: the jar; the archive is <jar without .jar>.jsa; $2: where its stamp lives.
 build_cds_archive() {
-  local dir=${1:-dist}
-  local stamp=$dir/ddabridge.jsa.sha
-  local sum; sum=$(sha256sum "$dir/ddabridge.jar" | cut -d' ' -f1)
-  if [ -f "$dir/ddabridge.jsa" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
-  log "building the class-data sharing archive"
-  rm -f "$dir/ddabridge.jsa"
+  local jar=${1:-dist/ddabridge.jar} stamp=${2:-dist/ddabridge.jsa.sha}
+  local jsa=${jar%.jar}.jsa
+  local sum; sum="$(sha256sum "$jar" | cut -d' ' -f1) $(stat -c %Y "$jar")"
+  if [ -f "$jsa" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  log "building the class-data sharing archive for $jar"
+  rm -f "$jsa"
   local fixture=tests/fixtures/hosts/qemu-reference.tar.gz
   local args=(survey --json); [ -f "$fixture" ] && args+=(--root "$fixture")
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$dir/ddabridge.jsa" \
-    -jar "$dir/ddabridge.jar" "${args[@]}" >/dev/null 2>&1 || true
-  if [ -f "$dir/ddabridge.jsa" ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
-      -XX:SharedArchiveFile="$dir/ddabridge.jsa" -jar "$dir/ddabridge.jar" version --json >/dev/null 2>&1; then
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$jsa" \
+    -jar "$jar" "${args[@]}" >/dev/null 2>&1 || true
+  if [ -f "$jsa" ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
+      -XX:SharedArchiveFile="$jsa" -jar "$jar" version --json >/dev/null 2>&1; then
     echo "$sum" > "$stamp"
   else
-    log "class-data sharing archive unusable here; the launcher runs without it"
-    rm -f "$dir/ddabridge.jsa" "$stamp"
+    log "class-data sharing archive unusable here; $jar runs without it"
+    rm -f "$jsa" "$stamp"
   fi
+}
+
+# The module's engine folder is laid out afresh by every build: keep its archive (and stamp) in
+# dist/.cache between builds and put it back when the jar is still the same.
+build_module_cds_archive() {
+  [ -f dist/DdaBridge/engine/ddabridge.jar ] || return 0
+  mkdir -p dist/.cache
+  [ -f dist/.cache/module-engine.jsa ] && cp -pf dist/.cache/module-engine.jsa dist/DdaBridge/engine/ddabridge.jsa
+  build_cds_archive dist/DdaBridge/engine/ddabridge.jar dist/.cache/module-engine.jsa.sha
+  if [ -f dist/DdaBridge/engine/ddabridge.jsa ]; then cp -pf dist/DdaBridge/engine/ddabridge.jsa dist/.cache/module-engine.jsa; fi
 }
 
 # The usual places under PREFIX (DESTDIR for staging, e.g. a package build: no archive is made there,
@@ -120,11 +145,14 @@ install_into() {
     rm -rf "$root/share/powershell/Modules/$module"
     cp -r "dist/$module" "$root/share/powershell/Modules/$module"
   done
-  # The engine inside the module folder too, so a module copied anywhere still finds it.
-  [ -d "$root/share/powershell/Modules/DdaBridge" ] && \
-    install -m 0644 dist/ddabridge.jar "$root/share/powershell/Modules/DdaBridge/ddabridge.jar"
-  rm -f "$root/lib/ddabridge/ddabridge.jsa" "$root/lib/ddabridge/ddabridge.jsa.sha"
-  [ -n "$dest" ] || build_cds_archive "$root/lib/ddabridge"
+  # The module folder carries its own engine (engine/ddabridge.jar); class-data sharing archives record
+  # their jar's path, so both are made afresh for the installed paths.
+  local menginedir=$root/share/powershell/Modules/DdaBridge/engine
+  rm -f "$root/lib/ddabridge/ddabridge.jsa" "$root/lib/ddabridge/ddabridge.jsa.sha" "$menginedir/ddabridge.jsa"
+  if [ -z "$dest" ]; then
+    build_cds_archive "$root/lib/ddabridge/ddabridge.jar" "$root/lib/ddabridge/ddabridge.jsa.sha"
+    [ -f "$menginedir/ddabridge.jar" ] && build_cds_archive "$menginedir/ddabridge.jar" "$menginedir/ddabridge.jsa.sha"
+  fi
   log "installed: $root/bin/ddabridge ($("$root/bin/ddabridge" --version))"
 }
 
@@ -132,6 +160,7 @@ install_missing_debian_packages "${BUILD_PACKAGES[@]}"
 build_jar
 lay_out_dist
 build_cds_archive
+build_module_cds_archive
 log "built: dist/ddabridge, dist/ddabridge.jar, dist/share/$( [ -d dist/DdaBridge ] && echo ', dist/DdaBridge/')$( [ -d dist/DdaBridge.HyperVCompat ] && echo ', dist/DdaBridge.HyperVCompat/')"
 if [ "${1:-}" = install ]; then
   install_into "${2:-/usr/local}"

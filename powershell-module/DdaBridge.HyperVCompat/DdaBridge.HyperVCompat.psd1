@@ -27,5 +27,13 @@
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
-    PrivateData          = @{ PSData = @{ Tags = @('Hyper-V', 'DDA', 'VFIO', 'Linux', 'PnpDevice') } }
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Hyper-V', 'DDA', 'VFIO', 'Linux', 'PnpDevice')
+            # As DdaBridge.psd1 (one project, one license).
+            ProjectUri   = 'https://github.com/ddabridge/ddabridge'
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'Its own module folder beside DdaBridge: Import-Module DdaBridge.HyperVCompat works by name once both folders are in a PSModulePath folder.'
+        }
+    }
 }

@@ -40,7 +40,12 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags       = @('PCIe', 'DDA', 'VFIO', 'Hyper-V', 'IOMMU', 'Passthrough', 'Linux', 'Windows')
+            Tags         = @('PCIe', 'DDA', 'VFIO', 'Hyper-V', 'IOMMU', 'Passthrough', 'Linux', 'Windows')
+            # ProjectUri: the project's public home (to be confirmed when it is published);
+            # LicenseUri: the MIT license text itself (LICENSE in the repository says the same).
+            ProjectUri   = 'https://github.com/ddabridge/ddabridge'
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'Every cmdlet binds -Root (and the device identity) by property name, so objects read from a host image stay on that image (RootMismatch when an explicit -Root differs); empty pipelines do nothing; list views show remediation and next commands; confirmation prompts show the engine''s plan; Export-Csv-friendly list properties; completers for -Class and pooled addresses; the engine ships inside the module folder (engine/ddabridge.jar).'
         }
     }
 }

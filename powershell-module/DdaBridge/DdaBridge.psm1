@@ -20,8 +20,13 @@ foreach ($folder in 'Private', 'Public') {
     }
 }
 
+# An unquoted PCIROOT(0)#... completes too (Private/Complete-DdaDeviceArgument.ps1).
+Register-DdaTabExpansion2
+
 # Stop the session's serve process when the module is removed (Remove-Module, or a re-import
-# with -Force). When PowerShell itself exits, the engine sees EOF on stdin and exits.
+# with -Force), and give the session its own TabExpansion2 back. When PowerShell itself exits, the
+# engine sees EOF on stdin and exits.
 $ExecutionContext.SessionState.Module.OnRemove = {
+    Unregister-DdaTabExpansion2
     Stop-DdaEngine
 }

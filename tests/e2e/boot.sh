@@ -66,6 +66,9 @@ for module in DdaBridge DdaBridge.HyperVCompat; do
         cp -r "$(dirname "$DDABRIDGE_JAR")/$module" "$OUT/$module"
     fi
 done
+# The built module carries its own engine (DdaBridge/engine/); in the guest it uses /out/ddabridge.jar
+# instead (the jar under test, with the CDS archive made for it in the guest), found as its ../ddabridge.jar.
+rm -rf "${OUT:?}/DdaBridge/engine"
 # pass through a few harness settings to the guest (sourced by guest/lib.sh)
 {
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"

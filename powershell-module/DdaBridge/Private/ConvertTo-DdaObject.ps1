@@ -24,6 +24,48 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypeName -Value ([or
         PnpDeviceProperty = 'DdaBridge.PnpDeviceProperty'
     })
 
+# A list property of a typed object (Bars, Reasons, PredictedIommuGroup, ...): a list as before,
+# whose text is its elements joined, so that Export-Csv / ConvertTo-Csv (which write a property's
+# .NET ToString()) write "0000:01:00.0; 0000:02:00.0" or "BAR0 0xfe000000 size 0x4000" instead of
+# System.Object[]. ConvertTo-Json, indexing, .Count and the pipeline see an ordinary list.
+class DdaBridgeList : System.Collections.Generic.List[object] {
+    # The base constructor copies (a loop here would run as script, per element).
+    DdaBridgeList([System.Collections.Generic.IEnumerable[object]] $items) : base($items) {
+    }
+
+    static [string] ElementText([object] $item) {
+        if ($null -eq $item) { return '' }
+        if ($item -isnot [System.Management.Automation.PSCustomObject]) { return [string] $item }
+        $p = $item.PSObject.Properties
+        if ($p['Index'] -and $p['Start'] -and $p['Size']) {
+            return ('BAR{0} 0x{1:x} size 0x{2:x}' -f $item.Index, [uint64] $item.Start, [uint64] $item.Size)
+        }
+        if ($p['Code']) { return [string] $item.Code }
+        if ($p['Id'] -and $p['Status']) { return ('{0}: {1}' -f $item.Id, $item.Status) }
+        if ($p['Address']) { return [string] $item.Address }
+        if ($p['Source'] -and $p['Value']) { return ('{0}: {1}' -f $item.Source, $item.Value) }
+        return (@($p | ForEach-Object { [string] $_.Value }) -join ' ')
+    }
+
+    [string] ToString() {
+        $parts = [System.Collections.Generic.List[string]]::new()
+        foreach ($item in $this) { $parts.Add([DdaBridgeList]::ElementText($item)) }
+        return ($parts -join '; ')
+    }
+}
+
+function ConvertTo-DdaCsvFriendly {
+    # Replaces the list-valued properties of one top-level object by DdaBridgeList (see above).
+    # Simple function: called once per object of every answer. JSON arrays arrive as object[];
+    # string[] and other typed arrays are what the cmdlets add themselves.
+    param($Object)
+    if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
+    foreach ($property in $Object.PSObject.Properties) {
+        $value = $property.Value
+        if ($value -is [array]) { $property.Value = [DdaBridgeList]::new([object[]] $value) }
+    }
+}
+
 # Which type a nested property holds, per parent type. Unlisted nested objects are still
 # converted to PascalCase, but get no type name.
 Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaNestedTypeName -Value @{
@@ -73,7 +115,10 @@ function ConvertTo-DdaObject {
                 foreach ($property in $item.PSObject.Properties) { $first = $property.Name; break }
             }
             if (-not $first -or [char]::IsLower($first[0])) {
-                ConvertTo-DdaObjectCore $item $TypeName $ComputerName $Root
+                foreach ($converted in @(ConvertTo-DdaObjectCore $item $TypeName $ComputerName $Root)) {
+                    ConvertTo-DdaCsvFriendly $converted
+                    $converted
+                }
                 continue
             }
             $members = $item.PSObject.Properties
@@ -107,6 +152,7 @@ function ConvertTo-DdaObject {
                 if (-not $members['Root']) { $members.Add([psnoteproperty]::new('Root', $(if ($Root) { $Root } else { $null }))) }
             }
             if ($TypeName -and $item.PSObject.TypeNames[0] -ne $TypeName) { $item.PSObject.TypeNames.Insert(0, $TypeName) }
+            ConvertTo-DdaCsvFriendly $item
             $item
         }
     }

@@ -117,7 +117,10 @@ function Invoke-DdaStateChange {
             $index++
             $request = [ordered]@{}
             foreach ($k in $BaseArguments.Keys) { $request[$k] = $BaseArguments[$k] }
-            $target = if ($item) { '{0} {1}' -f $item[0], $item[1] } else { if ($Root) { "host image $Root" } else { 'this host' } }
+            # The target names the host too: the prompt must say whether this machine or an image changes.
+            $target = if ($item) { '{0} {1}' -f $item[0], $item[1] } else { '' }
+            $where = if ($Root) { "host image $Root" } else { 'this host' }
+            $target = if ($target) { "$target on $where" } else { $where }
             if ($item) { $request[(ConvertTo-DdaRequestKey $item[0])] = $item[1] }
             if ($Force) { $request.force = $true }
             if ($total -gt 1) {
@@ -134,11 +137,10 @@ function Invoke-DdaStateChange {
                 if ($null -eq $plan) { continue }    # the engine refused to plan (not found, ...): error written
                 $description = Format-DdaPlan -Action $Action -Target $target -Plan $plan
             }
-            # The prompt shows the query (second argument), not the description: put the plan in it too,
-            # so the confirmation shows what -WhatIf would.
-            $query = "$Action ${target}?"
-            if ($description -ne "$Action $target") { $query = $description + [Environment]::NewLine + $query }
-            if (-not $skipPrompt -and -not $Cmdlet.ShouldProcess($description, $query, $Action)) { continue }
+            # The prompt's text (ShouldProcess' verboseWarning) is the engine's plan too, not only the
+            # target: what will happen is what one confirms.
+            if (-not $skipPrompt -and -not (Invoke-DdaShouldProcess -Cmdlet $Cmdlet -Description $description `
+                        -Warning "$description$([Environment]::NewLine)$Action ${target}?" -Caption $Action)) { continue }
 
             $result = Invoke-DdaEngine -Command $Command -Arguments $request -Cmdlet $Cmdlet -ErrorMode Write -NoRetry
             if ($null -ne $result) {
@@ -147,6 +149,30 @@ function Invoke-DdaStateChange {
         }
     } finally {
         if ($total -gt 1) { Write-Progress -Id $progressId -Activity "$Action ($Command)" -Completed }
+    }
+}
+
+function Invoke-DdaShouldProcess {
+    <#
+    .SYNOPSIS
+        $Cmdlet.ShouldProcess, with the error of a prompt that cannot be shown (-NonInteractive,
+        no console) raised by the public cmdlet under a stable id: ConfirmationRequired, not
+        PowerShell's PSInvalidOperationException tagged with this private helper's name.
+    #>
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [string] $Description,
+        [Parameter(Mandatory)] [string] $Warning,
+        [Parameter(Mandatory)] [string] $Caption
+    )
+    try {
+        $Cmdlet.ShouldProcess($Description, $Warning, $Caption)
+    } catch [System.Management.Automation.PSInvalidOperationException] {
+        $name = $Cmdlet.MyInvocation.MyCommand.Name
+        $Cmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'ConfirmationRequired' -Category InvalidOperation -TargetObject $Description `
+                    -InnerException $_.Exception `
+                    -Message "$name needs a confirmation that this session cannot ask for ($($_.Exception.Message)). The change:$([Environment]::NewLine)$Description" `
+                    -RecommendedAction 'Add -Confirm:$false (or -Force) to run it without a prompt, or -WhatIf to see the plan only.'))
     }
 }
 
@@ -170,18 +196,17 @@ function Complete-DdaStateChange {
         $ConfirmPreferenceValue,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
     )
+    if (Test-DdaEmptyPipeline $Selection) { return }
     if ($Selection.Lookups.Count -eq 0) {
+        # Piped objects that named no device (or another host image) have had their errors.
+        if ($Selection.SawInput) { return }
         $name = $Cmdlet.MyInvocation.MyCommand.Name
         $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
-                    -Message "$name needs a device: -Address, -LocationPath, -InstanceId or pipeline input."))
+                    -Message "$name needs a device: -Address, -LocationPath, -InstanceId or pipeline input." `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
         return
     }
-    $byRoot = [ordered]@{}
-    for ($i = 0; $i -lt $Selection.Lookups.Count; $i++) {
-        $key = [string] $Selection.Roots[$i]
-        if (-not $byRoot.Contains($key)) { $byRoot[$key] = [System.Collections.Generic.List[object]]::new() }
-        $byRoot[$key].Add($Selection.Lookups[$i])
-    }
+    $byRoot = Get-DdaSelectionByRoot $Selection
     $confirmSwitch = if ($BoundParameters.ContainsKey('Confirm')) { [bool] $BoundParameters['Confirm'] } else { $null }
     foreach ($key in $byRoot.Keys) {
         $rootPath = Resolve-DdaRoot -Cmdlet $Cmdlet -Root $key

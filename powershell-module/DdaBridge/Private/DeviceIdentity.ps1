@@ -79,22 +79,134 @@ function Add-DdaLookupArgument {
     }
 }
 
+function Get-DdaCommandLineRoot {
+    <#
+    .SYNOPSIS
+        The -Root given on the command line, checked and resolved (call from the begin block, where
+        $PSBoundParameters holds the command line only); $null when -Root was not given.
+    .DESCRIPTION
+        -Root is bound by property name too (a piped object's Root says which host image it was
+        read from, $null for this host), so it cannot carry a [ValidateScript()]: that would also
+        refuse every object read from this host. The command-line value is checked here instead,
+        with the error id parameter validation gives, before anything runs.
+    #>
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
+    )
+    if (-not $BoundParameters.ContainsKey('Root')) { return $null }
+    $value = [string] $BoundParameters['Root']
+    try {
+        [void] (Assert-DdaRootArgument $value)
+    } catch {
+        $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                [System.Management.Automation.ValidationMetadataException]::new("Cannot validate argument on parameter 'Root'. $($_.Exception.Message)"),
+                'ParameterArgumentValidationError', [System.Management.Automation.ErrorCategory]::InvalidData, $value))
+    }
+    Resolve-DdaRoot -Cmdlet $Cmdlet -Root $value
+}
+
+function Test-DdaSameRoot {
+    # Two resolved host-image paths name the same image ($null/'' = this host). Trailing separators
+    # do not count; names compare as the file system does.
+    param([AllowNull()] [AllowEmptyString()] [string] $A, [AllowNull()] [AllowEmptyString()] [string] $B)
+    $a = if ($A) { $A.TrimEnd('/', '\') } else { '' }
+    $b = if ($B) { $B.TrimEnd('/', '\') } else { '' }
+    $comparison = if ($script:DdaOnWindows) { [System.StringComparison]::OrdinalIgnoreCase } else { [System.StringComparison]::Ordinal }
+    [string]::Equals($a, $b, $comparison)
+}
+
+function Resolve-DdaInputRoot {
+    <#
+    .SYNOPSIS
+        The host image one process-block call works on (resolved path, '' for this host), or $null
+        after writing a RootMismatch error (the object is then skipped).
+    .DESCRIPTION
+        Without -Root on the command line, -Root is the piped object's own Root (bound by property
+        name): the image it was read from, empty for this host. With -Root on the command line, a
+        piped object that says where it was read from must agree: an object of another image, or a
+        DdaBridge object read from this host piped into an image (or the other way round), is a
+        RootMismatch error, so that image and live data never mix. Strings and objects without a
+        Root property (CSV rows, hand-made objects) take the command line's -Root.
+    #>
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [object] $Selection,
+        [AllowNull()] [AllowEmptyString()] [string] $Root,
+        [AllowNull()] [object] $InputObject,
+        [bool] $Piped
+    )
+    if (-not $Selection.HasCommandLineRoot) {
+        $resolved = Resolve-DdaRoot -Cmdlet $Cmdlet -Root $Root
+        return $(if ($resolved) { $resolved } else { '' })
+    }
+    $explicit = [string] $Selection.CommandLineRoot
+    if (-not $Piped -or $null -eq $InputObject -or $InputObject -is [string]) { return $explicit }
+    $property = $InputObject.PSObject.Properties['Root']
+    if (-not $property) { return $explicit }
+    $own = [string] $property.Value
+    if ([string]::IsNullOrWhiteSpace($own)) {
+        # Only the module's own objects are known to come from this host; a blank Root elsewhere
+        # (an empty CSV cell) says nothing.
+        $fromModule = @($InputObject.PSObject.TypeNames | Where-Object { $_ -like 'DdaBridge.*' }).Count -gt 0
+        if (-not $fromModule) { return $explicit }
+        $ownText = 'this host'
+    } else {
+        $own = Resolve-DdaRoot -Cmdlet $Cmdlet -Root $own
+        if (Test-DdaSameRoot $own $explicit) { return $explicit }
+        $ownText = "host image '$own'"
+    }
+    $name = $Cmdlet.MyInvocation.MyCommand.Name
+    $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'RootMismatch' -Category InvalidArgument -TargetObject $InputObject `
+                -Message "$name -Root '$explicit' was given an object read from $ownText ($(Get-DdaInputText $InputObject)): image and live data are never mixed." `
+                -RecommendedAction "Leave -Root out to act where the object was read (its Root property), or read the object from '$explicit' first."))
+    $null
+}
+
+function Get-DdaInputText {
+    # A short name for a piped object in messages: its address or other identity, else its text.
+    param([AllowNull()] [object] $InputObject)
+    if ($null -eq $InputObject) { return '$null' }
+    foreach ($key in $script:DdaIdentityKeys) {
+        $p = $InputObject.PSObject.Properties[$key]
+        if ($p -and $p.Value) { return "$key $($p.Value)" }
+    }
+    [string] $InputObject
+}
+
 function New-DdaSelection {
     <#
     .SYNOPSIS
         Starts collecting device identities (call from the cmdlet's begin block, where
-        $PSBoundParameters holds the command line only).
+        $PSBoundParameters holds the command line only). Checks -Root given on the command line.
     #>
-    param([Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters)
+    param(
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters,
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    $commandLineRoot = Get-DdaCommandLineRoot -Cmdlet $Cmdlet -BoundParameters $BoundParameters
     [pscustomobject]@{
-        CommandLine = @($BoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        Lookups     = [System.Collections.Generic.List[object]]::new()
-        Roots       = [System.Collections.Generic.List[string]]::new()
-        Seen        = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        CommandLine        = @($BoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
+        HasCommandLineRoot = $BoundParameters.ContainsKey('Root')
+        CommandLineRoot    = $(if ($commandLineRoot) { $commandLineRoot } else { '' })
+        Lookups            = [System.Collections.Generic.List[object]]::new()
+        Roots              = [System.Collections.Generic.List[string]]::new()
+        # Every host image seen (also for objects without a device identity), in order.
+        SeenRoots          = [System.Collections.Generic.List[string]]::new()
+        Seen               = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
         # True once a device was named on the command line or an object was piped in (then an
         # empty selection means "nothing usable", not "every device").
-        SawInput    = $false
+        SawInput           = $false
+        # The cmdlet stands in a pipeline: input that never comes (an empty pipeline) is a no-op,
+        # as PowerShell's own cmdlets treat it, not "every device" and not a missing identity.
+        ExpectingInput     = [bool] $Cmdlet.MyInvocation.ExpectingInput
     }
+}
+
+function Test-DdaEmptyPipeline {
+    # True when the cmdlet was piped nothing at all (end block): it should then do nothing.
+    param([Parameter(Mandatory)] [object] $Selection)
+    $Selection.ExpectingInput -and -not $Selection.SawInput
 }
 
 function Add-DdaSelection {
@@ -103,8 +215,8 @@ function Add-DdaSelection {
         Adds the identities of one pipeline object or of the command line (call from the process
         block); each device is kept once, whatever the pipeline repeats.
     .PARAMETER Root
-        The cmdlet's -Root. When it was not given, a piped object's own Root property (where
-        Get-DdaDevice and friends read it; $null for this host) is the device's host image.
+        The cmdlet's -Root as bound for this object: from the command line, or the piped object's
+        Root property (by property name; empty for this host). See Resolve-DdaInputRoot.
     .PARAMETER IgnoreUnidentified
         Skip piped objects without an identity quietly (default: a NoDeviceIdentity error).
     #>
@@ -119,36 +231,71 @@ function Add-DdaSelection {
     )
     $piped = $BoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject
     if ($piped -or $Selection.CommandLine.Count) { $Selection.SawInput = $true }
+    # (Not assigned to $Root: a [string] parameter turns $null into '', i.e. this host.)
+    $image = Resolve-DdaInputRoot -Cmdlet $Cmdlet -Selection $Selection -Root $Root -InputObject $InputObject -Piped $piped
+    if ($null -eq $image) { return }
+    if (-not $Selection.SeenRoots.Contains($image)) { $Selection.SeenRoots.Add($image) }
     $found = Get-DdaIdentity -CommandLineKeys $Selection.CommandLine -Values $Values -InputObject $InputObject
     if ($piped -and $found.Count -eq 0 -and $Selection.CommandLine.Count -eq 0) {
         if (-not $IgnoreUnidentified) {
             $Cmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+                        -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject" `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
         }
         return
     }
-    if (-not $BoundParameters.ContainsKey('Root') -and $piped -and $InputObject -isnot [string]) {
-        $property = $InputObject.PSObject.Properties['Root']
-        $Root = if ($property) { [string] $property.Value } else { $null }
-    }
     foreach ($l in $found) {
-        if ($Selection.Seen.Add("$Root`0$($l[0])`0$($l[1])")) {
+        if ($Selection.Seen.Add("$image`0$($l[0])`0$($l[1])")) {
             $Selection.Lookups.Add($l)
-            $Selection.Roots.Add($Root)
+            $Selection.Roots.Add($image)
         }
     }
+}
+
+function Get-DdaSelectionByRoot {
+    <#
+    .SYNOPSIS
+        The collected lookups per host image (ordered: resolved path, '' for this host -> list of
+        lookups). Without any lookup: the command line's host with an empty list ("every device").
+    #>
+    param([Parameter(Mandatory)] [object] $Selection)
+    $byRoot = [ordered]@{}
+    for ($i = 0; $i -lt $Selection.Lookups.Count; $i++) {
+        $key = [string] $Selection.Roots[$i]
+        if (-not $byRoot.Contains($key)) { $byRoot[$key] = [System.Collections.Generic.List[object]]::new() }
+        $byRoot[$key].Add($Selection.Lookups[$i])
+    }
+    if ($byRoot.Count -eq 0) { $byRoot[[string] $Selection.CommandLineRoot] = [System.Collections.Generic.List[object]]::new() }
+    $byRoot
 }
 
 function Register-DdaDeviceCompleter {
     <#
     .SYNOPSIS
-        Tab completion of -Address, -LocationPath and -InstanceId from the live device list.
+        Tab completion of -Address, -LocationPath and -InstanceId from the device list (-Source
+        pool: from the assignable-device pool), and of -Class where the cmdlet has it.
     #>
-    param([Parameter(Mandatory)] [string] $CommandName)
+    param([Parameter(Mandatory)] [string] $CommandName, [ValidateSet('devices', 'pool')] [string] $Source = 'devices')
+    $command = Get-Command -Name $CommandName -ErrorAction Ignore
     foreach ($parameter in 'Address', 'LocationPath', 'InstanceId') {
-        Register-ArgumentCompleter -CommandName $CommandName -ParameterName $parameter -ScriptBlock {
+        if ($command -and -not $command.Parameters.ContainsKey($parameter)) { continue }
+        $completer = if ($Source -eq 'pool') {
+            {
+                param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+                Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters -Source pool
+            }
+        } else {
+            {
+                param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+                Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+            }
+        }
+        Register-ArgumentCompleter -CommandName $CommandName -ParameterName $parameter -ScriptBlock $completer
+    }
+    if ($command -and $command.Parameters.ContainsKey('Class')) {
+        Register-ArgumentCompleter -CommandName $CommandName -ParameterName Class -ScriptBlock {
             param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-            Complete-DdaDeviceArgument -Property $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
+            Complete-DdaClassArgument -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
         }
     }
 }

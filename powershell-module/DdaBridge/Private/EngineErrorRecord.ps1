@@ -21,6 +21,11 @@ $script:DdaRecommendedAction = @{
     AlreadyAttached   = 'The VM already has this device: Get-DdaVMAssignableDevice lists what it holds.'
     LibvirtUnavailable = 'Install libvirt (Debian: apt-get install libvirt0 libvirt-daemon-system).'
     Internal          = 'This is a DdaBridge bug: report it with the message and the -Verbose output.'
+    Refused           = 'See the reasons in the message (Test-DdaDevice explains the device; -WhatIf shows the plan and its guards).'
+    JournalCorrupt    = 'Run Repair-DdaHost: it keeps the damaged journal and rebuilds it from the live state.'
+    NotDismounted     = 'Dismount the device first: Dismount-DdaHostAssignableDevice.'
+    DeviceHeldByVm    = 'Take the device out of the VM first (shut the VM down or remove the device from it).'
+    HostImageTooLarge = 'Capture a smaller image (Export-DdaHostImage reads only what the engine needs).'
 }
 
 function New-DdaErrorRecord {
@@ -83,8 +88,20 @@ function ConvertTo-DdaEngineErrorRecord {
     }
     $properties = $EngineError.PSObject.Properties
     $details = if ($properties['Details']) { $properties['Details'].Value } else { $null }
-    $recommended = foreach ($name in 'RecommendedAction', 'Remediation') {
-        if ($properties[$name] -and $properties[$name].Value) { [string] $properties[$name].Value; break }
+    # The engine's own advice first: remediation (and the next command, when it names one) on the
+    # error itself or in its details.
+    $recommended = $null
+    foreach ($source in @($EngineError, $details)) {
+        if ($null -eq $source -or $source -isnot [System.Management.Automation.PSCustomObject]) { continue }
+        $sourceProperties = $source.PSObject.Properties
+        $text = foreach ($name in 'RecommendedAction', 'Remediation') {
+            if ($sourceProperties[$name] -and $sourceProperties[$name].Value) { [string] $sourceProperties[$name].Value; break }
+        }
+        $next = if ($sourceProperties['NextCommand'] -and $sourceProperties['NextCommand'].Value) { [string] $sourceProperties['NextCommand'].Value } else { $null }
+        if ($text -or $next) {
+            $recommended = (@($text, $(if ($next) { "Next: $next" })) | Where-Object { $_ }) -join ' '
+            break
+        }
     }
     if (-not $recommended -and $details -and $details.PSObject.Properties['ForceHelps'] -and $details.ForceHelps -eq $true) {
         $recommended = 'Check the reasons in the message; -Force overrides this refusal.'

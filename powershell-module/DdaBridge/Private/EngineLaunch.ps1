@@ -14,8 +14,10 @@ function Resolve-DdaEngineLaunch {
         Finds java and ddabridge.jar and returns the executable plus the JVM arguments.
     .DESCRIPTION
         java: $env:DDABRIDGE_JAVA, else $env:JAVA_HOME/bin/java, else java on PATH.
-        jar:  $env:DDABRIDGE_JAR, else <module>/../ddabridge.jar (dist layout),
-              else <module>/../../dist/ddabridge.jar (source layout).
+        jar:  $env:DDABRIDGE_JAR, else <module>/engine/ddabridge.jar (the module folder as
+              built and installed: self-contained, so a copy in any PSModulePath folder works),
+              else <module>/../ddabridge.jar (a jar beside the module folder, e.g. the e2e guest's
+              /out), else <module>/../../dist/ddabridge.jar (the source tree's powershell-module/).
         Throws an ErrorRecord (JavaNotFound / EngineJarNotFound) when either is missing.
     #>
     [CmdletBinding()]
@@ -41,6 +43,7 @@ function Resolve-DdaEngineLaunch {
         @($env:DDABRIDGE_JAR)
     } else {
         @(
+            (Join-Path $script:DdaModuleRoot 'engine/ddabridge.jar'),
             (Join-Path $script:DdaModuleRoot '../ddabridge.jar'),
             (Join-Path $script:DdaModuleRoot '../../dist/ddabridge.jar')
         )

@@ -111,7 +111,9 @@ function Dismount-DdaHostAssignableDevice {
         [ValidateSet('Vfio', 'HyperV')]
         [string] $Target,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $PassThru,
@@ -121,7 +123,7 @@ function Dismount-DdaHostAssignableDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {

@@ -84,7 +84,9 @@ function Enable-DdaDevice {
 
         [switch] $Force,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $PassThru,
@@ -94,7 +96,7 @@ function Enable-DdaDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {

@@ -88,13 +88,16 @@ function Export-DdaReport {
         [Parameter(ValueFromPipeline)]
         [object] $InputObject,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped device's or host's Root is the image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin.
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $Force
     )
 
     begin {
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $output = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
         # host key -> @{ Name; Root; Survey (raw JSON text) | Host; Devices }
         $hosts = [ordered]@{}
@@ -110,19 +113,24 @@ function Export-DdaReport {
     process {
         if ($null -eq $InputObject) { return }
         $sawInput = $true
+        $selection.SawInput = $true
         $o = $InputObject
         $types = $o.PSObject.TypeNames
         if ($o.PSObject.Properties['SurveyJson'] -and $o.SurveyJson) {
             $entry = Get-HostEntry ('remote:' + $o.PSComputerName) $o.PSComputerName $null
             $entry.Survey = [string] $o.SurveyJson
         } elseif ($types -contains 'DdaBridge.DeviceReport' -or ($o.PSObject.Properties['Verdict'] -and $o.PSObject.Properties['Address'])) {
-            $root = if ($o.PSObject.Properties['Root']) { [string] $o.Root } else { '' }
+            # ($image, not $root: PowerShell names are case-blind, and the [string] $Root would turn $null into '')
+            $image = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
+            if ($null -eq $image) { return }
             $name = if ($o.PSObject.Properties['ComputerName'] -and $o.ComputerName) { [string] $o.ComputerName } else { [Environment]::MachineName }
-            (Get-HostEntry "$name|$root" $name $root).Devices.Add($o)
+            (Get-HostEntry "$name|$image" $name $image).Devices.Add($o)
         } elseif ($types -contains 'DdaBridge.Host') {
-            $root = if ($o.PSObject.Properties['Root']) { [string] $o.Root } else { '' }
+            # ($image, not $root: PowerShell names are case-blind, and the [string] $Root would turn $null into '')
+            $image = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $o -Piped $true
+            if ($null -eq $image) { return }
             $name = if ($o.ComputerName) { [string] $o.ComputerName } else { [Environment]::MachineName }
-            (Get-HostEntry "$name|$root" $name $root).Host = $o
+            (Get-HostEntry "$name|$image" $name $image).Host = $o
         } else {
             $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
                     [System.ArgumentException]::new("Export-DdaReport takes Invoke-DdaSurvey, Test-DdaDevice or Test-DdaHost output, not $($types[0])."),
@@ -137,6 +145,7 @@ function Export-DdaReport {
                     'FileExists', [System.Management.Automation.ErrorCategory]::ResourceExists, $output))
         }
         if ($sawInput -and $hosts.Count -eq 0) { return }
+        if (Test-DdaEmptyPipeline $selection) { return }   # piped nothing: no report (not one of this host)
         if (-not $PSCmdlet.ShouldProcess($output, 'Write HTML report')) { return }
         $work = Join-Path ([System.IO.Path]::GetTempPath()) ('ddabridge-report-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $work
@@ -173,7 +182,7 @@ function Export-DdaReport {
             }
             $request = [ordered]@{ output = $output }
             if ($inputs.Count -gt 0) { $request.input = [string[]] $inputs }
-            elseif ($Root) { $request.root = (Resolve-Path -LiteralPath $Root -ErrorAction Stop).ProviderPath }
+            elseif ($selection.CommandLineRoot) { $request.root = (Resolve-Path -LiteralPath $selection.CommandLineRoot -ErrorAction Stop).ProviderPath }
             $result = Invoke-DdaEngine -Command report -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
             if ($null -eq $result) { return }
             Get-Item -LiteralPath $output

@@ -103,7 +103,9 @@ function Get-DdaDevice {
         [ValidateNotNullOrEmpty()]
         [string] $Class,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         # Receives whatever is piped in: a string is an address; other objects are matched by
@@ -114,11 +116,7 @@ function Get-DdaDevice {
 
     begin {
         $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
-        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
-        $computerName = if ($rootPath) { $null } else { [System.Environment]::MachineName }
-        $baseArgs = [ordered]@{}
-        if ($rootPath) { $baseArgs.root = $rootPath }
-        if ($Class) { $baseArgs.class = $Class }
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {
@@ -126,12 +124,19 @@ function Get-DdaDevice {
         # the identities of this process-block call only. Read the parameter variables, not
         # $PSBoundParameters: the latter keeps values bound from earlier pipeline objects.
         $values = @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId }
-        $lookups = Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject
         $piped = $PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject
+        $rootPath = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $InputObject -Piped $piped
+        if ($null -eq $rootPath) { return }   # RootMismatch written
+        $computerName = if ($rootPath) { $null } else { [System.Environment]::MachineName }
+        $baseArgs = [ordered]@{}
+        if ($rootPath) { $baseArgs.root = $rootPath }
+        if ($Class) { $baseArgs.class = $Class }
+        $lookups = Get-DdaIdentity -CommandLineKeys $commandLine -Values $values -InputObject $InputObject
         if ($lookups.Count -eq 0) {
             if ($piped -and $commandLine.Count -eq 0) {
                 $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $InputObject `
-                            -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject"))
+                            -Message "The input object has no Address, LocationPath or InstanceId property: $InputObject" `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
                 return
             }
             if ($piped -or $commandLine.Count) { return }   # only blank identities: nothing to look up

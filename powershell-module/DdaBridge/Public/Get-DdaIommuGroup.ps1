@@ -86,7 +86,9 @@ function Get-DdaIommuGroup {
         [ValidateNotNullOrEmpty()]
         [string[]] $InstanceId,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [Parameter(ValueFromPipeline, DontShow)]
@@ -94,24 +96,27 @@ function Get-DdaIommuGroup {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
-        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {
-        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -IgnoreUnidentified `
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -Root $Root -IgnoreUnidentified `
             -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
+        if (Test-DdaEmptyPipeline $selection) { return }
         if ($selection.SawInput -and $selection.Lookups.Count -eq 0) { return }
-        $request = [ordered]@{}
-        if ($rootPath) { $request.root = $rootPath }
-        if ($Number) { $request.group = [string[]] @($Number | ForEach-Object { [string] $_ }) }
-        Add-DdaLookupArgument -Request $request -Lookups $selection.Lookups
-        $groups = Invoke-DdaEngine -Command groups -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
-        ConvertTo-DdaObject -InputObject $groups -TypeName $script:DdaTypeName.IommuGroup `
-            -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
+        $byRoot = Get-DdaSelectionByRoot $selection
+        foreach ($rootPath in $byRoot.Keys) {
+            $request = [ordered]@{}
+            if ($rootPath) { $request.root = $rootPath }
+            if ($Number) { $request.group = [string[]] @($Number | ForEach-Object { [string] $_ }) }
+            Add-DdaLookupArgument -Request $request -Lookups $byRoot[$rootPath]
+            $groups = Invoke-DdaEngine -Command groups -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
+            ConvertTo-DdaObject -InputObject $groups -TypeName $script:DdaTypeName.IommuGroup `
+                -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
+        }
     }
 }
 

@@ -75,7 +75,9 @@ function Get-DdaMmioRequirement {
         [ValidateNotNullOrEmpty()]
         [string[]] $InstanceId,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [Parameter(ValueFromPipeline, DontShow)]
@@ -83,40 +85,46 @@ function Get-DdaMmioRequirement {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
-        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {
-        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -IgnoreUnidentified `
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -Root $Root -IgnoreUnidentified `
             -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
+        if (Test-DdaEmptyPipeline $selection) { return }
         if ($selection.Lookups.Count -eq 0) {
+            if ($selection.SawInput) { return }   # piped objects that named no device (or another image)
             $PSCmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
-                        -Message 'Give the devices that will share one VM (-Address, -LocationPath, -InstanceId or pipeline input).'))
+                        -Message 'Give the devices that will share one VM (-Address, -LocationPath, -InstanceId or pipeline input).' `
+                    -RecommendedAction 'Name the device with -Address (e.g. 0000:01:00.0), -LocationPath or -InstanceId, or pipe Get-DdaDevice output in.'))
         }
-        $request = [ordered]@{}
-        if ($rootPath) { $request.root = $rootPath }
-        Add-DdaLookupArgument -Request $request -Lookups $selection.Lookups -Unique
-        $result = Invoke-DdaEngine -Command mmio -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
-        if ($null -eq $result) { return }
-        $o = ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.MmioRequirement `
-            -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
-        # Flat properties for the usual questions (the nested HyperV/Qemu objects stay too).
-        $o | Add-Member -NotePropertyMembers ([ordered]@{
-                DeviceCount                = @($o.Devices).Count
-                LowMemoryMappedIoSpace     = $o.HyperV.LowMemoryMappedIoSpace
-                HighMemoryMappedIoSpace    = $o.HyperV.HighMemoryMappedIoSpace
-                GuestControlledCacheTypes  = $o.HyperV.GuestControlledCacheTypes
-                SetVMCommand               = $o.HyperV.Command
-                QemuPciHole64Size          = $o.Qemu.PciHole64Size
-                QemuNeeded                 = $o.Qemu.Needed
-                QemuArgument               = $o.Qemu.Argument
-                LibvirtXml                 = $o.Qemu.Libvirt
-            }) -Force
-        $o
+        # One sum per host image: devices of different hosts never share a VM.
+        $byRoot = Get-DdaSelectionByRoot $selection
+        foreach ($rootPath in $byRoot.Keys) {
+            $request = [ordered]@{}
+            if ($rootPath) { $request.root = $rootPath }
+            Add-DdaLookupArgument -Request $request -Lookups $byRoot[$rootPath] -Unique
+            $result = Invoke-DdaEngine -Command mmio -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
+            if ($null -eq $result) { continue }
+            $o = ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.MmioRequirement `
+                -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
+            # Flat properties for the usual questions (the nested HyperV/Qemu objects stay too).
+            $o | Add-Member -NotePropertyMembers ([ordered]@{
+                    DeviceCount               = @($o.Devices).Count
+                    LowMemoryMappedIoSpace    = $o.HyperV.LowMemoryMappedIoSpace
+                    HighMemoryMappedIoSpace   = $o.HyperV.HighMemoryMappedIoSpace
+                    GuestControlledCacheTypes = $o.HyperV.GuestControlledCacheTypes
+                    SetVMCommand              = $o.HyperV.Command
+                    QemuPciHole64Size         = $o.Qemu.PciHole64Size
+                    QemuNeeded                = $o.Qemu.Needed
+                    QemuArgument              = $o.Qemu.Argument
+                    LibvirtXml                = $o.Qemu.Libvirt
+                }) -Force
+            $o
+        }
     }
 }
 

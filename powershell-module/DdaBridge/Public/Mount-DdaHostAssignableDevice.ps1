@@ -92,7 +92,9 @@ function Mount-DdaHostAssignableDevice {
 
         [switch] $Transient,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $PassThru,
@@ -102,7 +104,7 @@ function Mount-DdaHostAssignableDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {
@@ -116,4 +118,5 @@ function Mount-DdaHostAssignableDevice {
     }
 }
 
-Register-DdaDeviceCompleter -CommandName Mount-DdaHostAssignableDevice
+# Only pooled functions can be mounted: offer those.
+Register-DdaDeviceCompleter -CommandName Mount-DdaHostAssignableDevice -Source pool

@@ -14,7 +14,9 @@ function Repair-DdaHost {
         interrupted). Nothing to repair is not an error. -WhatIf shows what the journal holds.
 
     .PARAMETER Root
-        Repair a fake sysfs tree instead of the live machine.
+        Repair a fake sysfs tree instead of the live machine. An empty or blank value is refused.
+        Without -Root, a piped object's own Root property (e.g. of Get-DdaHostAssignableDevice
+        -Root output; empty for this host) names the host: each one piped is repaired once.
 
     .PARAMETER Force
         Do not ask for confirmation.
@@ -43,30 +45,47 @@ function Repair-DdaHost {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('DdaBridge.RepairResult')]
     param(
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too (see Resolve-DdaInputRoot); the command-line value is checked in begin.
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
-        [switch] $Force
+        [switch] $Force,
+
+        [Parameter(ValueFromPipeline, DontShow)]
+        [object] $InputObject
     )
 
-    $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
-    $base = [ordered]@{}
-    if ($rootPath) { $base.root = $rootPath }
-    if ($WhatIfPreference) {
-        # The engine's view of the journal, as the What if: text.
-        $plan = Invoke-DdaEngine -Command repair -Arguments ($base + @{ whatIf = $true }) -Cmdlet $PSCmdlet -ErrorMode Write
-        if ($null -eq $plan) { return }
-        $text = if ($plan.Needed) {
-            "Repair: undo $($plan.Operation.Kind) $($plan.Operation.Id) (status $($plan.Operation.Status)), restoring " +
-            (@($plan.Operation.Devices | ForEach-Object { "$($_.Address) -> $(if ($_.BeforeDriver) { $_.BeforeDriver } else { 'no driver' })" }) -join ', ')
-        } else { 'Repair: nothing to repair (the last operation finished).' }
-        if (@($plan.Drift).Count) { $text += [Environment]::NewLine + '  drift: ' + (@($plan.Drift) -join '; ') }
-        [void] $PSCmdlet.ShouldProcess($text, 'Repair?', 'Repair')
-        return
+    begin {
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
-    if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
-    $target = if ($rootPath) { "host image $rootPath" } else { 'this host' }
-    if (-not $PSCmdlet.ShouldProcess($target, 'Repair (undo an interrupted device change)')) { return }
-    $result = Invoke-DdaEngine -Command repair -Arguments $base -Cmdlet $PSCmdlet -ErrorMode Write -NoRetry
-    if ($null -ne $result) { ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.RepairResult }
+
+    process {
+        $piped = $PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject
+        $image = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $InputObject -Piped $piped
+        if ($null -ne $image -and -not $selection.SeenRoots.Contains($image)) { $selection.SeenRoots.Add($image) }
+    }
+
+    end {
+        if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
+        foreach ($rootPath in $selection.SeenRoots) {
+            $base = [ordered]@{}
+            if ($rootPath) { $base.root = $rootPath }
+            $target = if ($rootPath) { "host image $rootPath" } else { 'this host' }
+            $text = "Repair (undo an interrupted device change) on $target"
+            if ($WhatIfPreference -or $ConfirmPreference -ne 'None') {
+                # The engine's view of the journal: the What if: text and the confirmation prompt.
+                $plan = Invoke-DdaEngine -Command repair -Arguments ($base + @{ whatIf = $true }) -Cmdlet $PSCmdlet -ErrorMode Write
+                if ($null -eq $plan) { continue }
+                $text = if ($plan.Needed) {
+                    "Repair: undo $($plan.Operation.Kind) $($plan.Operation.Id) (status $($plan.Operation.Status)), restoring " +
+                    (@($plan.Operation.Devices | ForEach-Object { "$($_.Address) -> $(if ($_.BeforeDriver) { $_.BeforeDriver } else { 'no driver' })" }) -join ', ')
+                } else { 'Repair: nothing to repair (the last operation finished).' }
+                $text += " [$target]"
+                if (@($plan.Drift).Count) { $text += [Environment]::NewLine + '  drift: ' + (@($plan.Drift) -join '; ') }
+            }
+            if (-not (Invoke-DdaShouldProcess -Cmdlet $PSCmdlet -Description $text -Warning "$text$([Environment]::NewLine)Repair ${target}?" -Caption 'Repair')) { continue }
+            $result = Invoke-DdaEngine -Command repair -Arguments $base -Cmdlet $PSCmdlet -ErrorMode Write -NoRetry
+            if ($null -ne $result) { ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.RepairResult }
+        }
+    }
 }

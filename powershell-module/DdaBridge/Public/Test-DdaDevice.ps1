@@ -85,7 +85,9 @@ function Test-DdaDevice {
         [ValidateNotNullOrEmpty()]
         [string[]] $InstanceId,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [ValidateSet('Vfio', 'HyperV')]
@@ -96,49 +98,52 @@ function Test-DdaDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
-        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $Root
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {
-        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters `
+        Add-DdaSelection -Cmdlet $PSCmdlet -Selection $selection -BoundParameters $PSBoundParameters -Root $Root `
             -Values @{ Address = $Address; LocationPath = $LocationPath; InstanceId = $InstanceId } -InputObject $InputObject
     }
 
     end {
-        $lookups = $selection.Lookups
-        if ($selection.SawInput -and $lookups.Count -eq 0) { return }
-        $computerName = if ($rootPath) { $null } else { [Environment]::MachineName }
-        $base = [ordered]@{}
-        if ($rootPath) { $base.root = $rootPath }
-        if ($Target) { $base.target = $Target.ToLowerInvariant() }
-
-        # All devices in one request (the checker looks at the whole host anyway); if one of
-        # them does not exist, ask per device so that each missing one is its own error.
-        $request = [ordered]@{}
-        foreach ($k in $base.Keys) { $request[$k] = $base[$k] }
-        Add-DdaLookupArgument -Request $request -Lookups $lookups
-        $surveys = @()
-        try {
-            # No -Cmdlet: a terminating error of Invoke-DdaEngine's own is catchable here.
-            $surveys = @(Invoke-DdaEngine -Command survey -Arguments $request -ErrorMode Throw)
-        } catch {
-            if ($lookups.Count -gt 1 -and $_.FullyQualifiedErrorId -like 'DeviceNotFound*') {
-                foreach ($l in $lookups) {
-                    $one = [ordered]@{}
-                    foreach ($k in $base.Keys) { $one[$k] = $base[$k] }
-                    $one[(ConvertTo-DdaRequestKey $l[0])] = $l[1]
-                    $s = Invoke-DdaEngine -Command survey -Arguments $one -Cmdlet $PSCmdlet -ErrorMode Write
-                    if ($null -ne $s) { $surveys += $s }
-                }
-            } else {
-                $PSCmdlet.WriteError((Copy-DdaErrorRecord $_))
-            }
-        }
+        if (Test-DdaEmptyPipeline $selection) { return }
+        if ($selection.SawInput -and $selection.Lookups.Count -eq 0) { return }
+        $byRoot = Get-DdaSelectionByRoot $selection
         $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
-        foreach ($s in $surveys) {
-            foreach ($device in (ConvertTo-DdaObject -InputObject $s.Devices -TypeName $script:DdaTypeName.DeviceReport -ComputerName $computerName -Root $rootPath)) {
-                if ($seen.Add([string] $device.Address)) { $device }
+        # One survey per host image the devices came from (this host: '').
+        foreach ($rootPath in $byRoot.Keys) {
+            $lookups = $byRoot[$rootPath]
+            $computerName = if ($rootPath) { $null } else { [Environment]::MachineName }
+            $base = [ordered]@{}
+            if ($rootPath) { $base.root = $rootPath }
+
+            # All devices in one request (the checker looks at the whole host anyway); if one of
+            # them does not exist, ask per device so that each missing one is its own error.
+            $request = [ordered]@{}
+            foreach ($k in $base.Keys) { $request[$k] = $base[$k] }
+            Add-DdaLookupArgument -Request $request -Lookups $lookups
+            $surveys = @()
+            try {
+                # No -Cmdlet: a terminating error of Invoke-DdaEngine's own is catchable here.
+                $surveys = @(Invoke-DdaEngine -Command survey -Arguments $request -ErrorMode Throw)
+            } catch {
+                if ($lookups.Count -gt 1 -and $_.FullyQualifiedErrorId -like 'DeviceNotFound*') {
+                    foreach ($l in $lookups) {
+                        $one = [ordered]@{}
+                        foreach ($k in $base.Keys) { $one[$k] = $base[$k] }
+                        $one[(ConvertTo-DdaRequestKey $l[0])] = $l[1]
+                        $s = Invoke-DdaEngine -Command survey -Arguments $one -Cmdlet $PSCmdlet -ErrorMode Write
+                        if ($null -ne $s) { $surveys += $s }
+                    }
+                } else {
+                    $PSCmdlet.WriteError((Copy-DdaErrorRecord $_))
+                }
+            }
+            foreach ($s in $surveys) {
+                foreach ($device in (ConvertTo-DdaObject -InputObject $s.Devices -TypeName $script:DdaTypeName.DeviceReport -ComputerName $computerName -Root $rootPath)) {
+                    if ($seen.Add("$rootPath`0$($device.Address)")) { $device }
+                }
             }
         }
     }

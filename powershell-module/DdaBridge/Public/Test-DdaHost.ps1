@@ -49,40 +49,49 @@ function Test-DdaHost {
     [CmdletBinding()]
     [OutputType('DdaBridge.Host', [bool])]
     param(
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name: a piped object's Root is the host image it was read from (empty for
+        # this host). The command-line value is checked in begin (an empty -Root is refused).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [switch] $Quiet,
 
-        # Receives piped objects: without -Root, their Root property (the image they were read
-        # from; empty for this host) is the host to test. Not bound by property name, so that an
-        # explicit -Root can be validated on its own (a piped empty Root means this host).
+        # Receives piped objects: each distinct host image among them is tested once.
         [Parameter(ValueFromPipeline, DontShow)]
         [object] $InputObject
     )
 
+    begin {
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
+    }
+
     process {
-        $image = $Root
-        if (-not $PSBoundParameters.ContainsKey('Root') -and $PSBoundParameters.ContainsKey('InputObject')) {
-            $property = if ($null -ne $InputObject) { $InputObject.PSObject.Properties['Root'] } else { $null }
-            if (-not $property) {
+        $piped = $PSBoundParameters.ContainsKey('InputObject') -and $null -ne $InputObject
+        if ($piped) {
+            $selection.SawInput = $true
+            if (-not $selection.HasCommandLineRoot -and -not $InputObject.PSObject.Properties['Root']) {
                 $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'InputObjectNotBound' -Category InvalidArgument -TargetObject $InputObject `
                             -Message "The input object has no Root property: $InputObject"))
                 return
             }
-            $image = [string] $property.Value
         }
-        $rootPath = Resolve-DdaRoot -Cmdlet $PSCmdlet -Root $image
-        $request = [ordered]@{}
-        if ($rootPath) { $request.root = $rootPath }
-        $survey = Invoke-DdaEngine -Command survey -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
-        if ($null -eq $survey) { return }
-        $hostInfo = ConvertTo-DdaObject -InputObject $survey.Host -TypeName $script:DdaTypeName.Host `
-            -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
-        $failed = @($hostInfo.Checks | Where-Object { $_.Status -eq 'fail' })
-        $hostInfo | Add-Member -NotePropertyName IovSupport -NotePropertyValue ($failed.Count -eq 0) -Force
-        $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([string[]] @($failed | ForEach-Object Message)) -Force
-        if ($Quiet) { return $hostInfo.IovSupport }
-        $hostInfo
+        $image = Resolve-DdaInputRoot -Cmdlet $PSCmdlet -Selection $selection -Root $Root -InputObject $InputObject -Piped $piped
+        if ($null -ne $image -and -not $selection.SeenRoots.Contains($image)) { $selection.SeenRoots.Add($image) }
+    }
+
+    end {
+        foreach ($rootPath in $selection.SeenRoots) {
+            $request = [ordered]@{}
+            if ($rootPath) { $request.root = $rootPath }
+            $survey = Invoke-DdaEngine -Command survey -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
+            if ($null -eq $survey) { continue }
+            $hostInfo = ConvertTo-DdaObject -InputObject $survey.Host -TypeName $script:DdaTypeName.Host `
+                -ComputerName $(if ($rootPath) { $null } else { [Environment]::MachineName }) -Root $rootPath
+            $failed = @($hostInfo.Checks | Where-Object { $_.Status -eq 'fail' })
+            $hostInfo | Add-Member -NotePropertyName IovSupport -NotePropertyValue ($failed.Count -eq 0) -Force
+            # A list that Export-Csv writes joined (see DdaBridgeList).
+            $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([DdaBridgeList]::new([object[]] @($failed | ForEach-Object Message))) -Force
+            if ($Quiet) { $hostInfo.IovSupport } else { $hostInfo }
+        }
     }
 }
