@@ -3,6 +3,7 @@ package org.ddabridge.engine;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -149,9 +150,13 @@ public final class Engine {
     private Object pnp(Args args, Progress progress) {
         args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
         DeviceSelector selector = DeviceSelector.from(args);
-        // The survey supplies the PCI properties Microsoft's survey script reads (device type, ACS, …).
-        return Survey.ofHost(backend(args), selector::select).reports().stream()
-                .map(r -> PnpDevice.of(r.device(), r)).toList();
+        // The survey supplies the PCI properties Microsoft's survey script reads (device type, ACS, …); every
+        // function is mapped (Windows numbers interrupts over the whole machine), then the selection applies.
+        var reports = Survey.ofHost(backend(args), list -> list).reports();
+        List<PnpDevice> all = PnpDevice.all(reports);
+        Set<String> keep = new java.util.HashSet<>();
+        selector.select(reports.stream().map(r -> r.device()).toList()).forEach(d -> keep.add(d.address()));
+        return all.stream().filter(p -> keep.contains(p.address())).toList();
     }
 
     private Object capture(Args args, Progress progress) {
