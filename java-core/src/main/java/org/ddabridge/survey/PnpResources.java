@@ -20,7 +20,8 @@ import org.ddabridge.model.windows.MemoryRange;
  * <p>Windows numbers message-signalled interrupts from 0xFFFFFFFE downwards, one number per vector, across
  * the whole machine (the numbers Microsoft's survey recognises by their leading "42949"); a line-based
  * interrupt is its line number. Here the vectors are numbered in address order. A disabled function has no
- * resources (Windows releases them), a bridge's are not listed (the checker does not judge them).
+ * resources (Windows releases them); a bridge's interrupts are not listed (the checker does not judge them),
+ * its memory BARs are.
  *
  * @param irqs   IRQ numbers, Windows style
  * @param memory memory ranges (inclusive bounds), one per assigned memory BAR
