@@ -66,6 +66,8 @@ for module in DdaBridge DdaBridge.HyperVCompat; do
         cp -r "$(dirname "$DDABRIDGE_JAR")/$module" "$OUT/$module"
     fi
 done
+# PowerShell test helpers shared with the Pester suite (tests/lib/*.ps1, e.g. SurveyDdaProbe.ps1).
+for f in "$E2E_DIR"/../lib/*.ps1; do [ -f "$f" ] && cp "$f" "$OUT/"; done
 # pass through a few harness settings to the guest (sourced by guest/lib.sh)
 {
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"

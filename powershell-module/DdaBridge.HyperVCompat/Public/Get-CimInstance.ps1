@@ -63,8 +63,11 @@ function Get-CimInstance {
     $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $null
     try {
         Invoke-WmiCompatQuery -Cmdlet $PSCmdlet -Class $ClassName -Query $Query -Filter $Filter -Property $Property -Namespace $Namespace -Root $image -Cim
-    } catch [System.Management.Automation.RuntimeException] {
-        if ($_.Exception.ErrorRecord -and $_.FullyQualifiedErrorId -match '^(InvalidQuery|InvalidClass|InvalidNamespace)') { $PSCmdlet.ThrowTerminatingError($_) }
+    } catch {
+        # Bad input (query, class, namespace) is this cmdlet's terminating error, with its stable id.
+        if ($_.FullyQualifiedErrorId -match '^(InvalidQuery|InvalidClass|InvalidNamespace)$') {
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($_.Exception, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category, $_.TargetObject))
+        }
         throw
     }
 }

@@ -65,8 +65,11 @@ function Get-WmiObject {
     $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $null
     try {
         Invoke-WmiCompatQuery -Cmdlet $PSCmdlet -Class $Class -Query $Query -Filter $Filter -Property $Property -Namespace $Namespace -Root $image
-    } catch [System.Management.Automation.RuntimeException] {
-        if ($_.Exception.ErrorRecord -and $_.FullyQualifiedErrorId -match '^(InvalidQuery|InvalidClass|InvalidNamespace)') { $PSCmdlet.ThrowTerminatingError($_) }
+    } catch {
+        # Bad input (query, class, namespace) is this cmdlet's terminating error, with its stable id.
+        if ($_.FullyQualifiedErrorId -match '^(InvalidQuery|InvalidClass|InvalidNamespace)$') {
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($_.Exception, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category, $_.TargetObject))
+        }
         throw
     }
 }
