@@ -44,6 +44,11 @@ function Get-CimInstance {
         Get-CimInstance -Query "SELECT * FROM Win32_DeviceMemoryAddress WHERE StartingAddress = 4257218560"
 
         One memory range by its start.
+
+    .EXAMPLE
+        Get-CimInstance -ClassName Win32_DeviceMemoryAddress -Property StartingAddress, EndingAddress
+
+        Every device memory range of this host.
     #>
     [CmdletBinding(DefaultParameterSetName = 'Class', PositionalBinding = $false)]
     param(

@@ -23,6 +23,16 @@ function Get-VMHost {
         if ((Get-VMHost).IovSupport -eq $false) { (Get-VMHost).IovSupportReasons }
 
         Why this machine cannot give devices to VMs, as Microsoft's SurveyDDA.ps1 asks.
+
+    .EXAMPLE
+        Get-VMHost -Root ./host.tar.gz | Format-List ComputerName, LogicalProcessorCount, IovSupport, FailedChecks
+
+        A captured host image's answer.
+
+    .EXAMPLE
+        $env:DDABRIDGE_COMPAT_ROOT = './host.tar.gz'; ./SurveyDDA.ps1
+
+        Microsoft's survey script, unchanged, against a host image.
     #>
     [CmdletBinding(PositionalBinding = $false)]
     [OutputType('DdaBridge.VMHost')]

@@ -46,6 +46,11 @@ function Get-WmiObject {
         Get-WmiObject -Query "SELECT * FROM Win32_DeviceMemoryAddress WHERE StartingAddress = 4257218560"
 
         One memory range by its start.
+
+    .EXAMPLE
+        Get-WmiObject -Class Win32_IRQResource -Filter 'IRQNumber >= 4294967040' -Root ./host.tar.gz
+
+        The message-signalled interrupts of a captured host image.
     #>
     [CmdletBinding(DefaultParameterSetName = 'Class', PositionalBinding = $false)]
     param(
