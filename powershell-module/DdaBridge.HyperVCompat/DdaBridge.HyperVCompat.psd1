@@ -7,7 +7,7 @@
     Copyright            = '(c) DdaBridge contributors. MIT License.'
     # Needs DdaBridge (its public commands only); the .psm1 imports it from the sibling folder or
     # PSModulePath, so no RequiredModules (which could not find the sibling).
-    Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice and Get-/Dismount-/Mount-VMHostAssignableDevice, Get-VM, Set-VM and Add-/Get-/Remove-VMAssignableDevice (libvirt domains) backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
+    Description          = 'Opt-in Hyper-V/PnpDevice compatibility for Linux: Get-PnpDevice, Get-PnpDeviceProperty, Disable-/Enable-PnpDevice, Get-/Dismount-/Mount-VMHostAssignableDevice, Get-VM, Set-VM and Add-/Get-/Remove-VMAssignableDevice (libvirt domains), Get-VMHost and Get-WmiObject/Get-CimInstance (the classes SurveyDDA.ps1 reads) backed by the DdaBridge engine, so Hyper-V DDA scripts run unchanged on Linux/VFIO. Refuses to load on Windows or where Hyper-V''s cmdlets exist.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
@@ -16,17 +16,20 @@
         'Dismount-VMHostAssignableDevice'
         'Enable-PnpDevice'
         'Get-PnpDevice'
+        'Get-CimInstance'
         'Get-PnpDeviceProperty'
         'Get-VM'
         'Get-VMAssignableDevice'
+        'Get-VMHost'
         'Get-VMHostAssignableDevice'
+        'Get-WmiObject'
         'Mount-VMHostAssignableDevice'
         'Remove-VMAssignableDevice'
         'Set-VM'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('gcim', 'gwmi')
     PrivateData          = @{
         PSData = @{
             Tags         = @('Hyper-V', 'DDA', 'VFIO', 'Linux', 'PnpDevice')

@@ -6,6 +6,7 @@
 #   Get-PnpDevice, Get-PnpDeviceProperty, Disable-PnpDevice, Enable-PnpDevice
 #   Get-VMHostAssignableDevice, Dismount-VMHostAssignableDevice, Mount-VMHostAssignableDevice
 #   Get-VM, Set-VM, Add-VMAssignableDevice, Get-VMAssignableDevice, Remove-VMAssignableDevice (libvirt)
+#   Get-VMHost, Get-WmiObject (gwmi) and Get-CimInstance (gcim) for the classes SurveyDDA.ps1 reads
 #
 # Opt-in: import it explicitly (Import-Module DdaBridge.HyperVCompat when this folder and DdaBridge's
 # sit in one PSModulePath folder, or by the path of its .psd1). It refuses to load on Windows and
@@ -20,7 +21,7 @@ if ([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT) {
     throw [System.PlatformNotSupportedException]::new(
         'DdaBridge.HyperVCompat is for Linux hosts: on Windows use the PnpDevice and Hyper-V modules themselves.')
 }
-$hyperV = @(Get-Command -Name 'Dismount-VMHostAssignableDevice', 'Get-VMHostAssignableDevice', 'Add-VMAssignableDevice' -CommandType Cmdlet -ErrorAction Ignore) +
+$hyperV = @(Get-Command -Name 'Dismount-VMHostAssignableDevice', 'Get-VMHostAssignableDevice', 'Add-VMAssignableDevice', 'Get-VMHost' -CommandType Cmdlet -ErrorAction Ignore) +
     @(Get-Module -ListAvailable -Name 'Hyper-V', 'PnpDevice' -ErrorAction Ignore)
 if ($hyperV.Count) {
     throw [System.InvalidOperationException]::new(
@@ -47,6 +48,9 @@ foreach ($folder in 'Private', 'Public') {
     }
 }
 
-Export-ModuleMember -Function 'Add-VMAssignableDevice', 'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice',
-    'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Get-VM', 'Get-VMAssignableDevice', 'Get-VMHostAssignableDevice',
-    'Mount-VMHostAssignableDevice', 'Remove-VMAssignableDevice', 'Set-VM'
+# Windows PowerShell's aliases of the WMI/CIM readers (PowerShell 7 has neither the cmdlets nor gwmi on
+# Linux; SurveyDDA.ps1 calls gwmi).
+Set-Alias -Name gwmi -Value Get-WmiObject
+Set-Alias -Name gcim -Value Get-CimInstance
+
+Export-ModuleMember -Function 'Add-VMAssignableDevice', 'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Get-VM', 'Get-VMAssignableDevice', 'Get-VMHost', 'Get-VMHostAssignableDevice', 'Get-WmiObject', 'Mount-VMHostAssignableDevice', 'Remove-VMAssignableDevice', 'Set-VM' -Alias 'gcim', 'gwmi'

@@ -69,6 +69,8 @@ done
 # The built module carries its own engine (DdaBridge/engine/); in the guest it uses /out/ddabridge.jar
 # instead (the jar under test, with the CDS archive made for it in the guest), found as its ../ddabridge.jar.
 rm -rf "${OUT:?}/DdaBridge/engine"
+# PowerShell test helpers shared with the Pester suite (tests/lib/*.ps1, e.g. SurveyDdaProbe.ps1).
+for f in "$E2E_DIR"/../lib/*.ps1; do [ -f "$f" ] && cp "$f" "$OUT/"; done
 # pass through a few harness settings to the guest (sourced by guest/lib.sh)
 {
     echo "E2E_REQUIRE_JAR=${DDABRIDGE_E2E_REQUIRE_JAR:-0}"

@@ -37,7 +37,8 @@ Describe 'DdaBridge.HyperVCompat' {
 
     It 'exports the Windows cmdlet names only' {
         (Get-Module DdaBridge.HyperVCompat).ExportedFunctions.Keys | Sort-Object |
-            Should -Be @('Add-VMAssignableDevice', 'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Get-VM', 'Get-VMAssignableDevice', 'Get-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Remove-VMAssignableDevice', 'Set-VM')
+            Should -Be @('Add-VMAssignableDevice', 'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Get-VM', 'Get-VMAssignableDevice', 'Get-VMHost', 'Get-VMHostAssignableDevice', 'Get-WmiObject', 'Mount-VMHostAssignableDevice', 'Remove-VMAssignableDevice', 'Set-VM')
+        (Get-Module DdaBridge.HyperVCompat).ExportedAliases.Keys | Sort-Object | Should -Be @('gcim', 'gwmi')
     }
 
     It 'Get-PnpDevice gives Windows classes and services' {
@@ -110,8 +111,8 @@ Describe 'DdaBridge.HyperVCompat as a module of its own' {
     }
 
     It 'has comment-based help with examples for <_>' -ForEach @(
-        'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-PnpDevice', 'Get-PnpDeviceProperty',
-        'Get-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice') {
+        'Disable-PnpDevice', 'Dismount-VMHostAssignableDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-PnpDevice', 'Get-PnpDeviceProperty',
+        'Get-VMHost', 'Get-VMHostAssignableDevice', 'Get-WmiObject', 'Mount-VMHostAssignableDevice') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -Match "^\s*$_\s*\["
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3

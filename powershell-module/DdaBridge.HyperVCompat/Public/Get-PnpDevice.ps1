@@ -63,7 +63,8 @@ function Get-PnpDevice {
         [string] $Root
     )
     process {
-        $items = @(Get-PnpCompatDevice -Cmdlet $PSCmdlet -Root $Root)
+        $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $null
+        $items = @((Get-PnpCompatSnapshot -Cmdlet $PSCmdlet -Root $image -Refresh).Devices)
         foreach ($d in $items) {
             if ($InstanceId -and -not ($InstanceId | Where-Object { $d.InstanceId -like $_ })) { continue }
             if ($FriendlyName -and -not ($FriendlyName | Where-Object { $d.FriendlyName -like $_ })) { continue }

@@ -1,14 +1,5 @@
 # SPDX-License-Identifier: MIT
 
-# Windows' DEVPROP types of the keys the engine gives.
-$script:DdaPropertyType = @{
-    DEVPKEY_Device_LocationPaths = 'StringList'
-    DEVPKEY_Device_HardwareIds   = 'StringList'
-    DEVPKEY_PciDevice_BaseClass  = 'Byte'
-    DEVPKEY_PciDevice_SubClass   = 'Byte'
-    DEVPKEY_PciDevice_ProgIf     = 'Byte'
-}
-
 function Get-PnpDeviceProperty {
     <#
     .SYNOPSIS
@@ -19,10 +10,20 @@ function Get-PnpDeviceProperty {
         DEVPKEY_Device_LocationPaths (Data is a string array: .Data[0] is the location path
         Dismount-VMHostAssignableDevice takes), DEVPKEY_Device_InstanceId, _FriendlyName, _Class,
         _Service, _HardwareIds, _Manufacturer, _Parent and DEVPKEY_PciDevice_BaseClass, _SubClass,
-        _ProgIf. Devices piped from Get-PnpDevice bind by InstanceId.
+        _ProgIf, and the ones Microsoft's SurveyDDA.ps1 reads: DEVPKEY_PciDevice_DeviceType,
+        _AcsCompatibleUpHierarchy, _RequiresReservedMemoryRegion (Boolean), _InterruptSupport, from
+        the survey's Hyper-V judgement. Devices piped from Get-PnpDevice bind by InstanceId.
+
+        A key is a DEVPKEY_* name (wildcards allowed) or, as Windows also accepts, its
+        "{fmtid} pid" form, e.g. "{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34" (any whitespace
+        between the two). Names and types come from the engine's one key table (its devpkeys
+        command). A known key the device has no value for gives Type Empty and no Data; a key the
+        table does not know gives the same object plus a non-terminating error (InvalidKey), as
+        Windows does.
 
     .PARAMETER KeyName
-        Only these keys (wildcards allowed). Default: every key.
+        Only these keys: names (wildcards allowed) or "{fmtid} pid" strings. Default: every key
+        the device has.
 
     .PARAMETER InstanceId
         The devices' instance ids.
@@ -66,32 +67,49 @@ function Get-PnpDeviceProperty {
     )
     process {
         $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $InputObject
+        $keys = Get-PnpCompatKeyTable -Cmdlet $PSCmdlet
+        $all = (Get-PnpCompatSnapshot -Cmdlet $PSCmdlet -Root $image).Devices
         foreach ($id in $InstanceId) {
-            $request = @{ Command = 'pnp'; Arguments = @{ instanceId = $id }; Cmdlet = $PSCmdlet }
-            if ($image) { $request.Root = $image }
-            foreach ($device in @(DdaBridge\Invoke-DdaEngineRequest @request)) {
-                if ($null -eq $device) { continue }
-                foreach ($p in $device.Properties.PSObject.Properties) {
-                    if ($KeyName -and -not ($KeyName | Where-Object { $p.Name -like $_ })) { continue }
-                    $value = $p.Value
-                    $type = $script:DdaPropertyType[$p.Name]
-                    if (-not $type) {
-                        $type = if ($null -eq $value) { 'Empty' } elseif ($value -is [bool]) { 'Boolean' } elseif ($value -is [array]) { 'StringList' }
-                        elseif ($value -is [int] -or $value -is [long]) { 'UInt32' } else { 'String' }
+            $found = @($all | Where-Object { $_.InstanceId -eq $id })
+            if (-not $found) {
+                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                        [System.Management.Automation.ItemNotFoundException]::new("No PnP device has the instance id '$id'."),
+                        'DeviceNotFound', 'ObjectNotFound', $id))
+                continue
+            }
+            foreach ($device in $found) {
+                $values = @{}
+                foreach ($p in $device.Properties.PSObject.Properties) { $values[$p.Name] = $p.Value }
+                if (-not $KeyName) {
+                    foreach ($name in $values.Keys | Sort-Object) {
+                        if ($null -ne $values[$name]) { New-PnpCompatProperty -Device $device -Name $name -Key $keys.ByName[$name] -Value $values[$name] }
                     }
-                    $data = switch ($type) {
-                        'StringList' { , [string[]] @($value) }   # ',': keep the array (.Data[0])
-                        'Byte' { [byte] $value }
-                        'UInt32' { [uint32] $value }
-                        default { $value }
+                    continue
+                }
+                foreach ($requested in $KeyName) {
+                    $keyId = ConvertTo-PnpCompatKeyId $requested
+                    if ($keyId) {
+                        $key = $keys.ByKey[$keyId]
+                        if (-not $key) {
+                            Write-PnpCompatUnknownKey -Cmdlet $PSCmdlet -Device $device -Requested $requested
+                            continue
+                        }
+                        New-PnpCompatProperty -Device $device -Name $key.KeyName -Key $key -Value $values[[string] $key.KeyName]
+                        continue
                     }
-                    [pscustomobject]@{
-                        PSTypeName = 'DdaBridge.PnpDeviceProperty'
-                        InstanceId = $device.InstanceId
-                        KeyName    = $p.Name
-                        Type       = $type
-                        Data       = $data
+                    if ([System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($requested)) {
+                        foreach ($name in $values.Keys | Where-Object { $_ -like $requested } | Sort-Object) {
+                            if ($null -ne $values[$name]) { New-PnpCompatProperty -Device $device -Name $name -Key $keys.ByName[$name] -Value $values[$name] }
+                        }
+                        continue
                     }
+                    $key = $keys.ByName[$requested]
+                    if (-not $key -and -not $values.ContainsKey($requested)) {
+                        Write-PnpCompatUnknownKey -Cmdlet $PSCmdlet -Device $device -Requested $requested
+                        continue
+                    }
+                    $name = if ($key) { [string] $key.KeyName } else { $requested }
+                    New-PnpCompatProperty -Device $device -Name $name -Key $key -Value $values[$name]
                 }
             }
         }

@@ -1,17 +1,21 @@
 # The PowerShell module in the guest, in ONE pwsh start (pwsh takes 30-90 s to start under TCG):
 # the Hyper-V seed script unchanged through DdaBridge.HyperVCompat (both NVMe into the pool), the
 # reverse (Mount-VMHostAssignableDevice + Enable-PnpDevice), -WhatIf, pipeline dismount/mount,
-# ErrorRecords (missing device, refused ne2k), a killed serve process restarted.
+# ErrorRecords (missing device, refused ne2k), a killed serve process restarted, and Microsoft's
+# SurveyDDA.ps1 call for call (/out/SurveyDdaProbe.ps1, from tests/lib) on the live kernel, compared
+# with the survey's targets.hyperv (one reading of the host for the whole probe: cheap under TCG).
 # A boot of its own (topology reference-pwsh): pwsh under TCG takes minutes.
 # e2e-expect: psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev
 # e2e-expect: psm-whatif-unchanged psm-pipeline-dismount psm-pipeline-mount psm-error-notfound
 # e2e-expect: psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev
+# e2e-expect: psm-surveydda-agree psm-surveydda-listed
 # e2e-timeout: 900
 . /out/lib.sh
 NAMES="psm-seed-script psm-seed-pool psm-seed-sysfs psm-reverse-sysfs psm-reverse-blockdev psm-whatif-unchanged
- psm-pipeline-dismount psm-pipeline-mount psm-error-notfound psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev"
-if ! have_pwsh || [ ! -f /out/DdaBridge/DdaBridge.psd1 ] || [ ! -f /out/DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1 ] || [ ! -f /out/ddabridge.jar ]; then
-    for n in $NAMES; do fail $n "needs pwsh, /out/DdaBridge, /out/DdaBridge.HyperVCompat and /out/ddabridge.jar"; done; finish
+ psm-pipeline-dismount psm-pipeline-mount psm-error-notfound psm-error-refused psm-serve-restart psm-final-nvme psm-final-blockdev
+ psm-surveydda-agree psm-surveydda-listed"
+if ! have_pwsh || [ ! -f /out/DdaBridge/DdaBridge.psd1 ] || [ ! -f /out/DdaBridge.HyperVCompat/DdaBridge.HyperVCompat.psd1 ] || [ ! -f /out/ddabridge.jar ] || [ ! -f /out/SurveyDdaProbe.ps1 ]; then
+    for n in $NAMES; do fail $n "needs pwsh, /out/DdaBridge, /out/DdaBridge.HyperVCompat, /out/ddabridge.jar and /out/SurveyDdaProbe.ps1"; done; finish
 fi
 cat > /out/seed.ps1 <<'SEED'
 $pnpdevs = Get-PnpDevice -PresentOnly | Where-Object {$_.Class -eq "SCSIAdapter"} | Where-Object {$_.Service -eq "stornvme"}
@@ -92,6 +96,21 @@ Start-Sleep -Milliseconds 300
 $again = @(Get-DdaDevice -Class 0108)
 $pid2 = & (Get-Module DdaBridge) { $script:DdaServe.Process.Id }
 Write-E2eResult psm-serve-restart ($again.Count -eq 2 -and $pid2 -and $pid2 -ne $pid1) "pid1=$pid1 pid2=$pid2 devices=$($again.Count)"
+
+# 7. SurveyDDA.ps1's calls on the live kernel (msi_irqs, irq) agree with the survey's targets.hyperv.
+. /out/SurveyDdaProbe.ps1
+$env:DDABRIDGE_COMPAT_CACHE_SECONDS = '900'
+$probe = Invoke-SurveyDdaProbe
+$env:DDABRIDGE_COMPAT_CACHE_SECONDS = $null
+$expected = Get-SurveyDdaExpectation -Survey (DdaBridge\Invoke-DdaEngineRequest -Command survey)
+$diff = @(Compare-SurveyDdaResult -Probe $probe -Expected $expected)
+foreach ($p in $probe.Devices) { "SURVEYDDA $($p.InstanceId) $($p.Outcome) $($p.Kind) $($p.Interrupts) $($p.MmioMB) $($p.LocationPath)" }
+"SURVEYDDA host IovSupport=$($probe.IovSupport) $($probe.IovSupportReasons -join '; ')"
+Write-E2eResult psm-surveydda-agree ($diff.Count -eq 0 -and $probe.Devices.Count -gt 0) ($diff -join ' | ')
+$listed = @($probe.Devices | Where-Object { $_.Outcome -eq 'Listed' -and $_.Interrupts -eq 'Message' -and $_.MmioMB -gt 0 -and $_.LocationPath -like 'PCIROOT(*' })
+$nvmeIds = @(Get-PnpDevice -Class SCSIAdapter | ForEach-Object InstanceId)
+Write-E2eResult psm-surveydda-listed ((@($listed | Where-Object { $_.InstanceId -in $nvmeIds }).Count -eq 2) -and $probe.IovSupport) "listed: $($listed.InstanceId -join ', ') nvme: $($nvmeIds -join ', ') IovSupport=$($probe.IovSupport)"
+"INFO surveydda done after $($sw.Elapsed.TotalSeconds) s"
 "INFO all done after $($sw.Elapsed.TotalSeconds) s"
 PS1
 t0=$(date +%s)
@@ -100,7 +119,7 @@ jroot_run DDABRIDGE_STATE_DIR=/tmp/ddab-pwsh-state DOTNET_CLI_TELEMETRY_OPTOUT=1
     > /out/pwsh-module.out 2> /out/pwsh-module.err
 rc=$?
 echo "INFO pwsh run: rc=$rc, $(( $(date +%s) - t0 )) s"
-grep -E '^(PASS|FAIL|SKIP|INFO|SEED) ' /out/pwsh-module.out
+grep -E '^(PASS|FAIL|SKIP|INFO|SEED|SURVEYDDA) ' /out/pwsh-module.out
 for n in $NAMES; do
     case $n in psm-final-*) continue ;; esac
     grep -qE "^(PASS|FAIL|SKIP) $n( |:|$)" /out/pwsh-module.out || fail $n "not reported by pwsh (rc=$rc): $(tail -c 600 /out/pwsh-module.err | tr '\n' ' ')"

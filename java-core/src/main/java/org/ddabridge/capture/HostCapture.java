@@ -43,7 +43,7 @@ public final class HostCapture {
     /** Host-wide files. */
     static final List<String> HOST_FILES = List.of(
             "proc/cmdline", "proc/interrupts", "proc/mounts", "proc/self/mountinfo", "proc/swaps", "proc/net/route",
-            "proc/net/ipv6_route", "proc/cpuinfo", "proc/modules",
+            "proc/net/ipv6_route", "proc/cpuinfo", "proc/meminfo", "proc/modules",
             "proc/version", "proc/sys/kernel/osrelease", "proc/sys/kernel/hostname",
             "sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS",
             "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",

@@ -148,7 +148,7 @@ public final class Checker {
         MmioRequirement mmio = f.memory() == null ? null : MmioRequirement.of(f.memory().bars());
         List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
         return new DeviceReport(f.device(), target, Verdict.of(headline), headline, targets, predicted,
-                IommuGroupRule.mustMoveWith(ctx), mmio);
+                IommuGroupRule.mustMoveWith(ctx), mmio, f.interrupts(), f.disabled());
     }
 
     /** Live groups from {@link PciDevice#iommuGroup()}: address -> sorted members. */

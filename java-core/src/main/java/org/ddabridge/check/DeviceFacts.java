@@ -83,10 +83,23 @@ public record DeviceFacts(PciDevice device, Type type, Interrupts interrupts, Ac
         UNKNOWN
     }
 
-    /** Interrupt capability with its evidence. */
-    public record Interrupts(Signal signal, List<Evidence> evidence) {
+    /**
+     * Interrupt capability with its evidence, and what the OS allocates for it (the resources Windows lists
+     * for the device, Win32_PnPAllocatedResource).
+     *
+     * @param signal   how the function interrupts
+     * @param evidence what that was read from
+     * @param messages message vectors ({@link Signal#MESSAGE}): the ones the OS allocated when it says, else
+     *                 what the capability offers (MSI-X table size, else MSI's multiple-message count); 0 otherwise
+     * @param line     the INTx line the OS routed ({@link Signal#LINE_ONLY}), or null when not known / not line-based
+     */
+    public record Interrupts(Signal signal, List<Evidence> evidence, int messages, Integer line) {
         public Interrupts {
             evidence = List.copyOf(evidence);
+        }
+
+        public Interrupts(Signal signal, List<Evidence> evidence) {
+            this(signal, evidence, 0, null);
         }
 
         public static Interrupts unknown() {
@@ -187,12 +200,28 @@ public record DeviceFacts(PciDevice device, Type type, Interrupts interrupts, Ac
     /**
      * Disabled state.
      *
-     * @param disabled the OS has disabled the device node (Windows CM_PROB_DISABLED)
-     * @param evidence the status read, or null when not disabled
+     * @param disabled       the OS has disabled the device node (Windows CM_PROB_DISABLED; Linux: the engine's
+     *                       disabling driver_override with no driver bound)
+     * @param evidence       the status read, or null when not disabled
+     * @param resourcesKnown the interrupts and memory were still read (Linux reads config space and BARs of a
+     *                       driverless function; Windows has no allocated resources for a disabled node)
      */
-    public record Disabled(boolean disabled, Evidence evidence) {
+    public record Disabled(boolean disabled, Evidence evidence, boolean resourcesKnown) {
+        public Disabled(boolean disabled, Evidence evidence) {
+            this(disabled, evidence, false);
+        }
+
         public static Disabled no() {
-            return new Disabled(false, null);
+            return new Disabled(false, null, false);
+        }
+
+        /**
+         * Whether {@code target}'s judgement treats the device as disabled: Hyper-V's always (Microsoft's survey
+         * stops at a disabled device), VFIO's only when the resources were not read (VFIO binds a driverless
+         * function anyway, and Linux still read what it needs).
+         */
+        public boolean appliesTo(Target target) {
+            return disabled && (target == Target.HYPERV || !resourcesKnown);
         }
     }
 

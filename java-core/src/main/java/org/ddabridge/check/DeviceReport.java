@@ -18,10 +18,12 @@ import org.ddabridge.model.PciDevice;
  * @param mustMoveWith        other non-bridge functions that must go to the same VM
  * @param mmio                MMIO needs (BARs, or Windows' allocated memory ranges), or null when unknown
  *                            (dumps, memory not read)
+ * @param interrupts          the interrupt facts the rules judged (the Windows view lists them as allocated IRQs)
+ * @param disabled            the disabled state the rules judged
  */
 public record DeviceReport(PciDevice device, Target target, Verdict verdict, List<Reason> reasons,
         Map<Target, TargetVerdict> targets, List<String> predictedIommuGroup, List<String> mustMoveWith,
-        MmioRequirement mmio) {
+        MmioRequirement mmio, DeviceFacts.Interrupts interrupts, DeviceFacts.Disabled disabled) {
     public DeviceReport {
         reasons = List.copyOf(reasons);
         targets = Map.copyOf(targets);

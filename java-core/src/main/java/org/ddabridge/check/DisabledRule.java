@@ -10,7 +10,7 @@ final class DisabledRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
         DeviceFacts.Disabled d = ctx.facts().disabled();
-        if (!d.disabled()) {
+        if (!d.appliesTo(ctx.target())) {
             return List.of();
         }
         return List.of(new Reason(ReasonCode.DEVICE_DISABLED, Severity.WARNING,

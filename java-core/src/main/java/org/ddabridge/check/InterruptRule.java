@@ -13,7 +13,7 @@ final class InterruptRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
         Interrupts irq = ctx.facts().interrupts();
-        if (ctx.facts().disabled().disabled()) {
+        if (ctx.facts().disabled().appliesTo(ctx.target())) {
             return List.of();
         }
         return switch (irq.signal()) {

@@ -19,6 +19,7 @@ import org.ddabridge.check.DeviceFacts.Type;
 import org.ddabridge.check.PciTopology.Node;
 
 import org.ddabridge.model.Bar;
+import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.DecodedFunction;
 import org.ddabridge.pci.PciClass;
 import org.ddabridge.pci.Summaries;
@@ -73,7 +74,7 @@ final class LinuxFacts {
         return new DeviceFacts(n.device(), type(n), interrupts(n), acsPath(n), reset(n),
                 rm == null ? ReservedMemory.none()
                         : new ReservedMemory(true, new Evidence(rm.source(), rm.description()), rm.vfioRelaxable()),
-                Disabled.no(), memory(n), group(n), sriov(n));
+                disabled(n), memory(n), group(n), sriov(n));
     }
 
     private Type type(Node n) {
@@ -112,6 +113,13 @@ final class LinuxFacts {
         return new Type(kind, false, behind, ev);
     }
 
+    /** The engine's disable (Disable-PnpDevice): the disabling driver_override and no driver. */
+    private static Disabled disabled(Node n) {
+        PciDevice d = n.device();
+        return d.disabledByOverride() ? new Disabled(true, new Evidence("sys/bus/pci/devices/" + n.address()
+                + "/driver_override", PciDevice.DISABLED_OVERRIDE + ", no driver bound"), true) : Disabled.no();
+    }
+
     private static Interrupts interrupts(Node n) {
         if (n.capabilitiesUnknown() || n.isBridge()) {
             return Interrupts.unknown();
@@ -122,11 +130,22 @@ final class LinuxFacts {
             String v = (d.msi() != null ? "MSI " + d.msi().count() + " vector(s)" : "")
                     + (d.msi() != null && d.msix() != null ? ", " : "")
                     + (d.msix() != null ? "MSI-X " + d.msix().tableSize() + " vector(s)" : "");
-            return new Interrupts(Signal.MESSAGE, List.of(new Evidence(src, v)));
+            List<Evidence> ev = new ArrayList<>(List.of(new Evidence(src, v)));
+            List<Integer> allocated = n.device().msiIrqs();
+            int offered = d.msix() != null ? d.msix().tableSize() : d.msi().count();
+            if (!allocated.isEmpty()) {
+                ev.add(new Evidence("sys/bus/pci/devices/" + n.address() + "/msi_irqs", allocated.size()
+                        + " vector(s) allocated"));
+            }
+            return new Interrupts(Signal.MESSAGE, ev, allocated.isEmpty() ? offered : allocated.size(), null);
         }
         if (d.interruptPin()) {
-            return new Interrupts(Signal.LINE_ONLY,
-                    List.of(new Evidence(src, "interrupt pin set, no MSI/MSI-X capability")));
+            Integer line = n.device().irq();
+            List<Evidence> ev = new ArrayList<>(List.of(new Evidence(src, "interrupt pin set, no MSI/MSI-X capability")));
+            if (line != null) {
+                ev.add(new Evidence("sys/bus/pci/devices/" + n.address() + "/irq", String.valueOf(line)));
+            }
+            return new Interrupts(Signal.LINE_ONLY, ev, 0, line);
         }
         return new Interrupts(Signal.NONE, List.of(new Evidence(src, "no interrupt pin, no MSI/MSI-X")));
     }

@@ -14,7 +14,7 @@ final class MmioRule implements DeviceRule {
     @Override
     public List<Reason> check(DeviceContext ctx) {
         Memory mem = ctx.facts().memory();
-        if (mem == null || ctx.facts().type().bridge() || ctx.facts().disabled().disabled()) {
+        if (mem == null || ctx.facts().type().bridge() || ctx.facts().disabled().appliesTo(ctx.target())) {
             return List.of();
         }
         String where = ctx.facts().device().locationPath() == null ? ""

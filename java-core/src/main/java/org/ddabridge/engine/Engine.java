@@ -3,6 +3,7 @@ package org.ddabridge.engine;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +17,8 @@ import org.ddabridge.api.Progress;
 import org.ddabridge.assign.linux.AssignService;
 import org.ddabridge.assign.windows.WindowsActions;
 import org.ddabridge.capture.HostCapture;
+import org.ddabridge.driver.windows.DevPropKeys;
+import org.ddabridge.driver.windows.DevPropType;
 import org.ddabridge.check.Target;
 import org.ddabridge.api.Envelope;
 import org.ddabridge.image.HostImages;
@@ -49,6 +52,8 @@ public final class Engine {
         register("survey", this::survey);
         register("capture", this::capture);
         register("pnp", this::pnp);
+        register("devpkeys", this::devpkeys);
+        register("vmhost", this::vmhost);
         register("version", (args, p) -> version());
         register("dismount", assign::dismount);
         register("mount", assign::mount);
@@ -150,9 +155,52 @@ public final class Engine {
     private Object pnp(Args args, Progress progress) {
         args.allow(Set.of("root", "address", "locationPath", "instanceId", "class"));
         DeviceSelector selector = DeviceSelector.from(args);
-        // The survey supplies the PCI properties Microsoft's survey script reads (device type, ACS, …).
-        return Survey.ofHost(backend(args), selector::select).reports().stream()
-                .map(r -> PnpDevice.of(r.device(), r)).toList();
+        // The survey supplies the PCI properties Microsoft's survey script reads (device type, ACS, …); every
+        // function is mapped (Windows numbers interrupts over the whole machine), then the selection applies.
+        var reports = Survey.ofHost(backend(args), list -> list).reports();
+        List<PnpDevice> all = PnpDevice.all(reports);
+        Set<String> keep = new java.util.HashSet<>();
+        selector.select(reports.stream().map(r -> r.device()).toList()).forEach(d -> keep.add(d.address()));
+        return all.stream().filter(p -> keep.contains(p.address())).toList();
+    }
+
+    /**
+     * The device property keys the PnP view knows ({@code DevPropKeys.KNOWN}): name, format id, property id and
+     * Windows PowerShell's type name, so {@code Get-PnpDeviceProperty} resolves {@code "{fmtid} pid"} keys and
+     * types its data from the engine's one table.
+     */
+    private Object devpkeys(Args args, Progress progress) {
+        args.allow(Set.of());
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (DevPropKeys.Key k : DevPropKeys.KNOWN) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("keyName", k.name());
+            m.put("fmtid", k.fmtid());
+            m.put("pid", k.pid());
+            m.put("type", DevPropType.psName(k.type()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The host in the shape of Hyper-V's {@code Get-VMHost} (the module's Hyper-V compatibility layer): name,
+     * logical processors, memory, and {@code IovSupport} / {@code IovSupportReasons} from the host checks.
+     */
+    private Object vmhost(Args args, Progress progress) {
+        args.allow(Set.of("root"));
+        var report = Survey.ofHost(backend(args), list -> List.of());
+        org.ddabridge.model.HostFacts h = report.hostFacts();
+        org.ddabridge.check.IovSupport iov = org.ddabridge.check.IovSupport.of(report.checks(), h.platform());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("computerName", h.hostname());
+        m.put("platform", h.platform());
+        m.put("logicalProcessorCount", h.logicalProcessors());
+        m.put("memoryCapacity", h.memoryBytes());
+        m.put("iovSupport", iov.supported());
+        m.put("iovSupportReasons", iov.reasons());
+        m.put("failedChecks", iov.failing().stream().map(c -> c.id()).toList());
+        return m;
     }
 
     private Object capture(Args args, Progress progress) {

@@ -14,6 +14,9 @@ import java.util.List;
  * @param acpiTables      IOMMU-related ACPI tables present ({@code DMAR}, {@code IVRS})
  * @param hypervisor      the host itself runs under a hypervisor (CPU {@code hypervisor} flag)
  * @param source          {@code live} or the host image path
+ * @param logicalProcessors logical processors the OS runs ({@code processor} entries of /proc/cpuinfo), or null
+ *                        when not known
+ * @param memoryBytes     physical memory the OS manages (/proc/meminfo {@code MemTotal}), or null when not known
  */
 public record HostFacts(
         String hostname,
@@ -24,5 +27,7 @@ public record HostFacts(
         int iommuGroupCount,
         List<String> acpiTables,
         boolean hypervisor,
-        String source) {
+        String source,
+        Integer logicalProcessors,
+        Long memoryBytes) {
 }

@@ -28,6 +28,10 @@ import java.util.List;
  * @param resetMethods      the kernel's reset methods ({@code reset_method}), empty when unknown
  * @param bootVga           the firmware's boot display device
  * @param driverOverride    the {@code driver_override} value, or null when cleared
+ * @param irq               the kernel's IRQ of the function ({@code irq}: the INTx line, or the first message
+ *                          vector while MSI is on), or null when absent or 0 (dumps, Windows)
+ * @param msiIrqs           the message vectors (MSI or MSI-X) the kernel allocated ({@code msi_irqs}), sorted;
+ *                          empty when none are allocated or the platform does not tell
  */
 public record PciDevice(
         String address,
@@ -51,7 +55,24 @@ public record PciDevice(
         String physicalFunction,
         List<String> resetMethods,
         boolean bootVga,
-        String driverOverride) {
+        String driverOverride,
+        Integer irq,
+        List<Integer> msiIrqs) {
+
+    /**
+     * The {@code driver_override} value that marks a function disabled (the engine's {@code disable},
+     * {@code Disable-PnpDevice}): no driver will bind it.
+     */
+    public static final String DISABLED_OVERRIDE = "ddabridge-disabled";
+
+    public PciDevice {
+        msiIrqs = msiIrqs == null ? List.of() : List.copyOf(msiIrqs);
+    }
+
+    /** Disabled the way the engine disables a Linux function: the disabling override and no driver bound. */
+    public boolean disabledByOverride() {
+        return driver == null && DISABLED_OVERRIDE.equals(driverOverride);
+    }
 
     /** Base class byte, e.g. {@code 0x01} for mass storage. */
     public int baseClass() {
@@ -67,7 +88,7 @@ public record PciDevice(
         return PciAddress.parse(address).orElseThrow();
     }
 
-    /** A builder, so backends name each field instead of passing 22 positional values. */
+    /** A builder, so backends name each field instead of passing 24 positional values. */
     public static Builder builder(String address) {
         return new Builder(address);
     }
@@ -98,6 +119,8 @@ public record PciDevice(
         private List<String> resetMethods = List.of();
         private boolean bootVga;
         private String driverOverride;
+        private Integer irq;
+        private List<Integer> msiIrqs = List.of();
 
         private Builder(String address) {
             this.address = address;
@@ -186,6 +209,13 @@ public record PciDevice(
             return this;
         }
 
+        /** The kernel's allocated interrupts: {@code irq} (null: none) and the {@code msi_irqs} vectors. */
+        public Builder kernelInterrupts(Integer line, List<Integer> messageVectors) {
+            this.irq = line;
+            this.msiIrqs = List.copyOf(messageVectors);
+            return this;
+        }
+
         public PciDevice build() {
             String id = instanceId != null ? instanceId : locationPath == null ? null
                     : WindowsIdentity.instanceId(vendorId, deviceId, subsystemVendorId, subsystemId, revision,
@@ -193,7 +223,7 @@ public record PciDevice(
             return new PciDevice(address, locationPath, id, vendorId, deviceId, subsystemVendorId, subsystemId,
                     revision, classCode, className, vendorName, deviceName, driver, iommuGroup, numaNode, bars,
                     upstreamBridges.isEmpty() ? null : upstreamBridges.get(0), upstreamBridges, physicalFunction,
-                    resetMethods, bootVga, driverOverride);
+                    resetMethods, bootVga, driverOverride, irq, msiIrqs);
         }
     }
 }

@@ -27,6 +27,8 @@ import org.ddabridge.model.PciDevice;
  * @param address      the Linux address, for the engine's other commands
  * @param linuxDriver  the Linux driver actually bound
  * @param properties   {@code Get-PnpDeviceProperty} keys and values (DEVPKEY_Device_LocationPaths, …)
+ * @param configManagerErrorCode Win32_PnPEntity.ConfigManagerErrorCode: the number of {@code problem}
+ * @param resources    the allocated IRQs and memory ranges (Win32_PnPAllocatedResource)
  */
 public record PnpDevice(
         String instanceId,
@@ -40,14 +42,26 @@ public record PnpDevice(
         List<String> hardwareId,
         String address,
         String linuxDriver,
-        Map<String, Object> properties) {
+        Map<String, Object> properties,
+        int configManagerErrorCode,
+        PnpResources resources) {
 
-    /** The driver_override value of a disabled function (same as the assign package's DISABLED_OVERRIDE). */
-    static final String DISABLED_OVERRIDE = "ddabridge-disabled";
+    /** cfg.h problem numbers of the {@code problem} names used here. */
+    private static final Map<String, Integer> PROBLEM_NUMBER = Map.of(
+            "CM_PROB_NONE", 0, "CM_PROB_DISABLED", 22, "CM_PROB_FAILED_INSTALL", 28);
+
+    /**
+     * Every function of a survey, in its order, with the allocated resources numbered over all of them (the
+     * numbers do not depend on which functions a caller selects).
+     */
+    public static List<PnpDevice> all(List<DeviceReport> reports) {
+        Map<String, PnpResources> resources = PnpResources.of(reports);
+        return reports.stream().map(r -> of(r.device(), r, resources.get(r.device().address()))).toList();
+    }
 
     /** Maps one function. */
     public static PnpDevice of(PciDevice d) {
-        return of(d, null);
+        return of(d, null, PnpResources.none());
     }
 
     /**
@@ -57,7 +71,7 @@ public record PnpDevice(
      * message-signalled from line-only, so MSI and MSI-X both report 0x6), _AcsCompatibleUpHierarchy
      * (0 NotSupported, 3 Supported) and _RequiresReservedMemoryRegion.
      */
-    public static PnpDevice of(PciDevice d, DeviceReport report) {
+    public static PnpDevice of(PciDevice d, DeviceReport report, PnpResources resources) {
         String name = d.deviceName() != null ? d.deviceName()
                 : d.className() != null ? d.className() : "PCI device " + d.vendorId() + ":" + d.deviceId();
         String ven = d.vendorId().toUpperCase(java.util.Locale.ROOT);
@@ -89,10 +103,9 @@ public record PnpDevice(
         }
         // driver_override "ddabridge-disabled" is the engine's 'disable' (Disable-PnpDevice): Windows shows
         // such a device as Error / CM_PROB_DISABLED.
-        boolean disabled = !driven && DISABLED_OVERRIDE.equals(d.driverOverride());
-        return new PnpDevice(d.instanceId(), name, pnpClass, service, driven ? "OK" : "Error",
-                driven ? "CM_PROB_NONE" : disabled ? "CM_PROB_DISABLED" : "CM_PROB_FAILED_INSTALL", true, d.vendorName(), hardwareIds, d.address(),
-                d.driver(), props);
+        String problem = driven ? "CM_PROB_NONE" : d.disabledByOverride() ? "CM_PROB_DISABLED" : "CM_PROB_FAILED_INSTALL";
+        return new PnpDevice(d.instanceId(), name, pnpClass, service, driven ? "OK" : "Error", problem, true,
+                d.vendorName(), hardwareIds, d.address(), d.driver(), props, PROBLEM_NUMBER.get(problem), resources);
     }
 
     /** pciprop.h DEVPKEY_PciDevice_DeviceType values for the checker's device-type reason codes. */

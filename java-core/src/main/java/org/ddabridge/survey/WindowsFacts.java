@@ -136,7 +136,14 @@ public final class WindowsFacts {
         } else {
             return Interrupts.unknown();
         }
-        return new Interrupts(!any ? Signal.NONE : message ? Signal.MESSAGE : Signal.LINE_ONLY, ev);
+        int messages = 0;
+        Integer line = null;
+        if (f.interrupts() != null) {
+            messages = (int) f.interrupts().stream().filter(n -> n >= MSI_FLOOR && n <= 0xFFFF_FFFFL).count();
+            line = f.interrupts().stream().filter(n -> n < MSI_FLOOR).map(Long::intValue).findFirst().orElse(null);
+        }
+        Signal signal = !any ? Signal.NONE : message ? Signal.MESSAGE : Signal.LINE_ONLY;
+        return new Interrupts(signal, ev, messages, signal == Signal.LINE_ONLY ? line : null);
     }
 
     static String interruptKinds(int bits) {

@@ -42,7 +42,7 @@ final class MiniHost {
             up.add(q);
         }
         devices.add(new PciDevice(a, "PCIROOT(0)", "PCI\\X", ven, dev, "0000", "0000", "00", cls, null, null, null,
-                null, group, null, bars, p, up, null, resetMethods, false, null));
+                null, group, null, bars, p, up, null, resetMethods, false, null, null, List.of()));
         configs.put(a, config);
         if (p != null) {
             parents.put(a, p);

@@ -195,6 +195,6 @@ class WindowsSurveyFixturesTest {
 
     static PciDevice device(String address, String classCode) {
         return new PciDevice(address, null, null, "1234", "5678", "0000", "0000", "00", classCode, null, null, null,
-                null, null, null, List.of(), null, List.of(), null, List.of(), false, null);
+                null, null, null, List.of(), null, List.of(), null, List.of(), false, null, null, List.of());
     }
 }

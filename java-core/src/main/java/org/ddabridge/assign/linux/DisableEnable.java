@@ -30,7 +30,7 @@ import org.ddabridge.survey.SurveyReport;
  * natural driver ({@code drivers_probe}). Journaled and rolled back like dismount.
  */
 final class DisableEnable {
-    static final String DISABLED_OVERRIDE = "ddabridge-disabled";
+    static final String DISABLED_OVERRIDE = org.ddabridge.model.PciDevice.DISABLED_OVERRIDE;
     private static final String VFIO_PCI = StepRunner.VFIO_PCI;
     private final PlanExecutor executor;
 

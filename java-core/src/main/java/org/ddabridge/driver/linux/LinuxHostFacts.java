@@ -24,10 +24,35 @@ public final class LinuxHostFacts {
                 tables.add(t);
             }
         }
-        boolean hypervisor = parseHypervisorFlag(SysFiles.readLines(root.proc("cpuinfo")));
+        List<String> cpuinfo = SysFiles.readLines(root.proc("cpuinfo"));
+        boolean hypervisor = parseHypervisorFlag(cpuinfo);
         return new HostFacts(hostname.isEmpty() ? null : hostname, "linux", kernel.isEmpty() ? null : kernel,
                 cmdline.isEmpty() ? null : cmdline, units, groups, tables, hypervisor,
-                root.isLive() ? "live" : root.path().toString());
+                root.isLive() ? "live" : root.path().toString(), parseProcessorCount(cpuinfo),
+                parseMemTotal(SysFiles.readLines(root.proc("meminfo"))));
+    }
+
+    /** The number of {@code processor} entries of /proc/cpuinfo (one per logical CPU), or null without any. */
+    static Integer parseProcessorCount(List<String> cpuinfo) {
+        int n = 0;
+        for (String line : cpuinfo) {
+            if (line.matches("processor\\s*:.*")) {
+                n++;
+            }
+        }
+        return n == 0 ? null : n;
+    }
+
+    /** /proc/meminfo's {@code MemTotal: N kB} in bytes, or null when absent or malformed. */
+    static Long parseMemTotal(List<String> meminfo) {
+        for (String line : meminfo) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("MemTotal:\\s+(\\d{1,15})\\s+kB\\s*")
+                    .matcher(line);
+            if (m.matches()) {
+                return Long.parseLong(m.group(1)) * 1024;
+            }
+        }
+        return null;
     }
 
     /** True when the first {@code flags} line of /proc/cpuinfo lists {@code hypervisor}. */

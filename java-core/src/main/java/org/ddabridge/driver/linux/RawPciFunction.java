@@ -5,7 +5,8 @@ import java.util.List;
 import org.ddabridge.model.PciAddress;
 /**
  * What {@link SysfsPci#query} read for one function, unparsed apart from the identity fields.
- * Empty strings mean "the file was absent".
+ * Empty strings mean "the file was absent"; {@code irq} is the {@code irq} file, {@code msiIrqs} the entry
+ * names of the {@code msi_irqs} directory (the kernel's allocated message vectors; empty without one).
  */
 public record RawPciFunction(
         PciAddress address,
@@ -24,5 +25,7 @@ public record RawPciFunction(
         String resetMethod,
         boolean bootVga,
         String driverOverride,
-        String physicalFunction) {
+        String physicalFunction,
+        String irq,
+        List<String> msiIrqs) {
 }

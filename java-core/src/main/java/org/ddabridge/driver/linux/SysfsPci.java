@@ -103,7 +103,9 @@ public final class SysfsPci {
                 optional(dir, present, "reset_method"),
                 display && "1".equals(optional(dir, present, "boot_vga")),
                 optional(dir, present, "driver_override"),
-                present.contains("physfn") ? SysFiles.linkName(dir.resolve("physfn")) : "");
+                present.contains("physfn") ? SysFiles.linkName(dir.resolve("physfn")) : "",
+                optional(dir, present, "irq"),
+                present.contains("msi_irqs") ? SysFiles.listNames(dir.resolve("msi_irqs")) : List.of());
     }
 
     private static Set<String> entryNames(Path dir) {
@@ -144,6 +146,31 @@ public final class SysfsPci {
                     (flags & IORESOURCE_MEM_64) != 0, (flags & IORESOURCE_PREFETCH) != 0));
         }
         return bars;
+    }
+
+    /** Parses the {@code irq} file: the kernel's IRQ (INTx line, or the first MSI vector); null when absent or 0. */
+    public static Integer parseIrq(String text) {
+        String t = text.trim();
+        if (!t.matches("[0-9]{1,9}")) {
+            return null;
+        }
+        int irq = Integer.parseInt(t);
+        return irq == 0 ? null : irq;
+    }
+
+    /**
+     * Parses the entry names of {@code msi_irqs}: one file per message vector the kernel allocated (MSI or
+     * MSI-X), named by its Linux IRQ number; sorted, anything else ignored.
+     */
+    public static List<Integer> parseMsiIrqs(List<String> names) {
+        List<Integer> out = new ArrayList<>();
+        for (String n : names) {
+            if (n.matches("[0-9]{1,9}")) {
+                out.add(Integer.parseInt(n));
+            }
+        }
+        out.sort(null);
+        return List.copyOf(out);
     }
 
     /**

@@ -9,8 +9,8 @@ import org.ddabridge.survey.PnpDevice;
  * property bags by {@link Key#name()}.
  */
 public final class DevPropKeys {
-    /** One DEVPROPKEY: {@code fmtid} GUID text and {@code pid}. */
-    public record Key(String name, String fmtid, int pid) {
+    /** One DEVPROPKEY: {@code fmtid} GUID text and {@code pid}, and the DEVPROPTYPE Windows stores it as. */
+    public record Key(String name, String fmtid, int pid, int type) {
     }
 
     // devpkey.h: the general device property set {a45c254e-df1c-4efd-8020-67d146a850e0}.
@@ -23,39 +23,51 @@ public final class DevPropKeys {
     static final String PCI = "{3AB22E31-8264-4B4E-9AF5-A8D2D8E33E62}";
 
     // devpkey.h
-    public static final Key INSTANCE_ID = new Key("DEVPKEY_Device_InstanceId", INSTANCE, 256);
-    public static final Key DEVICE_DESC = new Key("DEVPKEY_Device_DeviceDesc", DEVICE, 2);
-    public static final Key HARDWARE_IDS = new Key("DEVPKEY_Device_HardwareIds", DEVICE, 3);
-    public static final Key SERVICE = new Key("DEVPKEY_Device_Service", DEVICE, 6);
-    public static final Key CLASS = new Key("DEVPKEY_Device_Class", DEVICE, 9);
-    public static final Key FRIENDLY_NAME = new Key("DEVPKEY_Device_FriendlyName", DEVICE, 14);
-    public static final Key LOCATION_INFO = new Key("DEVPKEY_Device_LocationInfo", DEVICE, 15);
-    public static final Key BUS_NUMBER = new Key("DEVPKEY_Device_BusNumber", DEVICE, 23);
-    public static final Key ADDRESS = new Key("DEVPKEY_Device_Address", DEVICE, 30);
-    public static final Key LOCATION_PATHS = new Key("DEVPKEY_Device_LocationPaths", DEVICE, 37);
-    public static final Key DEVNODE_STATUS = new Key("DEVPKEY_Device_DevNodeStatus", DEVNODE, 2);
-    public static final Key PROBLEM_CODE = new Key("DEVPKEY_Device_ProblemCode", DEVNODE, 3);
-    public static final Key PARENT = new Key("DEVPKEY_Device_Parent", DEVNODE, 8);
+    public static final Key INSTANCE_ID = new Key("DEVPKEY_Device_InstanceId", INSTANCE, 256, DevPropType.STRING);
+    public static final Key DEVICE_DESC = new Key("DEVPKEY_Device_DeviceDesc", DEVICE, 2, DevPropType.STRING);
+    public static final Key HARDWARE_IDS = new Key("DEVPKEY_Device_HardwareIds", DEVICE, 3, DevPropType.STRING_LIST);
+    public static final Key SERVICE = new Key("DEVPKEY_Device_Service", DEVICE, 6, DevPropType.STRING);
+    public static final Key CLASS = new Key("DEVPKEY_Device_Class", DEVICE, 9, DevPropType.STRING);
+    public static final Key MANUFACTURER = new Key("DEVPKEY_Device_Manufacturer", DEVICE, 13, DevPropType.STRING);
+    public static final Key FRIENDLY_NAME = new Key("DEVPKEY_Device_FriendlyName", DEVICE, 14, DevPropType.STRING);
+    public static final Key LOCATION_INFO = new Key("DEVPKEY_Device_LocationInfo", DEVICE, 15, DevPropType.STRING);
+    public static final Key BUS_NUMBER = new Key("DEVPKEY_Device_BusNumber", DEVICE, 23, DevPropType.UINT32);
+    public static final Key ADDRESS = new Key("DEVPKEY_Device_Address", DEVICE, 30, DevPropType.UINT32);
+    public static final Key LOCATION_PATHS = new Key("DEVPKEY_Device_LocationPaths", DEVICE, 37, DevPropType.STRING_LIST);
+    public static final Key DEVNODE_STATUS = new Key("DEVPKEY_Device_DevNodeStatus", DEVNODE, 2, DevPropType.UINT32);
+    public static final Key PROBLEM_CODE = new Key("DEVPKEY_Device_ProblemCode", DEVNODE, 3, DevPropType.UINT32);
+    public static final Key PARENT = new Key("DEVPKEY_Device_Parent", DEVNODE, 8, DevPropType.STRING);
 
     // pciprop.h
-    public static final Key PCI_DEVICE_TYPE = new Key("DEVPKEY_PciDevice_DeviceType", PCI, 1);
-    public static final Key PCI_BASE_CLASS = new Key("DEVPKEY_PciDevice_BaseClass", PCI, 3);
-    public static final Key PCI_SUB_CLASS = new Key("DEVPKEY_PciDevice_SubClass", PCI, 4);
-    public static final Key PCI_PROG_IF = new Key("DEVPKEY_PciDevice_ProgIf", PCI, 5);
-    public static final Key PCI_CURRENT_LINK_SPEED = new Key("DEVPKEY_PciDevice_CurrentLinkSpeed", PCI, 9);
-    public static final Key PCI_CURRENT_LINK_WIDTH = new Key("DEVPKEY_PciDevice_CurrentLinkWidth", PCI, 10);
-    public static final Key PCI_MAX_LINK_SPEED = new Key("DEVPKEY_PciDevice_MaxLinkSpeed", PCI, 11);
-    public static final Key PCI_MAX_LINK_WIDTH = new Key("DEVPKEY_PciDevice_MaxLinkWidth", PCI, 12);
-    public static final Key PCI_INTERRUPT_SUPPORT = new Key("DEVPKEY_PciDevice_InterruptSupport", PCI, 14);
+    public static final Key PCI_DEVICE_TYPE = new Key("DEVPKEY_PciDevice_DeviceType", PCI, 1, DevPropType.UINT32);
+    public static final Key PCI_BASE_CLASS = new Key("DEVPKEY_PciDevice_BaseClass", PCI, 3, DevPropType.BYTE);
+    public static final Key PCI_SUB_CLASS = new Key("DEVPKEY_PciDevice_SubClass", PCI, 4, DevPropType.BYTE);
+    public static final Key PCI_PROG_IF = new Key("DEVPKEY_PciDevice_ProgIf", PCI, 5, DevPropType.BYTE);
+    public static final Key PCI_CURRENT_LINK_SPEED = new Key("DEVPKEY_PciDevice_CurrentLinkSpeed", PCI, 9, DevPropType.UINT32);
+    public static final Key PCI_CURRENT_LINK_WIDTH = new Key("DEVPKEY_PciDevice_CurrentLinkWidth", PCI, 10, DevPropType.UINT32);
+    public static final Key PCI_MAX_LINK_SPEED = new Key("DEVPKEY_PciDevice_MaxLinkSpeed", PCI, 11, DevPropType.UINT32);
+    public static final Key PCI_MAX_LINK_WIDTH = new Key("DEVPKEY_PciDevice_MaxLinkWidth", PCI, 12, DevPropType.UINT32);
+    public static final Key PCI_INTERRUPT_SUPPORT = new Key("DEVPKEY_PciDevice_InterruptSupport", PCI, 14, DevPropType.UINT32);
     public static final Key PCI_INTERRUPT_MESSAGE_MAXIMUM =
-            new Key("DEVPKEY_PciDevice_InterruptMessageMaximum", PCI, 15);
-    public static final Key PCI_ACS_SUPPORT = new Key("DEVPKEY_PciDevice_AcsSupport", PCI, 29);
-    public static final Key PCI_ARI_SUPPORT = new Key("DEVPKEY_PciDevice_AriSupport", PCI, 30);
+            new Key("DEVPKEY_PciDevice_InterruptMessageMaximum", PCI, 15, DevPropType.UINT32);
+    public static final Key PCI_ACS_SUPPORT = new Key("DEVPKEY_PciDevice_AcsSupport", PCI, 29, DevPropType.UINT32);
+    public static final Key PCI_ARI_SUPPORT = new Key("DEVPKEY_PciDevice_AriSupport", PCI, 30, DevPropType.BOOLEAN);
     public static final Key PCI_ACS_COMPATIBLE_UP_HIERARCHY =
-            new Key("DEVPKEY_PciDevice_AcsCompatibleUpHierarchy", PCI, 31);
-    public static final Key PCI_ATS_SUPPORT = new Key("DEVPKEY_PciDevice_AtsSupport", PCI, 33);
+            new Key("DEVPKEY_PciDevice_AcsCompatibleUpHierarchy", PCI, 31, DevPropType.UINT32);
+    public static final Key PCI_ATS_SUPPORT = new Key("DEVPKEY_PciDevice_AtsSupport", PCI, 33, DevPropType.BOOLEAN);
     public static final Key PCI_REQUIRES_RESERVED_MEMORY_REGION =
-            new Key("DEVPKEY_PciDevice_RequiresReservedMemoryRegion", PCI, 34);
+            new Key("DEVPKEY_PciDevice_RequiresReservedMemoryRegion", PCI, 34, DevPropType.BOOLEAN);
+
+    /**
+     * Every key this engine knows (the ones the live source reads and the ones the Linux PnP view gives): the
+     * one table {@code Get-PnpDeviceProperty} resolves names and {@code {fmtid} pid} strings with.
+     */
+    public static final List<Key> KNOWN = List.of(INSTANCE_ID, DEVICE_DESC, HARDWARE_IDS, SERVICE, CLASS,
+            MANUFACTURER, FRIENDLY_NAME, LOCATION_INFO, BUS_NUMBER, ADDRESS, LOCATION_PATHS, DEVNODE_STATUS,
+            PROBLEM_CODE, PARENT, PCI_DEVICE_TYPE, PCI_BASE_CLASS, PCI_SUB_CLASS, PCI_PROG_IF, PCI_CURRENT_LINK_SPEED,
+            PCI_CURRENT_LINK_WIDTH, PCI_MAX_LINK_SPEED, PCI_MAX_LINK_WIDTH, PCI_INTERRUPT_SUPPORT,
+            PCI_INTERRUPT_MESSAGE_MAXIMUM, PCI_ACS_SUPPORT, PCI_ARI_SUPPORT, PCI_ACS_COMPATIBLE_UP_HIERARCHY,
+            PCI_ATS_SUPPORT, PCI_REQUIRES_RESERVED_MEMORY_REGION);
 
     /** Everything the live source asks each device node for, in this order. */
     public static final List<Key> ALL = List.of(INSTANCE_ID, DEVICE_DESC, HARDWARE_IDS, SERVICE, CLASS,

@@ -120,4 +120,31 @@ public final class DevPropType {
         sb.append('\0');
         return sb.toString().getBytes(StandardCharsets.UTF_16LE);
     }
+
+    /**
+     * The name Windows PowerShell's Get-PnpDeviceProperty shows in {@code Type} (its DevPropType enumeration):
+     * {@code UInt32}, {@code StringList}, …; {@code Empty} for an absent property.
+     */
+    public static String psName(int type) {
+        return switch (type) {
+            case EMPTY -> "Empty";
+            case NULL -> "Null";
+            case SBYTE -> "SByte";
+            case BYTE -> "Byte";
+            case INT16 -> "Int16";
+            case UINT16 -> "UInt16";
+            case INT32 -> "Int32";
+            case UINT32 -> "UInt32";
+            case INT64 -> "Int64";
+            case UINT64 -> "UInt64";
+            case GUID -> "Guid";
+            case FILETIME -> "FileTime";
+            case BOOLEAN -> "Boolean";
+            case STRING -> "String";
+            case STRING_LIST -> "StringList";
+            case DEVPROPKEY -> "DevPropKey";
+            case NTSTATUS -> "NTStatus";
+            default -> "Unknown";
+        };
+    }
 }

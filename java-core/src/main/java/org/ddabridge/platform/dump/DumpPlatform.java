@@ -88,7 +88,7 @@ public final class DumpPlatform implements PlatformBackend {
         for (PciAddress a : addresses) {
             devices.add(device(a, configs.get(a.toString()), decoded.get(a.toString()), parents, ids));
         }
-        HostFacts host = new HostFacts(null, "dump", null, null, List.of(), 0, List.of(), false, label);
+        HostFacts host = new HostFacts(null, "dump", null, null, List.of(), 0, List.of(), false, label, null, null);
         return new HostSnapshot(host, List.copyOf(devices), configs, findings);
     }
 

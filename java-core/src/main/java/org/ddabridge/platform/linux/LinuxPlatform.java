@@ -104,6 +104,7 @@ public final class LinuxPlatform implements PlatformBackend {
                 .resetMethods(raw.resetMethod().isEmpty() ? List.of() : List.of(raw.resetMethod().trim().split("\\s+")))
                 .bootVga(raw.bootVga())
                 .driverOverride(override.isEmpty() || "(null)".equals(override) ? null : override)
+                .kernelInterrupts(SysfsPci.parseIrq(raw.irq()), SysfsPci.parseMsiIrqs(raw.msiIrqs()))
                 .build();
     }
 

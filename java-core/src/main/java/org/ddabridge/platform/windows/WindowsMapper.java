@@ -82,7 +82,7 @@ public final class WindowsMapper {
         }
         devices.sort(Comparator.comparing(PciDevice::pciAddress));
         HostFacts hf = new HostFacts(host.hostname(), "windows", host.osVersion(), null, List.of(), 0, List.of(),
-                false, host.source());
+                false, host.source(), null, null);
         return new WindowsHost(new HostSnapshot(hf, List.copyOf(devices), Map.of()), facts, host, List.copyOf(skipped));
     }
 

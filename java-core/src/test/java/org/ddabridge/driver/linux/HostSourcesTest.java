@@ -133,4 +133,14 @@ class HostSourcesTest {
         assertEquals(0, f.remappedInterrupts());
         assertFalse(f.kernelLog(), "no dmesg.txt in the image");
     }
+
+    @Test
+    void cpuinfoAndMeminfoGiveProcessorsAndMemory() {
+        org.junit.jupiter.api.Assertions.assertEquals(Integer.valueOf(2), LinuxHostFacts.parseProcessorCount(java.util.List.of(
+                "processor\t: 0", "vendor_id\t: GenuineIntel", "", "processor\t: 1", "flags\t\t: fpu")));
+        org.junit.jupiter.api.Assertions.assertNull(LinuxHostFacts.parseProcessorCount(java.util.List.of()));
+        org.junit.jupiter.api.Assertions.assertEquals(Long.valueOf(16_384_000L * 1024),
+                LinuxHostFacts.parseMemTotal(java.util.List.of("MemTotal:       16384000 kB", "MemFree: 1 kB")));
+        org.junit.jupiter.api.Assertions.assertNull(LinuxHostFacts.parseMemTotal(java.util.List.of("MemFree: 1 kB")));
+    }
 }

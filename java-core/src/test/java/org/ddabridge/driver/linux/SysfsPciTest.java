@@ -92,4 +92,14 @@ class SysfsPciTest {
         assertEquals(3, t.rootBus());
         assertEquals(List.of(addr("0000:03:00.0")), t.chain());
     }
+
+    @Test
+    void irqAndMsiIrqsParseTheKernelsAllocation() {
+        org.junit.jupiter.api.Assertions.assertEquals(Integer.valueOf(22), SysfsPci.parseIrq("22\n"));
+        org.junit.jupiter.api.Assertions.assertNull(SysfsPci.parseIrq("0"));
+        org.junit.jupiter.api.Assertions.assertNull(SysfsPci.parseIrq(""));
+        org.junit.jupiter.api.Assertions.assertNull(SysfsPci.parseIrq("x1"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(27, 28, 120),
+                SysfsPci.parseMsiIrqs(java.util.List.of("120", "28", "27", ".hidden")));
+    }
 }
