@@ -89,13 +89,13 @@ class WindowsActionsTest {
 
     @Test
     void vmAddOnLinuxIsTheVfioCommandNotHyperVs() {
-        // Without Hyper-V the engine's vm-add is Linux's (QMP or libvirt, by PCI address): a Hyper-V-shaped request
-        // (location path) is an argument error, not a silent no-op.
+        // Without Hyper-V the engine's vm-add is Linux's (QMP or libvirt): a Hyper-V host's location path is looked up
+        // among this machine's PCI functions, where it names none: DeviceNotFound naming it, not a silent no-op.
         JsonObject a = args(false);
         a.addProperty("vmName", "vm1");
         EngineException ex = assertThrows(EngineException.class, () -> new Engine().execute("vm-add", a, Progress.NONE));
-        assertEquals(ErrorId.InvalidArgument, ex.id());
-        assertEquals("locationPath", ex.target());
+        assertEquals(ErrorId.DeviceNotFound, ex.id());
+        assertEquals(NVME_LOC, ex.target());
     }
 
     private static final String GPU_HOST = Path.of(System.getProperty("ddabridge.repo", ".."),
