@@ -216,16 +216,9 @@ public final class AssignService {
                 steps.add(PlannedStep.of(StepAction.PROBE, a, original));
             }
         }
-        // a VM holding the group (QEMU with /dev/vfio/<group> open) must let go first
-        EngineException held = null;
-        try {
-            VmHolderGuard.check(ctx.root(), devices);
-        } catch (EngineException e) {
-            if (!whatIf) {
-                throw e;
-            }
-            held = e;
-        }
+        // a VM holding the group (QEMU with /dev/vfio/<group> open) must let go first; a what-if is refused the
+        // same way (DeviceHeldByVm, exit 6), as the real run would be
+        VmHolderGuard.check(ctx.root(), devices);
         steps.addAll(0, unpersistSteps);
         if (whatIf) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -235,7 +228,7 @@ public final class AssignService {
             r.put("simulated", ctx.core().simulated());
             r.put("stateDir", ctx.stateDir().toString());
             EngineException live = WhatIf.liveGuard(ctx);
-            WhatIf.record(r, live != null ? live : held);
+            WhatIf.record(r, live);
             return r;
         }
         Map<String, Object> result = executor.execute(ctx, PlanExecutor.Kind.MOUNT, steps, devices, progress);
