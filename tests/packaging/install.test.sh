@@ -49,7 +49,7 @@ for m in DdaBridge DdaBridge.HyperVCompat; do
   check "$m manifest stamped ${pom_version%%-*}" \
     grep -Eq "^[[:space:]]*ModuleVersion[[:space:]]*=[[:space:]]*'${pom_version%%-*}'" "$modules/$m/$m.psd1"
 done
-check "engine jar inside the module folder" cmp -s "$prefix/lib/ddabridge/ddabridge.jar" "$modules/DdaBridge/ddabridge.jar"
+check "engine jar inside the module folder" cmp -s "$prefix/lib/ddabridge/ddabridge.jar" "$modules/DdaBridge/engine/ddabridge.jar"
 if pwsh=$(find_pwsh); then
   v=$(PSModulePath="$modules" "$pwsh" -NoProfile -NonInteractive -Command \
       'Import-Module DdaBridge -ErrorAction Stop; (Get-Module DdaBridge).Version.ToString()' 2>&1 | tail -1)
