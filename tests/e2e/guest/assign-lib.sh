@@ -25,14 +25,15 @@ json_has() { grep -Eq "$2" "$1"; }
 # way one /dev/nvmeXnY per controller on nvme; the journal needs no repair (repair --what-if) and the pool holds
 # BDF exactly when HELD. Needs serve_start (checker-lib.sh). Prints what differs and fails.
 nvme_state_ok() {
-    local snap=$1 held=$2 b=$3 g=$4 sd=$5 why=""
+    # (not "b": drivers_snapshot sets a global b, and ash scopes locals dynamically)
+    local snap=$1 held=$2 nsb=$3 g=$4 sd=$5 why=""
     drivers_snapshot > /tmp/state-now.txt
     cmp -s "$snap" /tmp/state-now.txt || why="$why drivers: $(diff "$snap" /tmp/state-now.txt | grep '^[-+]0' | tr '\n' ' ')"
     if [ "$held" = 1 ]; then
         wait_for 5 test -c "/dev/vfio/$g" || why="$why no /dev/vfio/$g"
     else
-        _ns_of_b() { n=$(nvme_namespaces "$b" | head -n1); [ -n "$n" ] && [ -b "/dev/$n" ]; }
-        wait_for 15 _ns_of_b || why="$why no namespace node of $b"
+        _ns_of_b() { n=$(nvme_namespaces "$nsb" | head -n1); [ -n "$n" ] && [ -b "/dev/$n" ]; }
+        wait_for 15 _ns_of_b || why="$why no namespace node of $nsb"
         wait_for 5 test ! -e "/dev/vfio/$g" || why="$why /dev/vfio/$g still there"
     fi
     wait_for 5 _nvme_nodes_match || why="$why $(ls /dev | grep -c '^nvme[0-9]*n[0-9]*$') nvme block nodes for $(_nvme_bound) controllers on nvme"
@@ -40,8 +41,8 @@ nvme_state_ok() {
     grep -q '"needed":false' /tmp/state-wi.json || why="$why journal: $(head -c 200 /tmp/state-wi.json)"
     serve_req "{\"id\":91,\"command\":\"pool\",\"args\":{\"stateDir\":\"$sd\"}}" > /tmp/state-pool.json
     if ! grep -q '"ok":true' /tmp/state-pool.json; then why="$why pool: $(head -c 200 /tmp/state-pool.json)"
-    elif [ "$held" = 1 ]; then grep -q "\"$b\"" /tmp/state-pool.json || why="$why pool lacks $b"
-    elif grep -q "\"$b\"" /tmp/state-pool.json; then why="$why pool still holds $b"; fi
+    elif [ "$held" = 1 ]; then grep -q "\"$nsb\"" /tmp/state-pool.json || why="$why pool lacks $nsb"
+    elif grep -q "\"$nsb\"" /tmp/state-pool.json; then why="$why pool still holds $nsb"; fi
     [ -z "$why" ] || { echo "$why"; return 1; }
 }
 _nvme_bound() { local c=0 d; for d in $(pci_find 1b36:0010); do [ "$(pci_driver "$d")" = nvme ] && c=$((c + 1)); done; echo $c; }

@@ -4,11 +4,11 @@
 # engine had committed it), the NVMe's /dev nodes to match, and a clean journal (repair --what-if: not needed;
 # pool holds the NVMe exactly when it is on vfio-pci). The moments are drawn from a seed printed below;
 # DDABRIDGE_E2E_KILL_SEED=N tests/e2e/run.sh reference-crash replays them.
-# e2e-timeout: 480
+# e2e-timeout: 600
 # e2e-expect: kill9-calibrate kill9-random-cells kill9-final-mount
 . /out/lib.sh; . /out/assign-lib.sh; . /out/checker-lib.sh
 need_jar kill9-calibrate kill9-random-cells kill9-final-mount
-CELLS=6
+CELLS=5
 set -- $(pci_find 1b36:0010); B=$1; G=$(pci_group "$B")
 SD=/tmp/ddab-kill9
 SEED=${E2E_KILL_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
@@ -21,7 +21,7 @@ serve_start
 engine_pid() {
     local p comm
     for p in /proc/[0-9]*; do
-        read -r comm < "$p/comm" 2>/dev/null || continue
+        { read -r comm < "$p/comm"; } 2>/dev/null || continue
         [ "$comm" = java ] || continue
         case $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) in
             *"ddabridge.jar $1 $B "*"--state-dir $SD"*) echo "${p#/proc/}"; return 0 ;;
