@@ -71,7 +71,7 @@ class SurveyCliTest {
         assertTrue(out.contains("0000:01:00.0  NotAssignable (vfio; the device alone: Assignable)"), out);
         assertTrue(out.contains("x HostNotReady               Not assignable on this host now: host check "
                 + "InterruptRemapping fails"), out);
-        assertTrue(out.contains("remediation:               Do not boot with intremap=off / nointremap"), out);
+        assertTrue(out.contains("    fix: Do not boot with intremap=off / nointremap"), out);
         // bridges stay out of the detail list although the host check adds an error to them too
         assertFalse(out.contains("0000:00:02.0  NotAssignable"), out);
         assertTrue(out.contains(": 0 Assignable, 0 AssignableWithWarnings, 20 NotAssignable"), out);
