@@ -23,8 +23,6 @@ $script:DdaRecommendedAction = @{
     Internal          = 'This is a DdaBridge bug: report it with the message and the -Verbose output.'
     Refused           = 'See the reasons in the message (Test-DdaDevice explains the device; -WhatIf shows the plan and its guards).'
     JournalCorrupt    = 'Run Repair-DdaHost: it keeps the damaged journal and rebuilds it from the live state.'
-    NotDismounted     = 'Dismount the device first: Dismount-DdaHostAssignableDevice.'
-    DeviceHeldByVm    = 'Take the device out of the VM first (shut the VM down or remove the device from it).'
     HostImageTooLarge = 'Capture a smaller image (Export-DdaHostImage reads only what the engine needs).'
 }
 
