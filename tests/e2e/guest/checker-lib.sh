@@ -61,6 +61,8 @@ group_viable() {
 restore_driver() {
     sysfs_write "$PCI/$1/driver_override" "" 2>/dev/null
     [ -e "$PCI/$1/driver" ] && sysfs_write "$PCI/$1/driver/unbind" "$1"
+    # a function found without a driver goes back to none: a probe would hand it to whatever matches
+    [ -z "$2" ] && { ! [ -e "$PCI/$1/driver" ]; return; }
     sysfs_write /sys/bus/pci/drivers_probe "$1" 2>/dev/null
     [ -n "$2" ] && ! wait_for 3 _driver_is "$1" "$2" && sysfs_write "/sys/bus/pci/drivers/$2/bind" "$1" 2>/dev/null
     wait_for 3 _driver_is "$1" "$2"
