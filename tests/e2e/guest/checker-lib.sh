@@ -255,9 +255,9 @@ check_refusal_group() {
     [ -s "$refusal" ] || { fail "$name" "no refusal in $refusal"; return; }
     refused=$(awk '/"notAssignable": \[/ { f = 1 } f && /^ *"address": "/ { v = $0; sub(/^[^:]*: *"/, "", v); sub(/".*/, "", v); print v }
         f && /"forceHelps"/ { exit }' "$refusal" | sort -u | tr '\n' ',' | sed 's/,$//')
-    said=$(awk -v bdf="$bdf" '/"notAssignable": \[/ { f = 1 } f && /^ *"address": "/ { a = $0; sub(/^[^:]*: *"/, "", a); sub(/".*/, "", a) }
-        f && a == bdf && /Shares its IOMMU group: / { v = $0; sub(/.*Shares its IOMMU group: /, "", v); sub(/ must be assigned.*/, "", v)
-            gsub(/, /, ",", v); print v; exit }' "$refusal")
+    # the refused device's own words, in the error message (its reasons come before its address in details)
+    said=$(grep -m1 "\"message\": \"Dismount refused: $bdf " "$refusal" |
+        sed -n 's/.*Shares its IOMMU group: \(.*\) must be assigned with it.*/\1/p' | sed 's/, /,/g')
     mates=$(non_bridges "$pred" "$bdf")
     if [ "$pred" != - ] && [ "$refused" = "$pred" ] && [ "$refused" = "$kern" ] && [ "$said" = "$mates" ]; then
         pass "$name"
