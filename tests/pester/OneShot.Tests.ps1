@@ -113,6 +113,20 @@ Describe 'One-shot mode, DdaBridge state changes (fake tree)' {
         (Repair-DdaHost -Root $Tree -Force).Repaired | Should -BeFalse
     }
 
+    It 'Get-DdaVM, Get-/Add-/Remove-DdaVMAssignableDevice, Set-DdaVM (libvirt''s test driver, -WhatIf)' {
+        $uri = 'test:///default'
+        @(Get-DdaVM -Uri $uri).Name | Should -Contain 'test'
+        @(Get-DdaVMAssignableDevice -VMName test -Uri $uri -Root $Tree) | Should -BeNullOrEmpty
+        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Transient -Confirm:$false | Out-Null
+        try {
+            Get-DdaTestHostOutput { Add-DdaVMAssignableDevice -VMName test -Uri $uri -Root $Tree -Address 0000:01:00.0 -WhatIf } |
+                Should -Match 'attach 0000:01:00\.0'
+            Get-DdaTestHostOutput { Remove-DdaVMAssignableDevice -VMName test -Uri $uri -Root $Tree -Address 0000:01:00.0 -WhatIf } |
+                Should -Match 'What if: Remove'
+        } finally { Mount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Force | Out-Null }
+        Get-DdaTestHostOutput { Set-DdaVM -VMName test -Uri $uri -GuestControlledCacheTypes $true -WhatIf } | Should -Match 'What if'
+    }
+
     It 'Export-DdaHostImage' {
         $out = Join-Path $TestDrive 'oneshot.tar.gz'
         (Export-DdaHostImage -Path $out -Root $Tree).PSObject.TypeNames[0] | Should -Be 'DdaBridge.HostImage'
@@ -129,6 +143,31 @@ Describe 'One-shot mode, DdaBridge.HyperVCompat (fake tree)' {
         $nvme = @(Get-PnpDevice -Class SCSIAdapter)
         $nvme.Service | Should -Be @('stornvme', 'stornvme')
         ($nvme[0] | Get-PnpDeviceProperty DEVPKEY_Device_LocationPaths).Data[0] | Should -Be 'PCIROOT(0)#PCI(0200)#PCI(0000)'
+    }
+
+    It 'Get-VMHost, Get-WmiObject and Get-CimInstance' {
+        # no reuse of an earlier reading (the compat layer keeps one for 10 s): each call asks the engine
+        $saved = $env:DDABRIDGE_COMPAT_CACHE_SECONDS
+        $env:DDABRIDGE_COMPAT_CACHE_SECONDS = '0'
+        try {
+            (Get-VMHost).PSObject.Properties.Name | Should -Contain 'IovSupport'
+            @(Get-WmiObject -Query 'SELECT * FROM Win32_PnPAllocatedResource').Count | Should -BeGreaterThan 0
+            @(Get-CimInstance -ClassName Win32_DeviceMemoryAddress).Count | Should -BeGreaterThan 0
+        } finally { $env:DDABRIDGE_COMPAT_CACHE_SECONDS = $saved }
+    }
+
+    It 'Get-VM, Set-VM, Get-/Add-/Remove-VMAssignableDevice (libvirt''s test driver, -WhatIf)' {
+        $uri = 'test:///default'
+        @(Get-VM -Uri $uri).Name | Should -Contain 'test'
+        @(Get-VMAssignableDevice -VMName test -Uri $uri) | Should -BeNullOrEmpty
+        Get-DdaTestHostOutput { Set-VM -Name test -Uri $uri -GuestControlledCacheTypes $true -WhatIf } | Should -Match 'What if'
+        Dismount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Transient -Confirm:$false | Out-Null
+        try {
+            Get-DdaTestHostOutput { Add-VMAssignableDevice -VMName test -Uri $uri -LocationPath 'PCIROOT(0)#PCI(0200)#PCI(0000)' -WhatIf } |
+                Should -Match 'attach 0000:01:00\.0'
+            Get-DdaTestHostOutput { Remove-VMAssignableDevice -VMName test -Uri $uri -LocationPath 'PCIROOT(0)#PCI(0200)#PCI(0000)' -WhatIf } |
+                Should -Match 'What if'
+        } finally { Mount-DdaHostAssignableDevice -Root $Tree -Address 0000:01:00.0 -Force | Out-Null }
     }
 
     It 'Disable-PnpDevice, Dismount-/Get-/Mount-VMHostAssignableDevice, Enable-PnpDevice' {

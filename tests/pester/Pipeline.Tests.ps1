@@ -15,6 +15,7 @@ BeforeDiscovery {
         'Export-DdaHostImage'     = 'captures one host named on the command line into one file; takes no pipeline input'
         'Invoke-DdaSurvey'        = '-Root is a path on the remote hosts; the pipeline carries host names'
         'Invoke-DdaEngineRequest' = 'a raw engine request for other modules; takes no pipeline input'
+        'Get-DdaVMAssignableDevice' = 'lists what a VM holds: the pipeline carries VMs (VMName), not devices; -Root names the tree of its journal'
     }
     $script:WithRoot = @((Get-Module DdaBridge).ExportedFunctions.Keys | Sort-Object |
             Where-Object { (Get-Command $_).Parameters.ContainsKey('Root') })
@@ -98,6 +99,21 @@ BeforeAll {
             Run   = { param($In) & $HostOut { $In | Repair-DdaHost -WhatIf } }
             Check = { param($Out) $Out | Should -Match ([regex]::Escape("[host image $Tree]")); ([regex]::Matches($Out, 'What if: Repair')).Count | Should -Be 1 }
         }
+        'Add-DdaVMAssignableDevice'        = @{
+            # Pooled first (on the tree), given back afterwards; libvirt's test driver has the domain 'test'.
+            Run   = {
+                param($In)
+                Dismount-DdaHostAssignableDevice -Root $Tree -Address $Nvme -Transient -Confirm:$false | Out-Null
+                try { & $HostOut { $In | Add-DdaVMAssignableDevice -VMName test -Uri 'test:///default' -WhatIf } }
+                finally { Mount-DdaHostAssignableDevice -Root $Tree -Address $Nvme -Force | Out-Null }
+            }
+            # the tree's IOMMU group of the NVMe (this host has no 0000:01:00.0: a wrong binding is DeviceNotFound)
+            Check = { param($Out) $Out | Should -Match 'What if: Add'; $Out | Should -Match ([regex]::Escape("attach $Nvme")) }
+        }
+        'Remove-DdaVMAssignableDevice'     = @{
+            Run   = { param($In) & $HostOut { $In | Remove-DdaVMAssignableDevice -VMName test -Uri 'test:///default' -WhatIf } }
+            Check = { param($Out) $Out | Should -Match 'What if: Remove'; $Out | Should -Match 'IOMMU group 11' }
+        }
         'Export-DdaReport'                 = @{
             Run   = { param($In) $file = Join-Path $TestDrive ('r' + [guid]::NewGuid().ToString('N') + '.html'); $In | Test-DdaDevice | Export-DdaReport -Path $file | Out-Null; Get-Content -Raw $file }
             Check = { param($Out) $Out | Should -Match ([regex]::Escape((Split-Path -Leaf $Tree))); $Out | Should -Match ([regex]::Escape($Nvme)) }
@@ -110,6 +126,8 @@ BeforeAll {
         'Disable-DdaDevice'                = @{ WhatIf = $true }
         'Enable-DdaDevice'                 = @{ WhatIf = $true }
         'Repair-DdaHost'                   = @{ WhatIf = $true }
+        'Add-DdaVMAssignableDevice'        = @{ WhatIf = $true; VMName = 'test'; Uri = 'test:///default' }
+        'Remove-DdaVMAssignableDevice'     = @{ WhatIf = $true; VMName = 'test'; Uri = 'test:///default' }
         'Export-DdaReport'                 = @{ Path = (Join-Path ([System.IO.Path]::GetTempPath()) "ddabridge-pester-never-$PID.html") }
     }
 }

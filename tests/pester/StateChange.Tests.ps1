@@ -117,7 +117,8 @@ Describe 'Dismount-/Mount-DdaHostAssignableDevice on a fake tree' {
             # The module's own: one record per device (0 %, 50 %) and a closing one.
             $mine = @($records | Where-Object ActivityId -EQ 0x0DDB)
             $running = @($mine | Where-Object RecordType -EQ 'Processing')
-            $running.ForEach('StatusDescription') | Should -Be @('Address 0000:01:00.0', 'Address 0000:02:00.0')
+            # the module's own record per device names it (and the host image it is on)
+            $running.ForEach('StatusDescription') | Should -Be @("Address 0000:01:00.0 on host image $tree", "Address 0000:02:00.0 on host image $tree")
             $running.ForEach('PercentComplete') | Should -Be @(0, 50)
             $running[0].Activity | Should -Be 'Dismount (dismount)'
             @($mine | Where-Object RecordType -EQ 'Completed').Count | Should -Be 1

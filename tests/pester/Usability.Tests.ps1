@@ -37,21 +37,24 @@ Describe 'What next: views' {
     }
 
     It 'the list and table views show the engine''s nextCommand when a reason carries one' {
-        # nextCommand is an optional engine field (the CLI issue adds it); give one reason of a real
-        # report the field as the engine writes it.
+        # the engine's own nextCommand (the group rule gives an assignable device its dismount + vm-add line)
         $r = Test-DdaDevice -Root $Reference -Address 0000:01:00.0, 0000:06:01.0 | Where-Object Address -EQ 0000:06:01.0
-        $reason = $r.Reasons | Where-Object Code -EQ 'IommuGroupShared'
-        $reason | Add-Member -NotePropertyName NextCommand -NotePropertyValue 'ddabridge dismount 0000:06:01.0'
-        ($r | Format-List | Out-String -Width 250) | Should -Match 'IommuGroupShared: .* Next: ddabridge dismount 0000:06:01\.0'
-        ($r | Format-Table | Out-String -Width 250) | Should -Match '0000:06:01\.0 .* ddabridge dismount 0000:06:01\.0'
-        ($reason | Format-List | Out-String -Width 250) | Should -Match 'NextCommand\s*:\s*ddabridge dismount 0000:06:01\.0'
-        ($r.Reasons | Format-Table | Out-String -Width 250) | Should -Match 'IommuGroupShared .* ddabridge dismount 0000:06:01\.0'
+        $reason = @($r.Reasons | Where-Object { $_.PSObject.Properties['NextCommand'] -and $_.NextCommand })[0]
+        $reason | Should -Not -BeNullOrEmpty -Because 'the engine gives 0000:06:01.0 a next command'
+        $cmd = [regex]::Escape($reason.NextCommand)
+        ($r | Format-List | Out-String -Width 300) | Should -Match "$($reason.Code): .* Next: $cmd"
+        ($r | Format-Table | Out-String -Width 300) | Should -Match "0000:06:01\.0 .* $cmd"
+        ($reason | Format-List | Out-String -Width 300) | Should -Match "NextCommand\s*:\s*$cmd"
+        ($r.Reasons | Format-Table | Out-String -Width 300) | Should -Match "$($reason.Code) .* $cmd"
     }
 
     It 'the table view of a device report names the first remediation when no next command exists' {
-        $r = Test-DdaDevice -Root $Reference -Address 0000:06:01.0
+        $r = @(Test-DdaDevice -Root $Reference | Where-Object {
+                -not @($_.Reasons | Where-Object { $_.PSObject.Properties['NextCommand'] -and $_.NextCommand }).Count -and
+                @($_.Reasons | Where-Object { $_.Severity -ne 'info' -and $_.Remediation }).Count })[0]
+        $r | Should -Not -BeNullOrEmpty -Because 'the reference image has devices with a remediation and no next command'
         $first = @($r.Reasons | Where-Object { $_.Severity -ne 'info' -and $_.Remediation })[0].Remediation
-        ($r | Format-Table | Out-String -Width 300) | Should -Match ([regex]::Escape($first))
+        ($r | Format-Table | Out-String -Width 400) | Should -Match ([regex]::Escape($first))
     }
 }
 

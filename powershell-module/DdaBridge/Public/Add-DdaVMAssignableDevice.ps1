@@ -90,7 +90,9 @@ function Add-DdaVMAssignableDevice {
 
         [string] $Uri,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [Parameter(ParameterSetName = 'Device', ValueFromPipeline, DontShow)]
@@ -98,7 +100,7 @@ function Add-DdaVMAssignableDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
     process {
@@ -108,6 +110,8 @@ function Add-DdaVMAssignableDevice {
     }
 
     end {
+        # An empty pipeline does nothing (PowerShell's convention), not "no device given".
+        if (-not $Any -and (Test-DdaEmptyPipeline $selection)) { return }
         $items = [System.Collections.Generic.List[object]]::new()
         if ($Any) { $items.Add(@('Any', $true)) } else { $items.AddRange($selection.Lookups) }
         if ($items.Count -eq 0) {

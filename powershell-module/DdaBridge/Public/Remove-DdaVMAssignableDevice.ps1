@@ -82,7 +82,9 @@ function Remove-DdaVMAssignableDevice {
 
         [string] $Uri,
 
-        [ValidateScript({ Assert-DdaRootArgument $_ })]
+        # By property name too: a piped object's Root names the host image it was read from (see
+        # Resolve-DdaInputRoot); the command-line value is checked in begin (Get-DdaCommandLineRoot).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $Root,
 
         [Parameter(ValueFromPipeline, DontShow)]
@@ -90,7 +92,7 @@ function Remove-DdaVMAssignableDevice {
     )
 
     begin {
-        $selection = New-DdaSelection -BoundParameters $PSBoundParameters
+        $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $vmOf = [System.Collections.Generic.List[string]]::new()
     }
 
@@ -102,6 +104,8 @@ function Remove-DdaVMAssignableDevice {
     }
 
     end {
+        # An empty pipeline does nothing (PowerShell's convention), not "no device given".
+        if (Test-DdaEmptyPipeline $selection) { return }
         if ($selection.Lookups.Count -eq 0) {
             $PSCmdlet.WriteError((New-DdaErrorRecord -ErrorId 'NoDeviceIdentity' -Category InvalidArgument -TargetObject $null `
                         -Message 'Remove-DdaVMAssignableDevice needs a device: -Address, -LocationPath, -InstanceId or pipeline input.' `

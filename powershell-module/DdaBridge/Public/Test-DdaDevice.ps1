@@ -117,6 +117,7 @@ function Test-DdaDevice {
             $computerName = if ($rootPath) { $null } else { [Environment]::MachineName }
             $base = [ordered]@{}
             if ($rootPath) { $base.root = $rootPath }
+            if ($Target) { $base.target = $Target.ToLowerInvariant() }
 
             # All devices in one request (the checker looks at the whole host anyway); if one of
             # them does not exist, ask per device so that each missing one is its own error.
