@@ -46,3 +46,13 @@ $launcher = foreach ($i in 1..[math]::Min($Runs, 7)) {
 '  {0,-58} {1,8:N0} ms   (median of {2})' -f 'java -jar ddabridge.jar devices --root --json (one-shot)', (Median $oneShot), $oneShot.Count
 '  {0,-58} {1,8:N0} ms   (median of {2})' -f 'dist/ddabridge devices --root --json (launcher, CDS)', (Median $launcher), $launcher.Count
 '  warm cmdlet / one-shot java: {0:N2}' -f ((Median $warm) / (Median $oneShot))
+
+# The cmdlet goals (issue 16), in run.sh's goal format: the figure, the goal, met / NOT MET.
+foreach ($g in @(
+        @{ Label = 'Get-DdaDevice warm (20-function image)'; Value = (Median $warm); Limit = 15 },
+        @{ Label = 'Test-DdaDevice warm (20-function image)'; Value = (Median $warmTest); Limit = 30 })) {
+    $verdict = if ($g.Value -le $g.Limit) { 'met' } else { 'NOT MET' }
+    $line = '  {0,-44} {1,8:N1} {2,-11} goal <= {3}   {4}' -f $g.Label, $g.Value, 'ms', $g.Limit, $verdict
+    $line
+    if ($env:DDABRIDGE_BENCH_GOALS) { Add-Content -LiteralPath $env:DDABRIDGE_BENCH_GOALS -Value $line }
+}

@@ -110,5 +110,5 @@ printf '\nGoals (issues 2, 16):\n'
 goal "survey, cold one-shot JVM" "$(ratio "$cold_ms" "$lspci_ms")" 2.00 "x lspci"
 goal "survey, warm through serve" "$(ratio "$warm_ms" "$lspci_ms")" 0.50 "x lspci"
 goal "cold survey, ${small_n}-function image" "$(ratio "$small_cold_ms" "$floor_ms")" 1.50 "x JVM floor"
-goal "time per function, largest / smallest size" "$(ratio "$per" "$first_per")" 1.30 "x"
-goal "peak RSS at the largest size (MB)" "${last_rss:-999999}" 511 "MB"
+goal "time per function, ${n} / 4,096 functions" "$(ratio "$per" "$first_per")" 1.30 "x"
+goal "peak RSS at ${n} functions (MB)" "${last_rss:-999999}" 511 "MB"
