@@ -15,8 +15,9 @@ SEED=${E2E_KILL_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 echo "INFO kill -9 seed $SEED (replay: DDABRIDGE_E2E_KILL_SEED=$SEED tests/e2e/run.sh reference-crash)"
 # fractions of the operation's window, one per cell
 # (within the first 60 %: noticing the journal's "running" costs the shell a few hundred ms under TCG, so a
-# later aim lands after the commit)
-awk -v s="$SEED" -v n=$CELLS 'BEGIN { srand(s); for (i = 0; i < n; i++) printf "%.3f\n", rand() * 0.6 }' > /tmp/k9-fractions
+# later aim lands after the commit). The first two cells aim early on purpose (5 % and 20 %), so that every run
+# has kills inside the operation whatever the seed; the others are drawn from the seed.
+awk -v s="$SEED" -v n=$CELLS 'BEGIN { srand(s); print "0.050"; print "0.200"; for (i = 2; i < n; i++) printf "%.3f\n", rand() * 0.6 }' > /tmp/k9-fractions
 serve_start
 
 # engine_pid OP: the PID of the one-shot engine JVM running OP on $B in $SD (busybox has no pgrep)
