@@ -96,7 +96,9 @@ foreach ($line in $lines) {
             $ok = $errs.Count -eq 0 -and $live.Contains($src) -and $cfg.Contains($src) -and $live -match "managed='no'" -and $cfg -match "managed='no'"
             R libvirt-pwsh-add $ok "errors: $e live has source: $($live.Contains($src)) config has source: $($cfg.Contains($src))"
             $seen = Wait-Until 90 { (PciIds) -contains '1b36:0010' }
-            R libvirt-pwsh-add-query-pci $seen "query-pci: $((PciIds) -join ' ')"
+            # one boolean whatever Wait-Until's test wrote to the pipeline; the detail as one argument
+            $ids = (PciIds) -join ' '
+            R libvirt-pwsh-add-query-pci ([bool] (@($seen) -contains $true)) "query-pci: $ids"
             $held = Mount-VMHostAssignableDevice -LocationPath $locationPath -ErrorAction SilentlyContinue -ErrorVariable refused
             "INFO   mount while held: $($refused | ForEach-Object FullyQualifiedErrorId) $($refused | ForEach-Object { $_.Exception.Message })" }
         'Get-VMAssignableDevice*' {
