@@ -40,7 +40,7 @@ $ErrorActionPreference = 'Continue'
 # An administrator answers the prompts of Disable-/Enable-PnpDevice (ConfirmImpact High) with yes.
 $ConfirmPreference = 'None'
 $env:DDABRIDGE_STATE_DIR = '/tmp/ddab-state'
-function R([string] $Name, [bool] $Ok, [string] $Detail = '') { if ($Ok) { "PASS $Name" } else { "FAIL ${Name}: $Detail" } }
+function Write-CaseResult([string] $Name, [bool] $Ok, [string] $Detail = '') { if ($Ok) { "PASS $Name" } else { "FAIL ${Name}: $Detail" } }
 function Drv([string] $a) { $l = "/sys/bus/pci/devices/$a/driver"; if (Test-Path $l) { Split-Path -Leaf (Get-Item $l).Target } else { '' } }
 function Xml([switch] $Inactive) { $a = @('-c', 'qemu:///system', 'dumpxml', 'vmtest'); if ($Inactive) { $a += '--inactive' }; (& /usr/bin/virsh @a) -join "`n" }
 function PciIds {
@@ -79,43 +79,43 @@ foreach ($line in $lines) {
     $addr = if ($gpudevs) { $dev = @(Get-DdaDevice -InstanceId $gpudevs[0].InstanceId); if ($dev) { $dev[0].Address } }
     switch -Wildcard ($line) {
         'Set-VM -Name $vm -AutomaticStopAction*' {
-            R libvirt-pwsh-set-stop ($errs.Count -eq 0 -and @($warnings | Where-Object { $_.Message -like '*libvirt-guests*' }).Count -eq 1) "errors: $e warnings: $($warnings.Message)" }
-        'Set-VM -GuestControlledCacheTypes*' { R libvirt-pwsh-set-cache ($errs.Count -eq 0 -and $warnings.Count -eq 0) "errors: $e warnings: $($warnings.Message)" }
+            Write-CaseResult libvirt-pwsh-set-stop ($errs.Count -eq 0 -and @($warnings | Where-Object { $_.Message -like '*libvirt-guests*' }).Count -eq 1) "errors: $e warnings: $($warnings.Message)" }
+        'Set-VM -GuestControlledCacheTypes*' { Write-CaseResult libvirt-pwsh-set-cache ($errs.Count -eq 0 -and $warnings.Count -eq 0) "errors: $e warnings: $($warnings.Message)" }
         'Set-VM -LowMemoryMappedIoSpace*' {
-            R libvirt-pwsh-set-low ($errs.Count -eq 0 -and @($warnings | Where-Object { $_.Message -like '*3072MB*noEquivalent*' }).Count -eq 1) "errors: $e warnings: $($warnings.Message)" }
+            Write-CaseResult libvirt-pwsh-set-low ($errs.Count -eq 0 -and @($warnings | Where-Object { $_.Message -like '*3072MB*noEquivalent*' }).Count -eq 1) "errors: $e warnings: $($warnings.Message)" }
         'Set-VM -HighMemoryMappedIoSpace*' {
             # 33280 MiB = 34078720 KiB in the persistent definition; the running domain keeps its hole until restarted
             $cfg = Xml -Inactive; $live = Xml
             $inCfg = $cfg -match "<pcihole64 unit='KiB'>34078720</pcihole64>"
-            R libvirt-pwsh-set-high ($errs.Count -eq 0 -and $inCfg -and $live -notmatch '34078720' -and @($warnings | Where-Object { $_.Message -like '*pendingRestart*' }).Count -eq 1) "errors: $e config pcihole64: $inCfg live has it: $($live -match '34078720') warnings: $($warnings.Message)" }
-        '$locationPath = *' { R libvirt-pwsh-find ($locationPath -like 'PCIROOT(*)#PCI(*)' -and $addr -and (Drv $addr) -eq 'nvme') "locationPath=$locationPath address=$addr driver=$(if ($addr) { Drv $addr })" }
-        'Disable-PnpDevice*' { R libvirt-pwsh-disable ($errs.Count -eq 0 -and (Drv $addr) -ne 'nvme') "errors: $e driver=$(Drv $addr)" }
-        'Dismount-VMHostAssignableDevice*' { R libvirt-pwsh-dismount ($errs.Count -eq 0 -and (Drv $addr) -eq 'vfio-pci' -and (Xml) -notmatch '<hostdev') "errors: $e driver=$(Drv $addr)" }
+            Write-CaseResult libvirt-pwsh-set-high ($errs.Count -eq 0 -and $inCfg -and $live -notmatch '34078720' -and @($warnings | Where-Object { $_.Message -like '*pendingRestart*' }).Count -eq 1) "errors: $e config pcihole64: $inCfg live has it: $($live -match '34078720') warnings: $($warnings.Message)" }
+        '$locationPath = *' { Write-CaseResult libvirt-pwsh-find ($locationPath -like 'PCIROOT(*)#PCI(*)' -and $addr -and (Drv $addr) -eq 'nvme') "locationPath=$locationPath address=$addr driver=$(if ($addr) { Drv $addr })" }
+        'Disable-PnpDevice*' { Write-CaseResult libvirt-pwsh-disable ($errs.Count -eq 0 -and (Drv $addr) -ne 'nvme') "errors: $e driver=$(Drv $addr)" }
+        'Dismount-VMHostAssignableDevice*' { Write-CaseResult libvirt-pwsh-dismount ($errs.Count -eq 0 -and (Drv $addr) -eq 'vfio-pci' -and (Xml) -notmatch '<hostdev') "errors: $e driver=$(Drv $addr)" }
         'Add-VMAssignableDevice*' {
             $live = Xml; $cfg = Xml -Inactive; $src = Src $addr
             $ok = $errs.Count -eq 0 -and $live.Contains($src) -and $cfg.Contains($src) -and $live -match "managed='no'" -and $cfg -match "managed='no'"
-            R libvirt-pwsh-add $ok "errors: $e live has source: $($live.Contains($src)) config has source: $($cfg.Contains($src))"
+            Write-CaseResult libvirt-pwsh-add $ok "errors: $e live has source: $($live.Contains($src)) config has source: $($cfg.Contains($src))"
             $seen = Wait-Until 90 { (PciIds) -contains '1b36:0010' }
             # one boolean whatever Wait-Until's test wrote to the pipeline; the detail as one argument
             $ids = (PciIds) -join ' '
-            R libvirt-pwsh-add-query-pci ([bool] (@($seen) -contains $true)) "query-pci: $ids"
+            Write-CaseResult libvirt-pwsh-add-query-pci ([bool] (@($seen) -contains $true)) "query-pci: $ids"
             $held = Mount-VMHostAssignableDevice -LocationPath $locationPath -ErrorAction SilentlyContinue -ErrorVariable refused
             "INFO   mount while held: $($refused | ForEach-Object FullyQualifiedErrorId) $($refused | ForEach-Object { $_.Exception.Message })" }
         'Get-VMAssignableDevice*' {
             $vms = @(Get-VM -Name vmtest)
-            R libvirt-pwsh-get ($errs.Count -eq 0 -and @($output).Count -eq 1 -and $output[0].LocationPath -eq $locationPath -and $output[0].InstanceId -eq $gpudevs[0].InstanceId -and $output[0].Address -eq $addr) "errors: $e output: $($output | Format-List | Out-String)"
-            R libvirt-pwsh-get-vm ($vms.Count -eq 1 -and $vms[0].State -eq 'Running' -and $vms[0].Id -is [guid] -and @($vms[0].Devices).Count -eq 1 -and $vms[0].Devices[0].LocationPath -eq $locationPath) "vm: $($vms | Format-List | Out-String)" }
+            Write-CaseResult libvirt-pwsh-get ($errs.Count -eq 0 -and @($output).Count -eq 1 -and $output[0].LocationPath -eq $locationPath -and $output[0].InstanceId -eq $gpudevs[0].InstanceId -and $output[0].Address -eq $addr) "errors: $e output: $($output | Format-List | Out-String)"
+            Write-CaseResult libvirt-pwsh-get-vm ($vms.Count -eq 1 -and $vms[0].State -eq 'Running' -and $vms[0].Id -is [guid] -and @($vms[0].Devices).Count -eq 1 -and $vms[0].Devices[0].LocationPath -eq $locationPath) "vm: $($vms | Format-List | Out-String)" }
         'Remove-VMAssignableDevice*' {
             $gone = Wait-Until 20 { (Xml) -notmatch '<hostdev' }
             $cfg = Xml -Inactive; $ids = PciIds
-            R libvirt-pwsh-remove ($errs.Count -eq 0 -and $gone -and $cfg -notmatch '<hostdev' -and $ids -notcontains '1b36:0010' -and (Drv $addr) -eq 'vfio-pci') "errors: $e live gone: $gone config hostdev: $($cfg -match '<hostdev') query-pci: $($ids -join ' ') driver=$(Drv $addr)" }
-        'Mount-VMHostAssignableDevice*' { R libvirt-pwsh-mount ($errs.Count -eq 0 -and (Drv $addr) -ne 'vfio-pci') "errors: $e driver=$(Drv $addr)" }
+            Write-CaseResult libvirt-pwsh-remove ($errs.Count -eq 0 -and $gone -and $cfg -notmatch '<hostdev' -and $ids -notcontains '1b36:0010' -and (Drv $addr) -eq 'vfio-pci') "errors: $e live gone: $gone config hostdev: $($cfg -match '<hostdev') query-pci: $($ids -join ' ') driver=$(Drv $addr)" }
+        'Mount-VMHostAssignableDevice*' { Write-CaseResult libvirt-pwsh-mount ($errs.Count -eq 0 -and (Drv $addr) -ne 'vfio-pci') "errors: $e driver=$(Drv $addr)" }
         'Enable-PnpDevice*' {
             $blk = Wait-Until 20 { @(Get-ChildItem "/sys/bus/pci/devices/$addr/nvme/*/nvme*n1" -ErrorAction Ignore).Count -gt 0 }
-            R libvirt-pwsh-enable ($errs.Count -eq 0 -and (Drv $addr) -eq 'nvme' -and $blk) "errors: $e driver=$(Drv $addr) namespace: $blk" }
+            Write-CaseResult libvirt-pwsh-enable ($errs.Count -eq 0 -and (Drv $addr) -eq 'nvme' -and $blk) "errors: $e driver=$(Drv $addr) namespace: $blk" }
     }
 }
-R libvirt-pwsh-no-errors ($allErrors.Count -eq 0) ($allErrors -join ' || ')
+Write-CaseResult libvirt-pwsh-no-errors ($allErrors.Count -eq 0) ($allErrors -join ' || ')
 "INFO all done after $([int] $sw.Elapsed.TotalSeconds) s"
 PS1
 t0=$(date +%s)
