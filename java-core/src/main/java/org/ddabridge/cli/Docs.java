@@ -44,7 +44,7 @@ public final class Docs {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return Main.commandLine();
     }
 
     /** picocli's bash completion script for {@code ddabridge}. */

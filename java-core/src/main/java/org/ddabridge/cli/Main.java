@@ -8,17 +8,23 @@ import picocli.CommandLine.Command;
 /** The {@code ddabridge} command line. */
 @Command(name = "ddabridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PCIe device pass-through: enumerate, check and assign PCI devices (Hyper-V DDA / Linux VFIO).",
-        subcommands = {DevicesCommand.class, SurveyCommand.class, DecodeCommand.class, CaptureCommand.class,
-            ReportCommand.class, DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class,
-            DisableCommand.class, DisableCommand.Enable.class, GroupsCommand.class, MmioCommand.class,
-            ServeCommand.class, VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class, VmSetCommand.class,
-            VersionCommand.class,
-            CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:success", "1:generic failure (I/O, not supported)", "2:invalid input", "3:not found",
             "4:internal error", "5:busy (another change is running)", "6:refused by a guard"})
 public final class Main implements Runnable {
+    /**
+     * Every subcommand, in the order help lists them. Not in the {@code @Command} annotation: picocli would
+     * then build every subcommand's model by reflection at each start (a quarter of a second here, ten
+     * seconds under TCG), while a one-shot run needs only the one it was asked for.
+     */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(DevicesCommand.class,
+            SurveyCommand.class, DecodeCommand.class, CaptureCommand.class, ReportCommand.class,
+            DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class, DisableCommand.class,
+            DisableCommand.Enable.class, GroupsCommand.class, MmioCommand.class, ServeCommand.class,
+            VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class, VmSetCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -51,11 +57,39 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams (tests capture them). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLineFor(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> Output.usageError(ex, a, out, err));
         return cl.execute(args);
+    }
+
+    /** The whole command line, every subcommand registered (help, completion, the man page). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> sub : SUBCOMMANDS) {
+            cl.addSubcommand(sub);
+        }
+        return cl;
+    }
+
+    /**
+     * The command line for these arguments: only the named subcommand when the first argument names one
+     * (anything else - no argument, an option, {@code help}, a typo - gets every subcommand, so help,
+     * completion and "did you mean" see them all).
+     */
+    static CommandLine commandLineFor(String[] args) {
+        if (args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")) {
+            for (Class<?> sub : SUBCOMMANDS) {
+                Command command = sub.getAnnotation(Command.class);
+                if (sub != picocli.AutoComplete.GenerateCompletion.class && command.name().equals(args[0]) || java.util.Arrays.asList(command.aliases()).contains(args[0])) {
+                    CommandLine cl = new CommandLine(new Main());
+                    cl.addSubcommand(sub);
+                    return cl;
+                }
+            }
+        }
+        return commandLine();
     }
 
     /** Version from the jar manifest. */

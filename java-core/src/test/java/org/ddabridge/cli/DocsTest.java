@@ -19,7 +19,7 @@ import picocli.CommandLine;
 class DocsTest {
     private static Set<String> subcommands() {
         Set<String> s = new TreeSet<>();
-        new CommandLine(new Main()).getSubcommands().forEach((name, cl) -> {
+        Main.commandLine().getSubcommands().forEach((name, cl) -> {
             if (!cl.getCommandSpec().usageMessage().hidden() && !name.equals("help")) {
                 s.add(name);
             }
