@@ -28,9 +28,25 @@ class CliParityTest {
     private static final Set<String> NOT_CLI = Set.of("pnp", "devpkeys", "vmhost", "vfio-status", "vm-add", "vm-remove",
             "vm-list");
 
+    /** A one-shot run builds only the subcommand it names; anything else sees them all (help, typos). */
+    @Test
+    void oneShotRunsRegisterOnlyTheirSubcommand() {
+        Set<String> all = Main.commandLine().getSubcommands().keySet();
+        for (String name : all) {
+            if (name.equals("help") || name.equals("generate-completion")) {
+                assertEquals(all, Main.commandLineFor(new String[] {name}).getSubcommands().keySet(), name);
+            } else {
+                assertEquals(Set.of(name), Main.commandLineFor(new String[] {name, "--json"}).getSubcommands().keySet());
+            }
+        }
+        assertEquals(all, Main.commandLineFor(new String[] {"--help"}).getSubcommands().keySet());
+        assertEquals(all, Main.commandLineFor(new String[] {"surve"}).getSubcommands().keySet());
+        assertEquals(all, Main.commandLineFor(new String[0]).getSubcommands().keySet());
+    }
+
     @Test
     void everyEngineCommandIsASubcommand() {
-        Set<String> cli = new TreeSet<>(new picocli.CommandLine(new Main()).getSubcommands().keySet());
+        Set<String> cli = new TreeSet<>(Main.commandLine().getSubcommands().keySet());
         Set<String> missing = new TreeSet<>(new Engine().commandNames());
         missing.removeAll(cli);
         missing.removeAll(NOT_CLI);
