@@ -180,23 +180,31 @@ function Invoke-WmiCompatQuery {
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [string] $Class, [string] $Query, [string] $Filter, [string[]] $Property, [string] $Namespace, [string] $Root, [switch] $Cim
     )
-    if ($Namespace -and $Namespace -notmatch '^(?i)(root[\\/])?cimv2$') {
-        throw (New-WmiCompatError -Id 'InvalidNamespace' -Message "Invalid namespace '$Namespace' (DdaBridge.HyperVCompat has root\cimv2)." -Target $Namespace)
-    }
-    if ($Query) {
-        $q = ConvertFrom-WmiCompatQuery -Query $Query
-    } else {
-        $q = @{ Class = $Class; Properties = @($Property | Where-Object { $_ -and $_ -ne '*' }); Where = $(if ($Filter) { ConvertFrom-WmiCompatFilter -Filter $Filter } else { @() }) }
-    }
-    foreach ($o in @(Get-WmiCompatInstance -Cmdlet $Cmdlet -Class $q.Class -Root $Root -Cim:$Cim)) {
-        if ($null -eq $o) { continue }
-        $ok = $true
-        foreach ($c in $q.Where) { if (-not (Test-WmiCompatCondition -Instance $o -Condition $c)) { $ok = $false; break } }
-        if (-not $ok) { continue }
-        if ($q.Properties.Count) {
-            $keep = @($q.Properties) + @($o.PSObject.Properties.Name | Where-Object { $_ -like '__*' -or $_ -eq 'PSComputerName' })
-            $o = $o | Select-Object -Property $keep
+    # Bad input (query, class, namespace) is the calling cmdlet's terminating error, with its stable id.
+    try {
+        if ($Namespace -and $Namespace -notmatch '^(?i)(root[\\/])?cimv2$') {
+            throw (New-WmiCompatError -Id 'InvalidNamespace' -Message "Invalid namespace '$Namespace' (DdaBridge.HyperVCompat has root\cimv2)." -Target $Namespace)
         }
-        $o
+        if ($Query) {
+            $q = ConvertFrom-WmiCompatQuery -Query $Query
+        } else {
+            $q = @{ Class = $Class; Properties = @($Property | Where-Object { $_ -and $_ -ne '*' }); Where = $(if ($Filter) { ConvertFrom-WmiCompatFilter -Filter $Filter } else { @() }) }
+        }
+        foreach ($o in @(Get-WmiCompatInstance -Cmdlet $Cmdlet -Class $q.Class -Root $Root -Cim:$Cim)) {
+            if ($null -eq $o) { continue }
+            $ok = $true
+            foreach ($c in $q.Where) { if (-not (Test-WmiCompatCondition -Instance $o -Condition $c)) { $ok = $false; break } }
+            if (-not $ok) { continue }
+            if ($q.Properties.Count) {
+                $keep = @($q.Properties) + @($o.PSObject.Properties.Name | Where-Object { $_ -like '__*' -or $_ -eq 'PSComputerName' })
+                $o = $o | Select-Object -Property $keep
+            }
+            $o
+        }
+    } catch {
+        if ($_.FullyQualifiedErrorId -match '^(InvalidQuery|InvalidClass|InvalidNamespace)$') {
+            $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($_.Exception, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category, $_.TargetObject))
+        }
+        throw
     }
 }

@@ -66,13 +66,5 @@ function Get-CimInstance {
         [string] $Root
     )
     $image = Get-PnpCompatImage -BoundParameters $PSBoundParameters -Root $Root -InputObject $null
-    try {
-        Invoke-WmiCompatQuery -Cmdlet $PSCmdlet -Class $ClassName -Query $Query -Filter $Filter -Property $Property -Namespace $Namespace -Root $image -Cim
-    } catch {
-        # Bad input (query, class, namespace) is this cmdlet's terminating error, with its stable id.
-        if ($_.FullyQualifiedErrorId -match '^(InvalidQuery|InvalidClass|InvalidNamespace)$') {
-            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($_.Exception, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category, $_.TargetObject))
-        }
-        throw
-    }
+    Invoke-WmiCompatQuery -Cmdlet $PSCmdlet -Class $ClassName -Query $Query -Filter $Filter -Property $Property -Namespace $Namespace -Root $image -Cim
 }
