@@ -23,7 +23,7 @@ import org.ddabridge.survey.DeviceSelector;
 import org.ddabridge.survey.MmioPlan;
 import org.ddabridge.survey.Survey;
 import org.ddabridge.util.HostRoot;
-import org.ddabridge.vm.PciBdf;
+import org.ddabridge.vm.VmException;
 
 /**
  * Which host function a VM request means, read from one snapshot of the host: by address, location path or
@@ -63,7 +63,7 @@ final class VmDevices {
      * The resolved function (one per group: the lowest address the request named), its identity, and the 64-bit
      * PCI hole the survey recommends for the group's endpoints in KiB (0 when they have no 64-bit BARs).
      */
-    record Resolved(PciBdf address, PciDevice device, long hole64Kib) {
+    record Resolved(PciAddress address, PciDevice device, long hole64Kib) {
     }
 
     private final HostRoot root;
@@ -109,7 +109,7 @@ final class VmDevices {
             }
             d = chosen.get(0);
         }
-        return new Resolved(PciBdf.parse(d.address()), d, hole64Kib(d));
+        return new Resolved(VmException.address(d.address()), d, hole64Kib(d));
     }
 
     /** The first function on vfio-pci (not a bridge) whose {@code /dev/vfio/<group>} no process holds. */

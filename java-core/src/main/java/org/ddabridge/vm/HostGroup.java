@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
+
 /**
  * A function's IOMMU group as sysfs shows it under a host root ({@code /} live, a fake tree in tests): the members,
  * their drivers, classes and 64-bit memory BAR sizes. Read-only. The whole group moves to a VM together; bridges
@@ -33,14 +35,14 @@ public record HostGroup(int number, List<Member> members) {
      * @param classCode    24-bit class code
      * @param mmio64Bytes  total size of its 64-bit memory BARs (what the VM's 64-bit PCI hole must fit)
      */
-    public record Member(PciBdf address, String driver, int classCode, long mmio64Bytes) {
+    public record Member(PciAddress address, String driver, int classCode, long mmio64Bytes) {
         public boolean bridge() {
             return (classCode >> 8) == 0x0604 || (classCode >> 8) == 0x0600;
         }
     }
 
     /** The functions that go into a VM: every member that is not a bridge, sorted. */
-    public List<PciBdf> endpoints() {
+    public List<PciAddress> endpoints() {
         return members.stream().filter(m -> !m.bridge()).map(Member::address).sorted().toList();
     }
 
@@ -56,7 +58,7 @@ public record HostGroup(int number, List<Member> members) {
     }
 
     /** Reads the group of {@code f} under {@code root}. {@code DeviceNotFound} without function or group. */
-    public static HostGroup of(Path root, PciBdf f) {
+    public static HostGroup of(Path root, PciAddress f) {
         Path dev = root.resolve("sys/bus/pci/devices").resolve(f.toString());
         if (!Files.isDirectory(dev)) {
             throw new VmException(VmErrorId.DeviceNotFound, "no PCI function " + f);
@@ -72,10 +74,9 @@ public record HostGroup(int number, List<Member> members) {
         Path devices = root.resolve("sys/kernel/iommu_groups").resolve(Integer.toString(n)).resolve("devices");
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(devices)) {
             for (Path p : ds) {
-                PciBdf a;
-                try {
-                    a = PciBdf.parse(p.getFileName().toString());
-                } catch (VmException e) {
+                // a name that is no PCI address is no function of the group
+                PciAddress a = PciAddress.parse(p.getFileName().toString()).orElse(null);
+                if (a == null) {
                     continue;
                 }
                 Path d = root.resolve("sys/bus/pci/devices").resolve(a.toString());

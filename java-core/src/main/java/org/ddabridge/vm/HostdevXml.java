@@ -19,6 +19,7 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
+import org.ddabridge.model.PciAddress;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -48,7 +49,7 @@ public final class HostdevXml {
      * @param alias        libvirt's device alias ({@code hostdev0}) in live XML, else empty
      * @param guestAddress where the guest sees it (null when libvirt has not assigned one)
      */
-    public record Hostdev(String mode, String type, boolean managed, PciBdf source, String alias, PciBdf guestAddress) {
+    public record Hostdev(String mode, String type, boolean managed, PciAddress source, String alias, PciAddress guestAddress) {
     }
 
     /**
@@ -73,13 +74,13 @@ public final class HostdevXml {
         }
 
         /** The hostdev whose source is this host function, if any. */
-        public java.util.Optional<Hostdev> hostdev(PciBdf host) {
+        public java.util.Optional<Hostdev> hostdev(PciAddress host) {
             return hostdevs.stream().filter(h -> host.equals(h.source())).findFirst();
         }
     }
 
     /** The {@code <hostdev>} element to attach or detach this host function (one line, no XML declaration). */
-    public static String hostdev(PciBdf host) {
+    public static String hostdev(PciAddress host) {
         return String.format(Locale.ROOT,
                 "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0x%04x' bus='0x%02x'"
                         + " slot='0x%02x' function='0x%x'/></source></hostdev>",
@@ -177,15 +178,15 @@ public final class HostdevXml {
             return null;
         }
         Element source = child(hd, "source");
-        PciBdf src = source == null ? null : addressOf(child(source, "address"));
+        PciAddress src = source == null ? null : addressOf(child(source, "address"));
         Element aliasEl = child(hd, "alias");
         String alias = aliasEl == null ? "" : aliasEl.getAttribute("name");
-        PciBdf guest = addressOf(child(hd, "address"));
+        PciAddress guest = addressOf(child(hd, "address"));
         return new Hostdev(hd.getAttribute("mode"), hd.getAttribute("type"), "yes".equals(hd.getAttribute("managed")),
                 src, alias, guest);
     }
 
-    private static PciBdf addressOf(Element a) {
+    private static PciAddress addressOf(Element a) {
         if (a == null) {
             return null;
         }
@@ -194,7 +195,7 @@ public final class HostdevXml {
             return null;
         }
         try {
-            return new PciBdf(num(a.getAttribute("domain")), num(a.getAttribute("bus")), num(a.getAttribute("slot")),
+            return new PciAddress(num(a.getAttribute("domain")), num(a.getAttribute("bus")), num(a.getAttribute("slot")),
                     num(a.getAttribute("function")));
         } catch (IllegalArgumentException e) {
             throw new VmException(VmErrorId.XmlInvalid, "bad PCI <address> in domain XML: " + e.getMessage(), null, e);

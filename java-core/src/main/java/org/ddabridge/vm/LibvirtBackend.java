@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.ddabridge.driver.linux.Libvirt;
+import org.ddabridge.model.PciAddress;
 
 /**
  * A libvirt domain: {@code <hostdev managed='no'>} attached live (when it runs) and to the persistent definition
@@ -52,15 +53,15 @@ public final class LibvirtBackend implements VmBackend {
         return conn.domain(ref.name());
     }
 
-    private Set<PciBdf> sources(boolean inactive) {
+    private Set<PciAddress> sources(boolean inactive) {
         return HostdevXml.parseDomain(conn.xml(ref.name(), inactive)).hostdevs().stream()
                 .map(HostdevXml.Hostdev::source).filter(s -> s != null).collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Override
-    public List<PciBdf> attached() {
+    public List<PciAddress> attached() {
         Libvirt.Domain d = domain();
-        Set<PciBdf> all = new TreeSet<>();
+        Set<PciAddress> all = new TreeSet<>();
         if (d.state().live()) {
             all.addAll(sources(false));
         }
@@ -71,15 +72,15 @@ public final class LibvirtBackend implements VmBackend {
     }
 
     @Override
-    public List<VmStep> planAttach(List<PciBdf> group, long mmio64Kib) {
+    public List<VmStep> planAttach(List<PciAddress> group, long mmio64Kib) {
         Libvirt.Domain d = domain();
         Set<Libvirt.Affect> affect = conn.affectFor(d);
         if (affect.isEmpty()) {
             throw new VmException(VmErrorId.LibvirtFailed, "domain '" + ref.name() + "' neither runs nor has a persistent definition");
         }
-        List<PciBdf> have = attached();
+        List<PciAddress> have = attached();
         List<VmStep> out = new ArrayList<>();
-        for (PciBdf f : group.stream().sorted().toList()) {
+        for (PciAddress f : group.stream().sorted().toList()) {
             if (have.contains(f)) {
                 throw new VmException(VmErrorId.AlreadyAttached, f + " is already a hostdev of domain '" + ref.name() + "'");
             }
@@ -98,7 +99,7 @@ public final class LibvirtBackend implements VmBackend {
     }
 
     @Override
-    public List<String> attachWarnings(List<PciBdf> group, long mmio64Kib) {
+    public List<String> attachWarnings(List<PciAddress> group, long mmio64Kib) {
         Libvirt.Domain d = domain();
         if (mmio64Kib <= 0 || !d.state().live()) {
             return List.of();
@@ -180,11 +181,11 @@ public final class LibvirtBackend implements VmBackend {
     }
 
     @Override
-    public Detached detach(List<PciBdf> group, Duration limit) {
+    public Detached detach(List<PciAddress> group, Duration limit) {
         Libvirt.Domain d = domain();
-        Set<PciBdf> live = d.state().live() ? sources(false) : Set.of();
-        Set<PciBdf> config = d.persistent() ? sources(true) : Set.of();
-        for (PciBdf f : group.stream().sorted().toList()) {
+        Set<PciAddress> live = d.state().live() ? sources(false) : Set.of();
+        Set<PciAddress> config = d.persistent() ? sources(true) : Set.of();
+        for (PciAddress f : group.stream().sorted().toList()) {
             EnumSet<Libvirt.Affect> a = EnumSet.noneOf(Libvirt.Affect.class);
             if (live.contains(f)) {
                 a.add(Libvirt.Affect.LIVE);
@@ -198,11 +199,11 @@ public final class LibvirtBackend implements VmBackend {
         }
         // live removal completes when the guest answers the unplug request: poll the live XML
         long deadline = System.nanoTime() + limit.toNanos();
-        Set<PciBdf> still = new TreeSet<>();
+        Set<PciAddress> still = new TreeSet<>();
         while (true) {
             still.clear();
             if (domain().state().live()) {
-                for (PciBdf f : sources(false)) {
+                for (PciAddress f : sources(false)) {
                     if (group.contains(f)) {
                         still.add(f);
                     }
@@ -218,7 +219,7 @@ public final class LibvirtBackend implements VmBackend {
                 break;
             }
         }
-        List<PciBdf> removed = group.stream().filter(f -> !still.contains(f)).sorted().toList();
+        List<PciAddress> removed = group.stream().filter(f -> !still.contains(f)).sorted().toList();
         return new Detached(removed, List.copyOf(still));
     }
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
+
 /** A QEMU without libvirt, through its QMP socket: {@code device_add vfio-pci} into free PCIe root ports. */
 public final class QmpBackend implements VmBackend {
     /** How long an undo waits for the guest to let a device go before it reports the removal pending. */
@@ -40,13 +42,13 @@ public final class QmpBackend implements VmBackend {
     }
 
     @Override
-    public List<PciBdf> attached() {
+    public List<PciAddress> attached() {
         return hotplug.vfioDevices().stream().map(QmpHotplug.VfioDevice::host).sorted().toList();
     }
 
     /** QEMU's 64-bit PCI hole is a machine option fixed at start, so {@code mmio64Kib} plans nothing here. */
     @Override
-    public List<VmStep> planAttach(List<PciBdf> group, long mmio64Kib) {
+    public List<VmStep> planAttach(List<PciAddress> group, long mmio64Kib) {
         List<VmStep> out = new ArrayList<>();
         for (QmpHotplug.Placement p : hotplug.plan(group)) {
             out.add(VmStep.attach(p.host(), p.deviceAddArguments().toString()));
@@ -70,9 +72,9 @@ public final class QmpBackend implements VmBackend {
     }
 
     @Override
-    public Detached detach(List<PciBdf> group, Duration limit) {
+    public Detached detach(List<PciAddress> group, Duration limit) {
         List<String> ids = new ArrayList<>();
-        List<PciBdf> hosts = new ArrayList<>();
+        List<PciAddress> hosts = new ArrayList<>();
         for (QmpHotplug.VfioDevice d : hotplug.vfioDevices()) {
             if (group.contains(d.host())) {
                 if (d.id().isEmpty()) {
@@ -84,12 +86,12 @@ public final class QmpBackend implements VmBackend {
             }
         }
         QmpHotplug.Removal r = hotplug.detach(ids, limit);
-        List<PciBdf> removed = new ArrayList<>();
-        List<PciBdf> pending = new ArrayList<>();
+        List<PciAddress> removed = new ArrayList<>();
+        List<PciAddress> pending = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             (r.pending().contains(ids.get(i)) ? pending : removed).add(hosts.get(i));
         }
-        for (PciBdf f : group) {
+        for (PciAddress f : group) {
             if (!hosts.contains(f)) {
                 removed.add(f);   // not in the VM at all
             }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.ddabridge.model.PciAddress;
+
 /**
  * PCI hot-plug of VFIO functions into a running (or paused) QEMU through QMP.
  *
@@ -72,7 +74,7 @@ public final class QmpHotplug {
      * @param host the host function it passes through
      * @param bus  the bus it sits on (empty when unknown)
      */
-    public record VfioDevice(String id, String path, PciBdf host, String bus) {
+    public record VfioDevice(String id, String path, PciAddress host, String bus) {
     }
 
     /**
@@ -84,7 +86,7 @@ public final class QmpHotplug {
      * @param addr          guest device.function on that bus ({@code 0.0}, {@code 0.1})
      * @param multifunction whether the guest slot is marked multifunction (function 0 of a multi-function slot)
      */
-    public record Placement(PciBdf host, String id, String bus, String addr, boolean multifunction) {
+    public record Placement(PciAddress host, String id, String bus, String addr, boolean multifunction) {
         /** The {@code device_add} arguments. */
         public JsonObject deviceAddArguments() {
             JsonObject a = new JsonObject();
@@ -118,7 +120,7 @@ public final class QmpHotplug {
     }
 
     /** The qdev id of the engine's device for this host function. */
-    public static String deviceId(PciBdf host) {
+    public static String deviceId(PciAddress host) {
         return ID_PREFIX + host.toString().replace(':', '-');
     }
 
@@ -182,7 +184,7 @@ public final class QmpHotplug {
                     // parent_bus is a convenience; older QEMUs lack it
                 }
                 String id = container.endsWith("-anon") ? "" : p.name();
-                out.add(new VfioDevice(id, path, PciBdf.parse(host.getAsString()), bus));
+                out.add(new VfioDevice(id, path, VmException.address(host.getAsString()), bus));
             }
         }
         return out;
@@ -193,9 +195,9 @@ public final class QmpHotplug {
      * like the host's, function 0 of a multifunction slot last. Throws {@code NoFreeHotplugSlot} when there are
      * not enough free slots, {@code AlreadyAttached} when one of them is already a vfio-pci device of this VM.
      */
-    public List<Placement> plan(List<PciBdf> functions) {
+    public List<Placement> plan(List<PciAddress> functions) {
         List<VfioDevice> present = vfioDevices();
-        for (PciBdf f : functions) {
+        for (PciAddress f : functions) {
             for (VfioDevice d : present) {
                 if (d.host().equals(f)) {
                     throw new VmException(VmErrorId.AlreadyAttached, f + " is already attached to this VM as '"
@@ -203,7 +205,7 @@ public final class QmpHotplug {
                 }
             }
         }
-        Map<String, List<PciBdf>> bySlot = new LinkedHashMap<>();
+        Map<String, List<PciAddress>> bySlot = new LinkedHashMap<>();
         functions.stream().sorted().forEach(f -> bySlot.computeIfAbsent(
                 String.format(Locale.ROOT, "%04x:%02x:%02x", f.domain(), f.bus(), f.device()), k -> new ArrayList<>()).add(f));
         List<Slot> free = slots().stream().filter(Slot::free).toList();
@@ -213,13 +215,13 @@ public final class QmpHotplug {
         }
         List<Placement> out = new ArrayList<>();
         int i = 0;
-        for (List<PciBdf> slotFns : bySlot.values()) {
+        for (List<PciAddress> slotFns : bySlot.values()) {
             String bus = free.get(i++).bus();
             boolean multi = slotFns.size() > 1;
-            List<PciBdf> order = new ArrayList<>(slotFns);
+            List<PciAddress> order = new ArrayList<>(slotFns);
             // function 0 last: QEMU exposes a hot-plugged slot to the guest when its function 0 arrives
-            order.sort(Comparator.comparing((PciBdf f) -> f.function() == 0).thenComparing(PciBdf::function));
-            for (PciBdf f : order) {
+            order.sort(Comparator.comparing((PciAddress f) -> f.function() == 0).thenComparing(PciAddress::function));
+            for (PciAddress f : order) {
                 out.add(new Placement(f, deviceId(f), bus, "0." + f.function(), multi && f.function() == 0));
             }
         }

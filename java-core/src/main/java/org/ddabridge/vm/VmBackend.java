@@ -3,6 +3,8 @@ package org.ddabridge.vm;
 import java.time.Duration;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
+
 /** A VM the engine can give host functions to: a QEMU through QMP ({@link QmpBackend}) or a libvirt domain ({@link LibvirtBackend}). */
 public interface VmBackend extends AutoCloseable {
     /** The VM. */
@@ -12,19 +14,19 @@ public interface VmBackend extends AutoCloseable {
     String state();
 
     /** Host functions the VM has now (live, and for libvirt also in the persistent definition). */
-    List<PciBdf> attached();
+    List<PciAddress> attached();
 
     /**
      * The steps that give the VM these functions (one IOMMU group); {@code mmio64Kib} is the 64-bit MMIO the
      * group needs (0: unknown or none). Throws {@code AlreadyAttached}, {@code NoFreeHotplugSlot}, ...
      */
-    List<VmStep> planAttach(List<PciBdf> group, long mmio64Kib);
+    List<VmStep> planAttach(List<PciAddress> group, long mmio64Kib);
 
     /**
      * What the user should know before these functions go in (e.g. a running domain whose 64-bit PCI hole is smaller
      * than {@code mmio64Kib} until its next start); may refuse with a {@link VmException}. Nothing by default.
      */
-    default List<String> attachWarnings(List<PciBdf> group, long mmio64Kib) {
+    default List<String> attachWarnings(List<PciAddress> group, long mmio64Kib) {
         return List.of();
     }
 
@@ -51,7 +53,7 @@ public interface VmBackend extends AutoCloseable {
     void undo(VmStep step);
 
     /** Takes these functions away and waits up to {@code limit} for the VM to let go of them. */
-    Detached detach(List<PciBdf> group, Duration limit);
+    Detached detach(List<PciAddress> group, Duration limit);
 
     /**
      * The outcome of a removal.
@@ -59,7 +61,7 @@ public interface VmBackend extends AutoCloseable {
      * @param removed functions the VM no longer has
      * @param pending functions whose removal the VM has not completed yet (its guest has not answered)
      */
-    record Detached(List<PciBdf> removed, List<PciBdf> pending) {
+    record Detached(List<PciAddress> removed, List<PciAddress> pending) {
         public Detached {
             removed = List.copyOf(removed);
             pending = List.copyOf(pending);

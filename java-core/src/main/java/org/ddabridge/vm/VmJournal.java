@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
+
 /**
  * The journal of the last VM operation, {@code <stateDir>/vm-state.json}, written like the assignment journal:
  * each save goes to a temporary file, is forced to disk and renamed atomically over the old one, so a crash leaves
@@ -67,7 +69,7 @@ public final class VmJournal implements VmOps.StepLog {
         public String error;
 
         VmStep toStep() {
-            return new VmStep(VmStep.Action.valueOf(action), host == null ? null : PciBdf.parse(host), detail, value, previous);
+            return new VmStep(VmStep.Action.valueOf(action), host == null ? null : VmException.address(host), detail, value, previous);
         }
 
         boolean is(VmStep s) {

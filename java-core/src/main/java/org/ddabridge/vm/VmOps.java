@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
+
 /**
  * Attach and detach of one IOMMU group, engine-independent: plan, then each step journaled before and after it
  * runs ({@link StepLog}), and on a failure the steps that ran are undone in reverse order before the failure is
@@ -63,7 +65,7 @@ public final class VmOps {
     }
 
     /** Gives {@code group} to the VM behind {@code backend}. */
-    public static Attached attach(VmBackend backend, List<PciBdf> group, long mmio64Kib, boolean whatIf, StepLog log) {
+    public static Attached attach(VmBackend backend, List<PciAddress> group, long mmio64Kib, boolean whatIf, StepLog log) {
         List<VmStep> plan = backend.planAttach(group, mmio64Kib);
         if (whatIf) {
             return new Attached(backend.ref(), plan, true);
@@ -98,9 +100,9 @@ public final class VmOps {
     }
 
     /** Takes {@code group} from the VM; {@code whatIf} only reports which of its functions the VM has. */
-    public static VmBackend.Detached detach(VmBackend backend, List<PciBdf> group, Duration limit, boolean whatIf) {
+    public static VmBackend.Detached detach(VmBackend backend, List<PciAddress> group, Duration limit, boolean whatIf) {
         if (whatIf) {
-            List<PciBdf> have = backend.attached();
+            List<PciAddress> have = backend.attached();
             return new VmBackend.Detached(group.stream().filter(have::contains).sorted().toList(), List.of());
         }
         return backend.detach(group, limit);

@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import org.ddabridge.driver.linux.Libvirt;
 import org.ddabridge.driver.linux.VfioHolders;
+import org.ddabridge.model.PciAddress;
 
 /**
  * The VM commands, engine-independent: {@code vm-add} (a dismounted function's whole IOMMU group into a VM),
@@ -74,7 +75,7 @@ public final class VmService {
     }
 
     /** Gives {@code f}'s whole group (all on vfio-pci) to {@code vm}; the 64-bit MMIO is the group's BAR sum from sysfs. */
-    public Added add(PciBdf f, VmRef vm, boolean whatIf, Path stateDir) {
+    public Added add(PciAddress f, VmRef vm, boolean whatIf, Path stateDir) {
         return add(f, vm, whatIf, stateDir, -1);
     }
 
@@ -82,10 +83,10 @@ public final class VmService {
      * Gives {@code f}'s whole group (all on vfio-pci) to {@code vm}; {@code mmio64Kib} is the 64-bit PCI hole the
      * group needs (the survey's figure; negative: the BAR sum from sysfs), which a libvirt domain's hole must hold.
      */
-    public Added add(PciBdf f, VmRef vm, boolean whatIf, Path stateDir, long mmio64Kib) {
+    public Added add(PciAddress f, VmRef vm, boolean whatIf, Path stateDir, long mmio64Kib) {
         HostGroup g = HostGroup.of(hostRoot, f);
         long need = mmio64Kib >= 0 ? mmio64Kib : g.mmio64Kib();
-        List<PciBdf> fns = g.endpoints();
+        List<PciAddress> fns = g.endpoints();
         if (!g.notOnVfio().isEmpty()) {
             throw new VmException(VmErrorId.NotDismounted, "group " + g.number() + " is not all on vfio-pci ("
                     + String.join(", ", g.notOnVfio().stream().map(m -> m.address() + " on " + (m.driver().isEmpty()
@@ -119,9 +120,9 @@ public final class VmService {
     }
 
     /** Takes {@code f}'s whole group out of {@code vm}, waiting up to {@code limit} for the guest. */
-    public Removed remove(PciBdf f, VmRef vm, boolean whatIf, Path stateDir, Duration limit) {
+    public Removed remove(PciAddress f, VmRef vm, boolean whatIf, Path stateDir, Duration limit) {
         HostGroup g = HostGroup.of(hostRoot, f);
-        List<PciBdf> fns = g.endpoints();
+        List<PciAddress> fns = g.endpoints();
         try (VmBackend b = opener.apply(vm)) {
             if (whatIf) {
                 VmBackend.Detached d = VmOps.detach(b, fns, limit, true);
@@ -218,8 +219,8 @@ public final class VmService {
         return new Repaired(op.kind, op.vm().display(), before, "repaired", undone);
     }
 
-    private static List<String> names(List<PciBdf> fns) {
-        return fns.stream().map(PciBdf::toString).toList();
+    private static List<String> names(List<PciAddress> fns) {
+        return fns.stream().map(PciAddress::toString).toList();
     }
 
     /** The journal plus the crash points, and whether an undo failed. */

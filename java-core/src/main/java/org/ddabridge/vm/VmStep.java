@@ -1,5 +1,7 @@
 package org.ddabridge.vm;
 
+import org.ddabridge.model.PciAddress;
+
 /**
  * One change to a VM, as planned, journaled and undone.
  *
@@ -9,7 +11,7 @@ package org.ddabridge.vm;
  * @param value    {@link Action#SET_PCIHOLE64}: the new size in KiB
  * @param previous {@link Action#SET_PCIHOLE64}: the size it replaces, -1 when there was none
  */
-public record VmStep(Action action, PciBdf host, String detail, long value, long previous) {
+public record VmStep(Action action, PciAddress host, String detail, long value, long previous) {
     /** Step kinds. */
     public enum Action {
         /** Give a host function to the VM ({@code device_add vfio-pci} / {@code virDomainAttachDeviceFlags}). */
@@ -18,7 +20,7 @@ public record VmStep(Action action, PciBdf host, String detail, long value, long
         SET_PCIHOLE64
     }
 
-    public static VmStep attach(PciBdf host, String detail) {
+    public static VmStep attach(PciAddress host, String detail) {
         return new VmStep(Action.ATTACH, host, detail, 0, 0);
     }
 

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 import org.ddabridge.driver.linux.Libvirt;
+import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +53,7 @@ class LibvirtApiTest {
     @Test
     void attachOnTheTestDriverFailsWithLibvirtsOwnError() {
         try (LibvirtApi.Connection c = api().open(TEST_URI)) {
-            String xml = HostdevXml.hostdev(PciBdf.parse("0000:01:00.0"));
+            String xml = HostdevXml.hostdev(PciAddress.parse("0000:01:00.0").orElseThrow());
             VmException e = assertThrows(VmException.class,
                     () -> c.attach("test", xml, EnumSet.of(Libvirt.Affect.LIVE, Libvirt.Affect.CONFIG)));
             assertEquals(VmErrorId.LibvirtFailed, e.id());

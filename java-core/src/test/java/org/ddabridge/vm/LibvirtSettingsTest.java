@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,7 +102,7 @@ class LibvirtSettingsTest {
             keep.define(domainXml("dda-hole-small", "<pcihole64 unit='KiB'>1048576</pcihole64>"));
             keep.start("dda-hole-small");
             try (LibvirtBackend b = LibvirtBackend.open(new VmRef.Domain(URI, "dda-hole-small"))) {
-                List<PciBdf> group = List.of(PciBdf.parse("0000:01:00.0"));
+                List<PciAddress> group = List.of(PciAddress.parse("0000:01:00.0").orElseThrow());
                 long need = 4L << 20;   // 4 GiB in KiB
                 List<String> warnings = b.attachWarnings(group, need);
                 assertEquals(1, warnings.size(), warnings.toString());

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,8 +119,8 @@ class QmpHotplugTest {
         }
     }
 
-    private static PciBdf bdf(String s) {
-        return PciBdf.parse(s);
+    private static PciAddress bdf(String s) {
+        return PciAddress.parse(s).orElseThrow();
     }
 
     @Test

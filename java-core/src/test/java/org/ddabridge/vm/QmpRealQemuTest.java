@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +77,7 @@ class QmpRealQemuTest {
                 c.deviceAdd(add);
                 assertFalse(h.slots().get(0).free(), "rp1 is taken now");
                 VmException none = org.junit.jupiter.api.Assertions.assertThrows(VmException.class,
-                        () -> h.plan(List.of(PciBdf.parse("0000:01:00.0"))));
+                        () -> h.plan(List.of(PciAddress.parse("0000:01:00.0").orElseThrow())));
                 assertEquals(VmErrorId.NoFreeHotplugSlot, none.id());
 
                 // nothing answers the unplug request in a VM without an OS: DEVICE_DELETED never comes

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +49,8 @@ class VmOpsTest {
         }
     }
 
-    private static List<PciBdf> group(String... a) {
-        return java.util.Arrays.stream(a).map(PciBdf::parse).toList();
+    private static List<PciAddress> group(String... a) {
+        return java.util.Arrays.stream(a).map(s -> PciAddress.parse(s).orElseThrow()).toList();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.ddabridge.model.PciAddress;
 import org.ddabridge.testing.FakeSysfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,12 +51,12 @@ class VmServiceTest {
         try (FakeQmpServer s = new FakeQmpServer(tmp, FakeQmpServer.GREETING, q::handle)) {
             VmService svc = service(fs, s, VmService.CrashPoint.NONE);
             VmRef vm = new VmRef.Qmp(s.socket);
-            VmService.Added w = svc.add(PciBdf.parse("0000:03:00.1"), vm, true, sd);
+            VmService.Added w = svc.add(PciAddress.parse("0000:03:00.1").orElseThrow(), vm, true, sd);
             assertTrue(w.whatIf());
             assertTrue(q.devices.isEmpty());
             assertEquals(4 * 1024, w.mmio64Kib(), "the 4 MiB 64-bit BAR of 03:00.0");
 
-            VmService.Added a = svc.add(PciBdf.parse("0000:03:00.1"), vm, false, sd);
+            VmService.Added a = svc.add(PciAddress.parse("0000:03:00.1").orElseThrow(), vm, false, sd);
             assertEquals(12, a.group());
             assertEquals(List.of("0000:03:00.0", "0000:03:00.1"), a.functions(), "the bridge of the group stays out");
             assertEquals(2, q.devices.size());
@@ -63,7 +64,7 @@ class VmServiceTest {
             assertEquals("done", op.status);
             assertEquals(List.of("done", "done"), op.steps.stream().map(x -> x.state).toList());
 
-            VmService.Removed r = svc.remove(PciBdf.parse("0000:03:00.0"), vm, false, sd, Duration.ofSeconds(5));
+            VmService.Removed r = svc.remove(PciAddress.parse("0000:03:00.0").orElseThrow(), vm, false, sd, Duration.ofSeconds(5));
             assertEquals(List.of("0000:03:00.0", "0000:03:00.1"), r.removed());
             assertTrue(r.pending().isEmpty());
             assertTrue(q.devices.isEmpty());
@@ -77,7 +78,7 @@ class VmServiceTest {
         q.ports.put("rp1", true);
         try (FakeQmpServer s = new FakeQmpServer(tmp, FakeQmpServer.GREETING, q::handle)) {
             VmException e = assertThrows(VmException.class,
-                    () -> service(fs, s, VmService.CrashPoint.NONE).add(PciBdf.parse("0000:03:00.1"), new VmRef.Qmp(s.socket), false, tmp));
+                    () -> service(fs, s, VmService.CrashPoint.NONE).add(PciAddress.parse("0000:03:00.1").orElseThrow(), new VmRef.Qmp(s.socket), false, tmp));
             assertEquals(VmErrorId.NotDismounted, e.id());
             assertTrue(e.getMessage().contains("0000:03:00.0 on e1000e"), e.getMessage());
             assertTrue(s.received.isEmpty(), "no QMP connection was made");
@@ -97,12 +98,12 @@ class VmServiceTest {
                 }
             });
             VmRef vm = new VmRef.Qmp(s.socket);
-            assertThrows(Halt.class, () -> crashing.add(PciBdf.parse("0000:03:00.0"), vm, false, sd));
+            assertThrows(Halt.class, () -> crashing.add(PciAddress.parse("0000:03:00.0").orElseThrow(), vm, false, sd));
             assertEquals(1, q.devices.size(), "function 1 went in before the crash");
             assertEquals("running", new VmJournal(sd).load().status);
 
             VmService svc = service(fs, s, VmService.CrashPoint.NONE);
-            VmException busy = assertThrows(VmException.class, () -> svc.add(PciBdf.parse("0000:03:00.0"), vm, false, sd));
+            VmException busy = assertThrows(VmException.class, () -> svc.add(PciAddress.parse("0000:03:00.0").orElseThrow(), vm, false, sd));
             assertEquals(VmErrorId.RepairNeeded, busy.id());
 
             VmService.Repaired r = svc.repair(sd);
