@@ -6,6 +6,7 @@
 #   libvirtd_start        libvirt's monolithic daemon in /jroot (state on tmpfs, a writable /etc/libvirt copy)
 #   libvirt_domain_start  defines and starts domain $L2_DOMAIN (same kernel, two pcie-root-port controllers)
 #   l2_ready LOG [S]      waits until the second-level kernel's init printed its marker into LOG
+#   l2_lines LOG, l2_sees LOG FROM ID [S]   the second-level kernel enumerated a hot-plugged function ID
 #   qmp SOCK CMD [ARGS-JSON] [--wait EVENT SECS]   one QMP command (python3 of the host, in /jroot)
 #   virsh ARGS...         virsh -c qemu:///system in /jroot
 #   vfio_holders G        pids with /dev/vfio/G open ("pid comm" per line)
@@ -45,6 +46,18 @@ l2_ready() {  # l2_ready LOG-IN-JROOT [SECONDS]: polls every 2 s against the gue
     local end
     end=$(awk -v u="$(vm_now)" -v s="${2:-900}" 'BEGIN{printf "%d", u+s}')
     while ! grep -q 'L2: init up' "/jroot$1" 2>/dev/null; do
+        [ "$(cut -d. -f1 /proc/uptime)" -ge "$end" ] && return 1
+        sleep 2
+    done
+}
+
+l2_lines() { wc -l < "/jroot$1" 2>/dev/null || echo 0; }  # l2_lines LOG: where a later l2_sees starts looking
+# l2_sees LOG FROM-LINE ID [SECONDS]: the second-level kernel listed a function with ID (0x1b36:0x0010) on a
+# bus other than 00 (a hot-plugged root port's) in a line after FROM-LINE of its console log; polls every 2 s.
+l2_sees() {
+    local end
+    end=$(awk -v u="$(vm_now)" -v s="${4:-120}" 'BEGIN{printf "%d", u+s}')
+    while ! tail -n +$(($2 + 1)) "/jroot$1" 2>/dev/null | grep '^L2: pci' | grep -q " [0-9a-f]*:0[1-9a-f]:[0-9a-f.]*=$3"; do
         [ "$(cut -d. -f1 /proc/uptime)" -ge "$end" ] && return 1
         sleep 2
     done
