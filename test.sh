@@ -61,6 +61,12 @@ pester() {
   return "${PIPESTATUS[0]}"
 }
 
+E2E_LOG=/tmp/ddabridge-e2e.log
+e2e() {
+  env DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" DDABRIDGE_E2E_REQUIRE_JAR=1 tests/e2e/run.sh | tee "$E2E_LOG"
+  return "${PIPESTATUS[0]}"
+}
+
 suite "JUnit" junit
 junit_skipped=$(junit_not_run)
 junit_count=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' /tmp/ddabridge-junit.log 2>/dev/null | tail -1 | sed 's/^\[[A-Z]*\] //')
@@ -69,7 +75,7 @@ if [ -f tests/pester/Invoke-Pester.ps1 ]; then suite "Pester" pester; fi
 if [ -x tests/e2e/run.sh ] && [ "${DDABRIDGE_SKIP_E2E:-0}" != 1 ]; then
   # The harness first: a FAIL, a crash, a hang, a skip and a missing result must each be caught.
   suite "QEMU e2e self-test" tests/e2e/selftest.sh
-  suite "QEMU e2e" env DDABRIDGE_JAR="$REPO_ROOT/dist/ddabridge.jar" DDABRIDGE_E2E_REQUIRE_JAR=1 tests/e2e/run.sh
+  suite "QEMU e2e" e2e
 fi
 # The benchmark fails only when it cannot measure; its speed goals are reported as met / NOT MET.
 BENCH_GOALS=/tmp/ddabridge-bench-goals.txt
@@ -106,8 +112,18 @@ elif [ -f /tmp/ddabridge-pester.log ]; then
   echo
   echo "Pester tests not run: none"
 fi
+# What failed, at the end where a truncated CI log still shows it: the e2e results and the time of each boot.
+if [ -s "$E2E_LOG" ]; then
+  echo
+  echo "QEMU e2e: $(tail -n 1 "$E2E_LOG")"
+  grep -E '^   [a-z-]+ +[0-9.]+s ' "$E2E_LOG" | sed 's/  guest:.*//' | sed 's/^ */  /' | paste -sd ';' | sed 's/;/; /g'
+  grep -E '^FAIL ' "$E2E_LOG" | cut -c1-240 | sed 's/^/  /'
+fi
 echo
 echo "JUnit: ${junit_count:-no count line (see /tmp/ddabridge-junit.log)}"
+grep -E '^\[ERROR\] (Tests run:.*FAIL|  [A-Za-z]+Test\.)' /tmp/ddabridge-junit.log 2>/dev/null | head -20 | cut -c1-240 | sed 's/^/  /'
+pester_failed=$(sed 's/\x1b\[[0-9;]*m//g' /tmp/ddabridge-pester.log 2>/dev/null | grep -E '^\s*\[-\] ' | head -20 | cut -c1-200)
+[ -z "$pester_failed" ] || { echo "Pester failures:"; printf '%s\n' "$pester_failed" | sed 's/^ */  /'; }
 if [ -n "$junit_skipped" ]; then
   echo "JUnit tests not run (skipped, $(printf '%s\n' "$junit_skipped" | wc -l)):"
   printf '%s\n' "$junit_skipped" | sed 's/^/  /'
