@@ -29,8 +29,13 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypeName -Value ([or
 # .NET ToString()) write "0000:01:00.0; 0000:02:00.0" or "BAR0 0xfe000000 size 0x4000" instead of
 # System.Object[]. ConvertTo-Json, indexing, .Count and the pipeline see an ordinary list.
 class DdaBridgeList : System.Collections.Generic.List[object] {
-    # The base constructor copies (a loop here would run as script, per element).
-    DdaBridgeList([System.Collections.Generic.IEnumerable[object]] $items) : base($items) {
+    # No constructor of its own: a constructor written here runs as script at every `new` (about
+    # 30 us; one list per list property of every object), the generated default one does not. Make
+    # lists with [DdaBridgeList]::Of(...).
+    static [DdaBridgeList] Of([object[]] $Items) {
+        $list = [DdaBridgeList]::new()
+        if ($null -ne $Items) { $list.AddRange($Items) }
+        return $list
     }
 
     static [string] ElementText([object] $item) {
@@ -56,14 +61,9 @@ class DdaBridgeList : System.Collections.Generic.List[object] {
 
 function ConvertTo-DdaCsvFriendly {
     # Replaces the list-valued properties of one top-level object by DdaBridgeList (see above).
-    # Simple function: called once per object of every answer. JSON arrays arrive as object[];
-    # string[] and other typed arrays are what the cmdlets add themselves.
+    # JSON arrays arrive as object[]; string[] and other typed arrays are what the cmdlets add themselves.
     param($Object)
-    if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
-    foreach ($property in $Object.PSObject.Properties) {
-        $value = $property.Value
-        if ($value -is [array]) { $property.Value = [DdaBridgeList]::new([object[]] $value) }
-    }
+    [DdaObjectShape]::UseListText($Object)
 }
 
 # Which type a nested property holds, per parent type. Unlisted nested objects are still
@@ -81,6 +81,97 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypesWithComputerNam
     'DdaBridge.Device', 'DdaBridge.Host', 'DdaBridge.Survey', 'DdaBridge.DeviceReport', 'DdaBridge.IommuGroup',
     'DdaBridge.AssignableDevice', 'DdaBridge.MmioRequirement', 'DdaBridge.Operation', 'DdaBridge.PnpDevice'
 )
+
+# The per-object work of ConvertTo-DdaObject for objects parsed by ConvertFrom-DdaJson (PascalCase
+# names already), written for speed because it runs for every object of every answer
+# (tests/bench/Cmdlet.ps1):
+# - static methods of a class: a method call costs microseconds, a script function call a hundred or more;
+# - an object's PSObject members (TypeNames, Properties) are read through their PropertyInfo, not as
+#   $o.PSObject.TypeNames: PowerShell's member binder cannot reuse what it learned about one
+#   PSCustomObject for the next (each has its own instance members), so it binds every fresh object
+#   anew, about 50-100 us a member; reflection on PSObject itself takes about 2 us.
+# Objects with camelCase names (built elsewhere) take the general path, ConvertTo-DdaObjectCore.
+class DdaObjectShape {
+    # Set below from $script:DdaNestedTypeName and $script:DdaTypesWithComputerName.
+    static [hashtable] $NestedTypeName
+    static [System.Collections.Generic.HashSet[string]] $WithComputerName
+    static [System.Reflection.PropertyInfo] $TypeNamesOf = [psobject].GetProperty('TypeNames')
+    static [System.Reflection.PropertyInfo] $PropertiesOf = [psobject].GetProperty('Properties')
+
+    # Types $Object in place: its type name, ComputerName and Root (for the types that carry them),
+    # and the type names of its nested objects (DdaNestedTypeName), recursively; for a top-level
+    # object ($Top) also its list properties become DdaBridgeList. Returns $false, having changed
+    # nothing, when $Object is not a PSCustomObject with PascalCase names. The nested objects of a
+    # PascalCase object are taken to be PascalCase too: ConvertFrom-DdaJson renames every key.
+    static [bool] Shape([object] $Object, [string] $TypeName, [string] $ComputerName, [string] $Root, [bool] $Top) {
+        if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return $false }
+        $members = [DdaObjectShape]::PropertiesOf.GetValue($Object)
+        $lists = $null
+        if ($Top) {
+            # One pass over the properties (each pass costs far more than its members): the name
+            # check and the list properties together.
+            $first = $true
+            foreach ($property in $members) {
+                if ($first) {
+                    if ($property.Name.Length -eq 0 -or [char]::IsLower($property.Name[0])) { return $false }
+                    $first = $false
+                }
+                if ($property.Value -is [array]) {
+                    if ($null -eq $lists) { $lists = [System.Collections.Generic.List[object]]::new() }
+                    $lists.Add($property)
+                }
+            }
+            if ($first) { return $false }   # no properties: the general path decides
+        }
+        if ($TypeName) {
+            $nested = [DdaObjectShape]::NestedTypeName[$TypeName]
+            if ($nested) {
+                foreach ($name in $nested.Keys) {
+                    $member = $members[$name]
+                    if (-not $member -or $null -eq $member.Value) { continue }
+                    foreach ($child in $member.Value) {
+                        if ($child -is [System.Management.Automation.PSCustomObject]) {
+                            [void] [DdaObjectShape]::Shape($child, $nested[$name], $ComputerName, $Root, $false)
+                        }
+                    }
+                }
+            }
+            if ([DdaObjectShape]::WithComputerName.Contains($TypeName)) {
+                if (-not $members['ComputerName']) {
+                    # The engine may name the host itself; otherwise the caller tells where the data came from.
+                    $value = $null
+                    $hostname = $members['Hostname']
+                    if ($hostname -and [string] $hostname.Value) { $value = [string] $hostname.Value }
+                    elseif ($ComputerName) { $value = $ComputerName }
+                    $members.Add([psnoteproperty]::new('ComputerName', $value))
+                }
+                if (-not $members['Root']) {
+                    $value = $null
+                    if ($Root) { $value = $Root }
+                    $members.Add([psnoteproperty]::new('Root', $value))
+                }
+            }
+            $typeNames = [DdaObjectShape]::TypeNamesOf.GetValue($Object)
+            if ($typeNames[0] -ne $TypeName) { $typeNames.Insert(0, $TypeName) }
+        }
+        if ($null -ne $lists) {
+            foreach ($property in $lists) { $property.Value = [DdaBridgeList]::Of($property.Value) }
+        }
+        return $true
+    }
+
+    # The list properties of one object as DdaBridgeList (ConvertTo-DdaCsvFriendly).
+    static [void] UseListText([object] $Object) {
+        if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
+        foreach ($property in [DdaObjectShape]::PropertiesOf.GetValue($Object)) {
+            $value = $property.Value
+            if ($value -is [array]) { $property.Value = [DdaBridgeList]::Of($value) }
+        }
+    }
+}
+[DdaObjectShape]::NestedTypeName = $script:DdaNestedTypeName
+[DdaObjectShape]::WithComputerName = [System.Collections.Generic.HashSet[string]]::new(
+    [string[]] $script:DdaTypesWithComputerName, [System.StringComparer]::OrdinalIgnoreCase)
 
 function ConvertTo-DdaObject {
     <#
@@ -105,55 +196,16 @@ function ConvertTo-DdaObject {
     )
     process {
         if ($null -eq $InputObject) { return }
-        $nested = if ($TypeName) { $script:DdaNestedTypeName[$TypeName] } else { $null }
-        $addComputer = $TypeName -and $TypeName -in $script:DdaTypesWithComputerName
         foreach ($item in @($InputObject)) {
-            # Fast path, inlined (function calls per device are what costs in script): objects
-            # from ConvertFrom-DdaJson already have PascalCase names and only need decorating.
-            $first = $null
-            if ($item -is [System.Management.Automation.PSCustomObject]) {
-                foreach ($property in $item.PSObject.Properties) { $first = $property.Name; break }
-            }
-            if (-not $first -or [char]::IsLower($first[0])) {
-                foreach ($converted in @(ConvertTo-DdaObjectCore $item $TypeName $ComputerName $Root)) {
-                    ConvertTo-DdaCsvFriendly $converted
-                    $converted
-                }
+            # Objects from ConvertFrom-DdaJson already have PascalCase names and only need typing.
+            if ([DdaObjectShape]::Shape($item, $TypeName, $ComputerName, $Root, $true)) {
+                $item
                 continue
             }
-            $members = $item.PSObject.Properties
-            if ($nested) {
-                foreach ($name in $nested.Keys) {
-                    $member = $members[$name]
-                    if (-not $member -or $null -eq $member.Value) { continue }
-                    $childType = $nested[$name]
-                    if ($script:DdaNestedTypeName[$childType] -or $childType -in $script:DdaTypesWithComputerName) {
-                        $member.Value = ConvertTo-DdaObjectCore $member.Value $childType $ComputerName $Root
-                        continue
-                    }
-                    foreach ($child in $member.Value) {
-                        if ($child -is [System.Management.Automation.PSCustomObject]) {
-                            $childFirst = $null
-                            foreach ($property in $child.PSObject.Properties) { $childFirst = $property.Name; break }
-                            if ($childFirst -and [char]::IsLower($childFirst[0])) {
-                                $member.Value = ConvertTo-DdaObjectCore $member.Value $childType $ComputerName $Root
-                                break
-                            }
-                            if ($child.PSObject.TypeNames[0] -ne $childType) { $child.PSObject.TypeNames.Insert(0, $childType) }
-                        }
-                    }
-                }
+            foreach ($converted in @(ConvertTo-DdaObjectCore $item $TypeName $ComputerName $Root)) {
+                ConvertTo-DdaCsvFriendly $converted
+                $converted
             }
-            if ($addComputer) {
-                if (-not $members['ComputerName']) {
-                    $fromEngine = if ($members['Hostname']) { [string] $members['Hostname'].Value } else { $null }
-                    $members.Add([psnoteproperty]::new('ComputerName', $(if ($fromEngine) { $fromEngine } elseif ($ComputerName) { $ComputerName } else { $null })))
-                }
-                if (-not $members['Root']) { $members.Add([psnoteproperty]::new('Root', $(if ($Root) { $Root } else { $null }))) }
-            }
-            if ($TypeName -and $item.PSObject.TypeNames[0] -ne $TypeName) { $item.PSObject.TypeNames.Insert(0, $TypeName) }
-            ConvertTo-DdaCsvFriendly $item
-            $item
         }
     }
 }

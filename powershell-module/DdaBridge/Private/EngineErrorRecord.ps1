@@ -117,15 +117,13 @@ function New-DdaTransportFailure {
     # What the protocol helpers return instead of an envelope when the process or pipe failed.
     # (A returned value, not an exception: caught exceptions would still land in the caller's
     # -ErrorVariable.)
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Message, [System.Exception] $Exception)
+    param([string] $Message, [System.Exception] $Exception)
     [pscustomobject]@{ PSTypeName = 'DdaBridge.TransportFailure'; Message = $Message; Exception = $Exception }
 }
 
 function Test-DdaTransportFailure {
-    [CmdletBinding()]
-    [OutputType([bool])]
-    param([AllowNull()] $Answer)
+    # Simple function: it runs several times per request.
+    param($Answer)
     $null -ne $Answer -and $Answer.PSObject.TypeNames -contains 'DdaBridge.TransportFailure'
 }
 

@@ -10,29 +10,22 @@
 $script:DdaProgressId = 0x0DDA
 
 function Send-DdaEngineRequest {
-    <#
-    .SYNOPSIS
-        Writes one request line to the engine's stdin; returns a DdaBridge.TransportFailure when
-        the pipe is broken, else nothing.
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] [System.Diagnostics.Process] $Process,
-        [Parameter(Mandatory)] $Id,
-        [Parameter(Mandatory)] [string] $Command,
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $Arguments
-    )
+    # Writes one request line to the engine's stdin; returns a DdaBridge.TransportFailure when the
+    # pipe is broken, else nothing. The helpers of a request are simple functions (no
+    # [CmdletBinding()], no [Parameter()]): an advanced function's parameter binding costs about
+    # ten times a simple one's, and a warm request runs a dozen of them (tests/bench/Cmdlet.ps1).
+    param([System.Diagnostics.Process] $Process, $Id, [string] $Command, [System.Collections.IDictionary] $Arguments)
     $request = [ordered]@{ id = $Id; command = $Command; args = $Arguments }
     $json = ConvertTo-DdaRequestJson -Request $request
-    Write-Debug "DdaBridge -> $json"
+    if ($DebugPreference -ne 'SilentlyContinue') { Write-Debug "DdaBridge -> $json" }
     if ($Process.HasExited) {
         return New-DdaTransportFailure "The DdaBridge engine (PID $($Process.Id)) has exited with code $($Process.ExitCode)."
     }
     $write = $Process.StandardInput.WriteAsync($json + "`n")
-    Wait-DdaTask $write
+    if (-not $write.IsCompleted) { Wait-DdaTask $write }
     if (-not $write.IsFaulted) {
         $write = $Process.StandardInput.FlushAsync()
-        Wait-DdaTask $write
+        if (-not $write.IsCompleted) { Wait-DdaTask $write }
     }
     if ($write.IsFaulted) {
         return New-DdaTransportFailure "Cannot send the request to the DdaBridge engine (PID $($Process.Id)): $($write.Exception.GetBaseException().Message)" $write.Exception
@@ -53,25 +46,17 @@ function Write-DdaProgressEvent {
 }
 
 function Read-DdaEngineAnswer {
-    <#
-    .SYNOPSIS
-        Reads the engine's stdout up to the envelope that answers request $Id and returns it.
-    .DESCRIPTION
-        Progress events for $Id go to Write-Progress; lines that are not JSON objects, or that
-        belong to another id, are skipped (the contract keeps stdout for JSON; tolerate rather
-        than hang). Returns a DdaBridge.TransportFailure when the pipe breaks or closes first.
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] [System.Diagnostics.Process] $Process,
-        [Parameter(Mandatory)] $Id,
-        [Parameter(Mandatory)] [string] $Command
-    )
+    # Reads the engine's stdout up to the envelope that answers request $Id and returns it.
+    # Progress events for $Id go to Write-Progress; lines that are not JSON objects, or that
+    # belong to another id, are skipped (the contract keeps stdout for JSON; tolerate rather
+    # than hang). Returns a DdaBridge.TransportFailure when the pipe breaks or closes first.
+    param([System.Diagnostics.Process] $Process, $Id, [string] $Command)
     $progressShown = $false
+    $debug = $DebugPreference -ne 'SilentlyContinue'
     try {
         while ($true) {
             $read = $Process.StandardOutput.ReadLineAsync()
-            Wait-DdaTask $read
+            if (-not $read.IsCompleted) { Wait-DdaTask $read }
             if ($read.IsFaulted) {
                 return New-DdaTransportFailure "Cannot read from the DdaBridge engine (PID $($Process.Id)): $($read.Exception.GetBaseException().Message)" $read.Exception
             }
@@ -82,7 +67,7 @@ function Read-DdaEngineAnswer {
                 return New-DdaTransportFailure "The DdaBridge engine (PID $($Process.Id)) closed its output (exit code $code)."
             }
             if ([string]::IsNullOrWhiteSpace($line)) { continue }
-            Write-Debug "DdaBridge <- $line"
+            if ($debug) { Write-Debug "DdaBridge <- $line" }
             $message = $null
             if ($line.TrimStart().StartsWith('{')) {
                 try { $message = ConvertFrom-DdaJson -Json $line } catch { $message = $null }
@@ -91,12 +76,13 @@ function Read-DdaEngineAnswer {
                 Write-Verbose "DdaBridge: ignoring a line from the engine that is not a JSON object: $line"
                 continue
             }
-            $names = $message.PSObject.Properties.Name
-            if ($names -contains 'id' -and $null -ne $message.id -and [string] $message.id -ne [string] $Id) {
-                Write-Verbose "DdaBridge: ignoring a line for request $($message.id) (waiting for $Id)."
+            $members = $message.PSObject.Properties
+            $idMember = $members['id']
+            if ($idMember -and $null -ne $idMember.Value -and [string] $idMember.Value -ne [string] $Id) {
+                Write-Verbose "DdaBridge: ignoring a line for request $($idMember.Value) (waiting for $Id)."
                 continue
             }
-            if ($names -contains 'event') {
+            if ($members['event']) {
                 if ($message.event -eq 'progress') {
                     Write-DdaProgressEvent -Event $message -Command $Command
                     $progressShown = $true
@@ -105,7 +91,7 @@ function Read-DdaEngineAnswer {
                 }
                 continue
             }
-            if ($names -contains 'ok') { return $message }
+            if ($members['ok']) { return $message }
             Write-Verbose "DdaBridge: ignoring an unexpected line from the engine: $line"
         }
     } finally {
@@ -116,9 +102,9 @@ function Read-DdaEngineAnswer {
 function ConvertTo-DdaRequestJson {
     # One request as compact JSON in ASCII: every non-ASCII UTF-16 unit written as \uXXXX, so the line
     # means the same whatever encoding the engine's stdin writer uses (.NET Framework cannot set it).
-    [CmdletBinding()]
-    [OutputType([string])]
-    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Request)
+    param([System.Collections.IDictionary] $Request)
     $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
-    [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int] [char] $m.Value })
+    if (-not $script:DdaNonAscii.IsMatch($json)) { return $json }
+    $script:DdaNonAscii.Replace($json, { param($m) '\u{0:x4}' -f [int] [char] $m.Value })
 }
+$script:DdaNonAscii = [regex]::new('[^\x00-\x7F]')

@@ -19,14 +19,11 @@ $script:DdaKeyInitial = $null
 $script:DdaKeyInitialUpper = $null
 
 function ConvertFrom-DdaJson {
-    <#
-    .SYNOPSIS
-        Parses engine JSON, renaming every object key from camelCase to PascalCase on the way
-        (one regex pass over the text, far cheaper than rebuilding objects in script).
-        PowerShell property access is case-insensitive, so $envelope.ok still works.
-    #>
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Json)
+    # Parses engine JSON, renaming every object key from camelCase to PascalCase on the way (one
+    # regex pass over the text, far cheaper than rebuilding objects in script). PowerShell property
+    # access is case-insensitive, so $envelope.ok still works. A simple function (once per answer
+    # line; see Send-DdaEngineRequest).
+    param([string] $Json)
     if ($null -eq $script:DdaKeyInitialUpper) {
         $script:DdaKeyInitial = [regex]::new('(?<=[{,]\s*)"[a-z](?=[^"\\]*"\s*:)', 'Compiled, CultureInvariant')
         $match = [System.Linq.Expressions.Expression]::Parameter([System.Text.RegularExpressions.Match], 'match')
@@ -39,17 +36,9 @@ function ConvertFrom-DdaJson {
 }
 
 function Resolve-DdaEnvelope {
-    <#
-    .SYNOPSIS
-        An answer envelope's result (ok:true), or its error as an ErrorRecord written or thrown
-        through the calling cmdlet (ok:false; nothing is returned then).
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] $Envelope,
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [ValidateSet('Write', 'Throw')] [string] $ErrorMode = 'Write'
-    )
+    # An answer envelope's result (ok:true), or its error as an ErrorRecord written or thrown
+    # through the calling cmdlet (ok:false; nothing is returned then).
+    param($Envelope, [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $ErrorMode = 'Write')
     if ($null -ne $Envelope.schemaVersion -and $Envelope.schemaVersion -ne $script:DdaSchemaVersion) {
         Write-Verbose "DdaBridge: engine answered with schemaVersion $($Envelope.schemaVersion); this module expects $($script:DdaSchemaVersion)."
     }

@@ -49,7 +49,7 @@ function Invoke-DdaEngine {
     }
 
     try {
-        $launch = Resolve-DdaEngineLaunch
+        $launch = Get-DdaEngineLaunch
     } catch {
         $Cmdlet.ThrowTerminatingError($_)
     }
