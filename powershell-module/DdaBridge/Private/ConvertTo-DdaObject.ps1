@@ -84,12 +84,16 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypesWithComputerNam
 
 # The per-object work of ConvertTo-DdaObject for objects parsed by ConvertFrom-DdaJson (PascalCase
 # names already), written for speed because it runs for every object of every answer
-# (tests/bench/Cmdlet.ps1):
-# - static methods of a class: a method call costs microseconds, a script function call a hundred or more;
+# (tests/bench/Cmdlet.ps1; costs measured here under load, in proportion to each other):
+# - one static method of a class per list of objects, its work inline: a script function call costs
+#   a hundred microseconds or more, a call of a class method tens, a statement inside one about one;
 # - an object's PSObject members (TypeNames, Properties) are read through their PropertyInfo, not as
 #   $o.PSObject.TypeNames: PowerShell's member binder cannot reuse what it learned about one
 #   PSCustomObject for the next (each has its own instance members), so it binds every fresh object
-#   anew, about 50-100 us a member; reflection on PSObject itself takes about 2 us.
+#   anew, 50-100 us a member; the reflection call takes about 2 us;
+# - the properties are walked in the object's own store (PSObject.InstanceMembers, internal, read by
+#   reflection where this PowerShell has it, else the public Properties): Properties merges type data
+#   and adapter members first, 5-8 times the cost. Adding and looking up go through Properties.
 # Objects with camelCase names (built elsewhere) take the general path, ConvertTo-DdaObjectCore.
 class DdaObjectShape {
     # Set below from $script:DdaNestedTypeName and $script:DdaTypesWithComputerName.
@@ -97,46 +101,65 @@ class DdaObjectShape {
     static [System.Collections.Generic.HashSet[string]] $WithComputerName
     static [System.Reflection.PropertyInfo] $TypeNamesOf = [psobject].GetProperty('TypeNames')
     static [System.Reflection.PropertyInfo] $PropertiesOf = [psobject].GetProperty('Properties')
+    static [System.Reflection.PropertyInfo] $InstanceMembersOf = [psobject].GetProperty('InstanceMembers', [System.Reflection.BindingFlags] 'NonPublic, Instance')
 
-    # Types $Object in place: its type name, ComputerName and Root (for the types that carry them),
-    # and the type names of its nested objects (DdaNestedTypeName), recursively; for a top-level
-    # object ($Top) also its list properties become DdaBridgeList. Returns $false, having changed
-    # nothing, when $Object is not a PSCustomObject with PascalCase names. The nested objects of a
-    # PascalCase object are taken to be PascalCase too: ConvertFrom-DdaJson renames every key.
-    static [bool] Shape([object] $Object, [string] $TypeName, [string] $ComputerName, [string] $Root, [bool] $Top) {
-        if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return $false }
-        $members = [DdaObjectShape]::PropertiesOf.GetValue($Object)
-        $lists = $null
-        if ($Top) {
-            # One pass over the properties (each pass costs far more than its members): the name
-            # check and the list properties together.
-            $first = $true
-            foreach ($property in $members) {
-                if ($first) {
-                    if ($property.Name.Length -eq 0 -or [char]::IsLower($property.Name[0])) { return $false }
-                    $first = $false
-                }
-                if ($property.Value -is [array]) {
-                    if ($null -eq $lists) { $lists = [System.Collections.Generic.List[object]]::new() }
-                    $lists.Add($property)
-                }
-            }
-            if ($first) { return $false }   # no properties: the general path decides
-        }
+    # Types each of $Items in place: its type name, ComputerName and Root (for the types that carry
+    # them) and the type names of its nested objects (DdaNestedTypeName, recursively); with $Top also
+    # its list properties become DdaBridgeList. Returns, per item, whether it was done: not when it is
+    # not a PSCustomObject whose (first) property name is PascalCase, and then it was not changed. The
+    # nested objects of a PascalCase object are taken to be PascalCase too (ConvertFrom-DdaJson
+    # renames every key).
+    static [bool[]] Shape([object[]] $Items, [string] $TypeName, [string] $ComputerName, [string] $Root, [bool] $Top) {
+        $done = [bool[]]::new($Items.Length)
+        $nested = $null
+        $withComputer = $false
         if ($TypeName) {
             $nested = [DdaObjectShape]::NestedTypeName[$TypeName]
+            $withComputer = [DdaObjectShape]::WithComputerName.Contains($TypeName)
+        }
+        $ownStore = $null -ne [DdaObjectShape]::InstanceMembersOf
+        for ($i = 0; $i -lt $Items.Length; $i++) {
+            $object = $Items[$i]
+            if ($object -isnot [System.Management.Automation.PSCustomObject]) { continue }
+            $members = [DdaObjectShape]::PropertiesOf.GetValue($object)
+            $lists = $null
+            if ($Top) {
+                # One walk over the properties: the name check and the list properties together.
+                $walk = if ($ownStore) { [DdaObjectShape]::InstanceMembersOf.GetValue($object) } else { $members }
+                $first = $true
+                $pascal = $false
+                foreach ($property in $walk) {
+                    if ($property -isnot [System.Management.Automation.PSPropertyInfo]) { continue }
+                    if ($first) {
+                        $first = $false
+                        $pascal = $property.Name.Length -gt 0 -and -not [char]::IsLower($property.Name[0])
+                        if (-not $pascal) { break }
+                    }
+                    if ($property.Value -is [array]) {
+                        if ($null -eq $lists) { $lists = [System.Collections.Generic.List[object]]::new() }
+                        $lists.Add($property)
+                    }
+                }
+                if (-not $pascal) { continue }   # camelCase, or no property at all: the general path decides
+            }
             if ($nested) {
                 foreach ($name in $nested.Keys) {
                     $member = $members[$name]
                     if (-not $member -or $null -eq $member.Value) { continue }
+                    $childType = $nested[$name]
+                    if ([DdaObjectShape]::NestedTypeName[$childType] -or [DdaObjectShape]::WithComputerName.Contains($childType)) {
+                        [void] [DdaObjectShape]::Shape([object[]] @($member.Value), $childType, $ComputerName, $Root, $false)
+                        continue
+                    }
                     foreach ($child in $member.Value) {
                         if ($child -is [System.Management.Automation.PSCustomObject]) {
-                            [void] [DdaObjectShape]::Shape($child, $nested[$name], $ComputerName, $Root, $false)
+                            $childNames = [DdaObjectShape]::TypeNamesOf.GetValue($child)
+                            if ($childNames[0] -ne $childType) { $childNames.Insert(0, $childType) }
                         }
                     }
                 }
             }
-            if ([DdaObjectShape]::WithComputerName.Contains($TypeName)) {
+            if ($withComputer) {
                 if (-not $members['ComputerName']) {
                     # The engine may name the host itself; otherwise the caller tells where the data came from.
                     $value = $null
@@ -151,21 +174,34 @@ class DdaObjectShape {
                     $members.Add([psnoteproperty]::new('Root', $value))
                 }
             }
-            $typeNames = [DdaObjectShape]::TypeNamesOf.GetValue($Object)
-            if ($typeNames[0] -ne $TypeName) { $typeNames.Insert(0, $TypeName) }
+            if ($TypeName) {
+                $typeNames = [DdaObjectShape]::TypeNamesOf.GetValue($object)
+                if ($typeNames[0] -ne $TypeName) { $typeNames.Insert(0, $TypeName) }
+            }
+            if ($null -ne $lists) {
+                foreach ($property in $lists) {
+                    $list = [DdaBridgeList]::new()
+                    $list.AddRange([object[]] $property.Value)
+                    $property.Value = $list
+                }
+            }
+            $done[$i] = $true
         }
-        if ($null -ne $lists) {
-            foreach ($property in $lists) { $property.Value = [DdaBridgeList]::Of($property.Value) }
-        }
-        return $true
+        return $done
     }
 
     # The list properties of one object as DdaBridgeList (ConvertTo-DdaCsvFriendly).
     static [void] UseListText([object] $Object) {
         if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
-        foreach ($property in [DdaObjectShape]::PropertiesOf.GetValue($Object)) {
+        $walk = if ($null -ne [DdaObjectShape]::InstanceMembersOf) { [DdaObjectShape]::InstanceMembersOf.GetValue($Object) } else { [DdaObjectShape]::PropertiesOf.GetValue($Object) }
+        foreach ($property in $walk) {
+            if ($property -isnot [System.Management.Automation.PSPropertyInfo]) { continue }
             $value = $property.Value
-            if ($value -is [array]) { $property.Value = [DdaBridgeList]::Of($value) }
+            if ($value -is [array]) {
+                $list = [DdaBridgeList]::new()
+                $list.AddRange([object[]] $value)
+                $property.Value = $list
+            }
         }
     }
 }
@@ -196,13 +232,16 @@ function ConvertTo-DdaObject {
     )
     process {
         if ($null -eq $InputObject) { return }
-        foreach ($item in @($InputObject)) {
-            # Objects from ConvertFrom-DdaJson already have PascalCase names and only need typing.
-            if ([DdaObjectShape]::Shape($item, $TypeName, $ComputerName, $Root, $true)) {
-                $item
+        # Objects from ConvertFrom-DdaJson already have PascalCase names and only need typing.
+        $items = [object[]] @($InputObject)
+        $done = [DdaObjectShape]::Shape($items, $TypeName, $ComputerName, $Root, $true)
+        if ([array]::IndexOf($done, $false) -lt 0) { return $items }
+        for ($i = 0; $i -lt $items.Length; $i++) {
+            if ($done[$i]) {
+                $items[$i]
                 continue
             }
-            foreach ($converted in @(ConvertTo-DdaObjectCore $item $TypeName $ComputerName $Root)) {
+            foreach ($converted in @(ConvertTo-DdaObjectCore $items[$i] $TypeName $ComputerName $Root)) {
                 ConvertTo-DdaCsvFriendly $converted
                 $converted
             }

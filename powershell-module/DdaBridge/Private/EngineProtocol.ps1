@@ -76,7 +76,8 @@ function Read-DdaEngineAnswer {
                 Write-Verbose "DdaBridge: ignoring a line from the engine that is not a JSON object: $line"
                 continue
             }
-            $members = $message.PSObject.Properties
+            # Through reflection, not $message.PSObject (see ConvertTo-DdaObject.ps1, DdaObjectShape).
+            $members = [DdaObjectShape]::PropertiesOf.GetValue($message)
             $idMember = $members['id']
             if ($idMember -and $null -ne $idMember.Value -and [string] $idMember.Value -ne [string] $Id) {
                 Write-Verbose "DdaBridge: ignoring a line for request $($idMember.Value) (waiting for $Id)."

@@ -106,7 +106,7 @@ function Invoke-DdaEngineServe {
     try {
         $answer = Send-DdaEngineRequest -Process $Serve.Process -Id $id -Command $Command -Arguments $Arguments
         if (-not $answer) { $answer = Read-DdaEngineAnswer -Process $Serve.Process -Id $id -Command $Command }
-        if (-not (Test-DdaTransportFailure $answer)) {
+        if ($answer -isnot [DdaTransportFailure]) {
             $completed = $true
             $Serve.Answered++
         }
@@ -115,7 +115,7 @@ function Invoke-DdaEngineServe {
         if (-not $completed) {
             # Broken, or interrupted (Ctrl+C): the stream may now hold a half-read answer, so the
             # process cannot be reused. The next call starts a fresh one.
-            if (Test-DdaTransportFailure $answer) {
+            if ($answer -is [DdaTransportFailure]) {
                 $log = Get-DdaLogTail -Path $Serve.LogPath
                 if ($log) { $answer.Message += [Environment]::NewLine + $log }
             }
@@ -154,7 +154,7 @@ function Invoke-DdaServeSession {
             }
         }
         $answer = Invoke-DdaEngineServe -Serve $serve -Command $Command -Arguments $Arguments
-        if (-not (Test-DdaTransportFailure $answer)) {
+        if ($answer -isnot [DdaTransportFailure]) {
             $script:DdaServeWorked = $true
             return $answer
         }
