@@ -100,10 +100,84 @@ function Read-DdaEngineAnswer {
     }
 }
 
+# Request lines written without ConvertTo-Json: the cmdlet's own invocation costs about a millisecond
+# (tests/bench/Cmdlet.ps1), more than the request it writes. What requests carry (dictionaries, lists,
+# strings, integers, booleans, null) is written here; anything else makes Write return '' and the
+# caller uses ConvertTo-Json as before.
+class DdaRequestJson {
+    # Characters a JSON string cannot hold as they are, or that are not ASCII (see ConvertTo-DdaRequestJson).
+    static [regex] $Special = [regex]::new('[\x00-\x1F"\\\u0080-\uFFFF]')
+
+    static [string] Write([object] $Value) {
+        $text = [System.Text.StringBuilder]::new()
+        if (-not [DdaRequestJson]::Append($text, $Value, 0)) { return $null }
+        return $text.ToString()
+    }
+
+    static [bool] Append([System.Text.StringBuilder] $Text, [object] $Value, [int] $Depth) {
+        if ($Depth -gt 20) { return $false }
+        if ($null -eq $Value) { [void] $Text.Append('null'); return $true }
+        if ($Value -is [string] -or $Value -is [char]) { [DdaRequestJson]::AppendString($Text, [string] $Value); return $true }
+        if ($Value -is [bool]) {
+            if ($Value) { [void] $Text.Append('true') } else { [void] $Text.Append('false') }
+            return $true
+        }
+        if ($Value -is [int] -or $Value -is [long] -or $Value -is [short] -or $Value -is [byte] -or
+            $Value -is [uint16] -or $Value -is [uint32] -or $Value -is [uint64] -or $Value -is [sbyte]) {
+            [void] $Text.Append(([System.IConvertible] $Value).ToString([cultureinfo]::InvariantCulture))
+            return $true
+        }
+        if ($Value -is [System.Collections.IDictionary]) {
+            [void] $Text.Append('{')
+            $first = $true
+            foreach ($key in $Value.Keys) {
+                if (-not $first) { [void] $Text.Append(',') }
+                $first = $false
+                [DdaRequestJson]::AppendString($Text, [string] $key)
+                [void] $Text.Append(':')
+                if (-not [DdaRequestJson]::Append($Text, $Value[$key], $Depth + 1)) { return $false }
+            }
+            [void] $Text.Append('}')
+            return $true
+        }
+        if ($Value -is [System.Collections.IList]) {
+            [void] $Text.Append('[')
+            $first = $true
+            foreach ($item in $Value) {
+                if (-not $first) { [void] $Text.Append(',') }
+                $first = $false
+                if (-not [DdaRequestJson]::Append($Text, $item, $Depth + 1)) { return $false }
+            }
+            [void] $Text.Append(']')
+            return $true
+        }
+        # Floating point, enums, switches, objects: ConvertTo-Json's own forms.
+        return $false
+    }
+
+    static [void] AppendString([System.Text.StringBuilder] $Text, [string] $Value) {
+        [void] $Text.Append('"')
+        if (-not [DdaRequestJson]::Special.IsMatch($Value)) {
+            [void] $Text.Append($Value)
+        } else {
+            foreach ($c in $Value.ToCharArray()) {
+                $n = [int] $c
+                if ($c -eq [char] '"') { [void] $Text.Append('\"') }
+                elseif ($c -eq [char] '\') { [void] $Text.Append('\\') }
+                elseif ($n -lt 0x20 -or $n -ge 0x80) { [void] $Text.Append('\u').Append($n.ToString('x4')) }
+                else { [void] $Text.Append($c) }
+            }
+        }
+        [void] $Text.Append('"')
+    }
+}
+
 function ConvertTo-DdaRequestJson {
     # One request as compact JSON in ASCII: every non-ASCII UTF-16 unit written as \uXXXX, so the line
     # means the same whatever encoding the engine's stdin writer uses (.NET Framework cannot set it).
     param([System.Collections.IDictionary] $Request)
+    $json = [DdaRequestJson]::Write($Request)   # '' when it cannot ([string] methods return '' for $null)
+    if ($json) { return $json }
     $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
     if (-not $script:DdaNonAscii.IsMatch($json)) { return $json }
     $script:DdaNonAscii.Replace($json, { param($m) '\u{0:x4}' -f [int] [char] $m.Value })

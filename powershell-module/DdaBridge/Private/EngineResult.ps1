@@ -32,7 +32,23 @@ function ConvertFrom-DdaJson {
         $script:DdaKeyInitialUpper = [System.Linq.Expressions.Expression]::Lambda(
             [System.Text.RegularExpressions.MatchEvaluator], $upper, $match).Compile()
     }
-    ConvertFrom-Json -InputObject $script:DdaKeyInitial.Replace($Json, $script:DdaKeyInitialUpper) -ErrorAction Stop
+    $text = $script:DdaKeyInitial.Replace($Json, $script:DdaKeyInitialUpper)
+    if ($script:DdaJsonObject) {
+        # The method behind ConvertFrom-Json, without the cmdlet's invocation (about a millisecond).
+        $parseError = $null
+        $value = $script:DdaJsonObject::ConvertFromJson($text, [ref] $parseError)
+        if ($parseError) { throw $parseError }
+        return $value
+    }
+    ConvertFrom-Json -InputObject $text -ErrorAction Stop
+}
+
+# Microsoft.PowerShell.Commands.JsonObject, where it has ConvertFromJson(string, out ErrorRecord) (what
+# ConvertFrom-Json calls); else $null, and ConvertFrom-DdaJson runs the cmdlet.
+$script:DdaJsonObject = 'Microsoft.PowerShell.Commands.JsonObject' -as [type]
+if ($script:DdaJsonObject -and -not $script:DdaJsonObject.GetMethod('ConvertFromJson',
+        [type[]] @([string], [System.Management.Automation.ErrorRecord].MakeByRefType()))) {
+    $script:DdaJsonObject = $null
 }
 
 function Resolve-DdaEnvelope {
