@@ -10,7 +10,7 @@
 $script:DdaProgressId = 0x0DDA
 
 function Send-DdaEngineRequest {
-    # Writes one request line to the engine's stdin; returns a DdaBridge.TransportFailure when the
+    # Writes one request line to the engine's stdin; returns a DdaTransportFailure when the
     # pipe is broken, else nothing. The helpers of a request are simple functions (no
     # [CmdletBinding()], no [Parameter()]): an advanced function's parameter binding costs about
     # ten times a simple one's, and a warm request runs a dozen of them (tests/bench/Cmdlet.ps1).
@@ -49,7 +49,7 @@ function Read-DdaEngineAnswer {
     # Reads the engine's stdout up to the envelope that answers request $Id and returns it.
     # Progress events for $Id go to Write-Progress; lines that are not JSON objects, or that
     # belong to another id, are skipped (the contract keeps stdout for JSON; tolerate rather
-    # than hang). Returns a DdaBridge.TransportFailure when the pipe breaks or closes first.
+    # than hang). Returns a DdaTransportFailure when the pipe breaks or closes first.
     param([System.Diagnostics.Process] $Process, $Id, [string] $Command)
     $progressShown = $false
     $debug = $DebugPreference -ne 'SilentlyContinue'

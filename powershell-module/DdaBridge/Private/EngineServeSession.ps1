@@ -95,7 +95,7 @@ function Test-DdaCurrentServe {
 
 function Invoke-DdaEngineServe {
     # Sends one request to the serve process and returns the final envelope, or a
-    # DdaBridge.TransportFailure object when the process is gone or the pipe broke (the caller
+    # DdaTransportFailure object when the process is gone or the pipe broke (the caller
     # decides whether to restart); the process is then stopped. Simple function, like the other
     # per-request helpers (see Send-DdaEngineRequest).
     param($Serve, [string] $Command, [System.Collections.IDictionary] $Arguments)
@@ -127,7 +127,7 @@ function Invoke-DdaEngineServe {
 function Invoke-DdaServeSession {
     # Runs one request through the session's serve process: (re)starts it as needed and resends
     # once when it died mid-request (unless -NoRetry). Returns the envelope, else the last
-    # DdaBridge.TransportFailure (or $null when serve mode is off for now). Simple function.
+    # DdaTransportFailure (or $null when serve mode is off for now). Simple function.
     param($Launch, [string] $Command, [System.Collections.IDictionary] $Arguments, [switch] $NoRetry)
     if ($script:DdaServeUnavailable -and [datetime]::UtcNow -ge $script:DdaServeUnavailable) {
         $script:DdaServeUnavailable = $null
