@@ -28,6 +28,20 @@ Describe 'ConvertFrom-DdaJson' {
     }
 }
 
+Describe 'ConvertTo-DdaRequestJson (request lines, written without ConvertTo-Json where it can)' {
+    It 'writes what ConvertTo-Json would mean, in ASCII: <Case>' -ForEach @(
+        @{ Case = 'strings, lists, booleans, integers, null'; Request = [ordered]@{ id = 7; command = 'devices'; args = [ordered]@{ root = '/img/a b'; address = [string[]] @('0000:01:00.0', '0000:02:00.0'); force = $true; whatIf = $false; n = [long] 5; none = $null } } }
+        @{ Case = 'quote, backslash, control characters, non-ASCII'; Request = [ordered]@{ id = 1; args = @{ vmName = "a `"q`" \ b`n`t`u{1}é 😀" } } }
+        @{ Case = 'nested dictionaries and empty lists'; Request = [ordered]@{ id = 2; args = [ordered]@{ list = [System.Collections.Generic.List[object]] @(1, 'x', $false); nested = @{ a = @{ b = @() } } } } }
+        @{ Case = 'a floating-point value (ConvertTo-Json writes it)'; Request = [ordered]@{ id = 3; args = @{ ratio = 1.5 } } }
+    ) {
+        $json = & (Get-Module DdaBridge) { param($r) ConvertTo-DdaRequestJson -Request $r } $Request
+        $json | Should -Match '^[\x20-\x7E]*$' -Because 'one ASCII line, whatever the values hold'
+        $reference = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
+        (ConvertFrom-Json $json | ConvertTo-Json -Depth 20 -Compress) | Should -BeExactly (ConvertFrom-Json $reference | ConvertTo-Json -Depth 20 -Compress)
+    }
+}
+
 Describe 'ConvertTo-DdaObject' {
     It 'types devices and their BARs and adds ComputerName and Root (<Case>)' -ForEach @(
         @{ Case = 'PascalCase input'; Json = '[{"Address":"0000:01:00.0","Bars":[{"Index":0}]}]' }

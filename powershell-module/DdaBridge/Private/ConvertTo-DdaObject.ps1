@@ -29,8 +29,13 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypeName -Value ([or
 # .NET ToString()) write "0000:01:00.0; 0000:02:00.0" or "BAR0 0xfe000000 size 0x4000" instead of
 # System.Object[]. ConvertTo-Json, indexing, .Count and the pipeline see an ordinary list.
 class DdaBridgeList : System.Collections.Generic.List[object] {
-    # The base constructor copies (a loop here would run as script, per element).
-    DdaBridgeList([System.Collections.Generic.IEnumerable[object]] $items) : base($items) {
+    # No constructor of its own: a constructor written here runs as script at every `new` (about
+    # 30 us; one list per list property of every object), the generated default one does not. Make
+    # lists with [DdaBridgeList]::Of(...).
+    static [DdaBridgeList] Of([object[]] $Items) {
+        $list = [DdaBridgeList]::new()
+        if ($null -ne $Items) { $list.AddRange($Items) }
+        return $list
     }
 
     static [string] ElementText([object] $item) {
@@ -56,14 +61,9 @@ class DdaBridgeList : System.Collections.Generic.List[object] {
 
 function ConvertTo-DdaCsvFriendly {
     # Replaces the list-valued properties of one top-level object by DdaBridgeList (see above).
-    # Simple function: called once per object of every answer. JSON arrays arrive as object[];
-    # string[] and other typed arrays are what the cmdlets add themselves.
+    # JSON arrays arrive as object[]; string[] and other typed arrays are what the cmdlets add themselves.
     param($Object)
-    if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
-    foreach ($property in $Object.PSObject.Properties) {
-        $value = $property.Value
-        if ($value -is [array]) { $property.Value = [DdaBridgeList]::new([object[]] $value) }
-    }
+    [DdaObjectShape]::UseListText($Object)
 }
 
 # Which type a nested property holds, per parent type. Unlisted nested objects are still
@@ -81,6 +81,133 @@ Set-Variable -Scope Script -Option ReadOnly -Force -Name DdaTypesWithComputerNam
     'DdaBridge.Device', 'DdaBridge.Host', 'DdaBridge.Survey', 'DdaBridge.DeviceReport', 'DdaBridge.IommuGroup',
     'DdaBridge.AssignableDevice', 'DdaBridge.MmioRequirement', 'DdaBridge.Operation', 'DdaBridge.PnpDevice'
 )
+
+# The per-object work of ConvertTo-DdaObject for objects parsed by ConvertFrom-DdaJson (PascalCase
+# names already), written for speed because it runs for every object of every answer
+# (tests/bench/Cmdlet.ps1; costs measured here under load, in proportion to each other):
+# - one static method of a class per list of objects, its work inline: a script function call costs
+#   a hundred microseconds or more, a call of a class method tens, a statement inside one about one;
+# - an object's PSObject members (TypeNames, Properties) are read through their PropertyInfo, not as
+#   $o.PSObject.TypeNames: PowerShell's member binder cannot reuse what it learned about one
+#   PSCustomObject for the next (each has its own instance members), so it binds every fresh object
+#   anew, 50-100 us a member; the reflection call takes about 2 us;
+# - the properties are walked in the object's own store (PSObject.InstanceMembers, internal, read by
+#   reflection where this PowerShell has it, else the public Properties): Properties merges type data
+#   and adapter members first, 5-8 times the cost. Adding and looking up go through Properties.
+# Objects with camelCase names (built elsewhere) take the general path, ConvertTo-DdaObjectCore.
+class DdaObjectShape {
+    # Set below from $script:DdaNestedTypeName and $script:DdaTypesWithComputerName.
+    static [hashtable] $NestedTypeName
+    static [System.Collections.Generic.HashSet[string]] $WithComputerName
+    static [System.Reflection.PropertyInfo] $TypeNamesOf = [psobject].GetProperty('TypeNames')
+    static [System.Reflection.PropertyInfo] $PropertiesOf = [psobject].GetProperty('Properties')
+    static [System.Reflection.PropertyInfo] $InstanceMembersOf = [psobject].GetProperty('InstanceMembers', [System.Reflection.BindingFlags] 'NonPublic, Instance')
+
+    # Types each of $Items in place: its type name, ComputerName and Root (for the types that carry
+    # them) and the type names of its nested objects (DdaNestedTypeName, recursively); with $Top also
+    # its list properties become DdaBridgeList. Returns, per item, whether it was done: not when it is
+    # not a PSCustomObject whose (first) property name is PascalCase, and then it was not changed. The
+    # nested objects of a PascalCase object are taken to be PascalCase too (ConvertFrom-DdaJson
+    # renames every key).
+    static [bool[]] Shape([object[]] $Items, [string] $TypeName, [string] $ComputerName, [string] $Root, [bool] $Top) {
+        $done = [bool[]]::new($Items.Length)
+        $nested = $null
+        $withComputer = $false
+        if ($TypeName) {
+            $nested = [DdaObjectShape]::NestedTypeName[$TypeName]
+            $withComputer = [DdaObjectShape]::WithComputerName.Contains($TypeName)
+        }
+        $ownStore = $null -ne [DdaObjectShape]::InstanceMembersOf
+        for ($i = 0; $i -lt $Items.Length; $i++) {
+            $object = $Items[$i]
+            if ($object -isnot [System.Management.Automation.PSCustomObject]) { continue }
+            $members = [DdaObjectShape]::PropertiesOf.GetValue($object)
+            $lists = $null
+            if ($Top) {
+                # One walk over the properties: the name check and the list properties together.
+                $walk = if ($ownStore) { [DdaObjectShape]::InstanceMembersOf.GetValue($object) } else { $members }
+                $first = $true
+                $pascal = $false
+                foreach ($property in $walk) {
+                    if ($property -isnot [System.Management.Automation.PSPropertyInfo]) { continue }
+                    if ($first) {
+                        $first = $false
+                        $pascal = $property.Name.Length -gt 0 -and -not [char]::IsLower($property.Name[0])
+                        if (-not $pascal) { break }
+                    }
+                    if ($property.Value -is [array]) {
+                        if ($null -eq $lists) { $lists = [System.Collections.Generic.List[object]]::new() }
+                        $lists.Add($property)
+                    }
+                }
+                if (-not $pascal) { continue }   # camelCase, or no property at all: the general path decides
+            }
+            if ($nested) {
+                foreach ($name in $nested.Keys) {
+                    $member = $members[$name]
+                    if (-not $member -or $null -eq $member.Value) { continue }
+                    $childType = $nested[$name]
+                    if ([DdaObjectShape]::NestedTypeName[$childType] -or [DdaObjectShape]::WithComputerName.Contains($childType)) {
+                        [void] [DdaObjectShape]::Shape([object[]] @($member.Value), $childType, $ComputerName, $Root, $false)
+                        continue
+                    }
+                    foreach ($child in $member.Value) {
+                        if ($child -is [System.Management.Automation.PSCustomObject]) {
+                            $childNames = [DdaObjectShape]::TypeNamesOf.GetValue($child)
+                            if ($childNames[0] -ne $childType) { $childNames.Insert(0, $childType) }
+                        }
+                    }
+                }
+            }
+            if ($withComputer) {
+                if (-not $members['ComputerName']) {
+                    # The engine may name the host itself; otherwise the caller tells where the data came from.
+                    $value = $null
+                    $hostname = $members['Hostname']
+                    if ($hostname -and [string] $hostname.Value) { $value = [string] $hostname.Value }
+                    elseif ($ComputerName) { $value = $ComputerName }
+                    $members.Add([psnoteproperty]::new('ComputerName', $value))
+                }
+                if (-not $members['Root']) {
+                    $value = $null
+                    if ($Root) { $value = $Root }
+                    $members.Add([psnoteproperty]::new('Root', $value))
+                }
+            }
+            if ($TypeName) {
+                $typeNames = [DdaObjectShape]::TypeNamesOf.GetValue($object)
+                if ($typeNames[0] -ne $TypeName) { $typeNames.Insert(0, $TypeName) }
+            }
+            if ($null -ne $lists) {
+                foreach ($property in $lists) {
+                    $list = [DdaBridgeList]::new()
+                    $list.AddRange([object[]] $property.Value)
+                    $property.Value = $list
+                }
+            }
+            $done[$i] = $true
+        }
+        return $done
+    }
+
+    # The list properties of one object as DdaBridgeList (ConvertTo-DdaCsvFriendly).
+    static [void] UseListText([object] $Object) {
+        if ($Object -isnot [System.Management.Automation.PSCustomObject]) { return }
+        $walk = if ($null -ne [DdaObjectShape]::InstanceMembersOf) { [DdaObjectShape]::InstanceMembersOf.GetValue($Object) } else { [DdaObjectShape]::PropertiesOf.GetValue($Object) }
+        foreach ($property in $walk) {
+            if ($property -isnot [System.Management.Automation.PSPropertyInfo]) { continue }
+            $value = $property.Value
+            if ($value -is [array]) {
+                $list = [DdaBridgeList]::new()
+                $list.AddRange([object[]] $value)
+                $property.Value = $list
+            }
+        }
+    }
+}
+[DdaObjectShape]::NestedTypeName = $script:DdaNestedTypeName
+[DdaObjectShape]::WithComputerName = [System.Collections.Generic.HashSet[string]]::new(
+    [string[]] $script:DdaTypesWithComputerName, [System.StringComparer]::OrdinalIgnoreCase)
 
 function ConvertTo-DdaObject {
     <#
@@ -105,55 +232,19 @@ function ConvertTo-DdaObject {
     )
     process {
         if ($null -eq $InputObject) { return }
-        $nested = if ($TypeName) { $script:DdaNestedTypeName[$TypeName] } else { $null }
-        $addComputer = $TypeName -and $TypeName -in $script:DdaTypesWithComputerName
-        foreach ($item in @($InputObject)) {
-            # Fast path, inlined (function calls per device are what costs in script): objects
-            # from ConvertFrom-DdaJson already have PascalCase names and only need decorating.
-            $first = $null
-            if ($item -is [System.Management.Automation.PSCustomObject]) {
-                foreach ($property in $item.PSObject.Properties) { $first = $property.Name; break }
-            }
-            if (-not $first -or [char]::IsLower($first[0])) {
-                foreach ($converted in @(ConvertTo-DdaObjectCore $item $TypeName $ComputerName $Root)) {
-                    ConvertTo-DdaCsvFriendly $converted
-                    $converted
-                }
+        # Objects from ConvertFrom-DdaJson already have PascalCase names and only need typing.
+        $items = [object[]] @($InputObject)
+        $done = [DdaObjectShape]::Shape($items, $TypeName, $ComputerName, $Root, $true)
+        if ([array]::IndexOf($done, $false) -lt 0) { return $items }
+        for ($i = 0; $i -lt $items.Length; $i++) {
+            if ($done[$i]) {
+                $items[$i]
                 continue
             }
-            $members = $item.PSObject.Properties
-            if ($nested) {
-                foreach ($name in $nested.Keys) {
-                    $member = $members[$name]
-                    if (-not $member -or $null -eq $member.Value) { continue }
-                    $childType = $nested[$name]
-                    if ($script:DdaNestedTypeName[$childType] -or $childType -in $script:DdaTypesWithComputerName) {
-                        $member.Value = ConvertTo-DdaObjectCore $member.Value $childType $ComputerName $Root
-                        continue
-                    }
-                    foreach ($child in $member.Value) {
-                        if ($child -is [System.Management.Automation.PSCustomObject]) {
-                            $childFirst = $null
-                            foreach ($property in $child.PSObject.Properties) { $childFirst = $property.Name; break }
-                            if ($childFirst -and [char]::IsLower($childFirst[0])) {
-                                $member.Value = ConvertTo-DdaObjectCore $member.Value $childType $ComputerName $Root
-                                break
-                            }
-                            if ($child.PSObject.TypeNames[0] -ne $childType) { $child.PSObject.TypeNames.Insert(0, $childType) }
-                        }
-                    }
-                }
+            foreach ($converted in @(ConvertTo-DdaObjectCore $items[$i] $TypeName $ComputerName $Root)) {
+                ConvertTo-DdaCsvFriendly $converted
+                $converted
             }
-            if ($addComputer) {
-                if (-not $members['ComputerName']) {
-                    $fromEngine = if ($members['Hostname']) { [string] $members['Hostname'].Value } else { $null }
-                    $members.Add([psnoteproperty]::new('ComputerName', $(if ($fromEngine) { $fromEngine } elseif ($ComputerName) { $ComputerName } else { $null })))
-                }
-                if (-not $members['Root']) { $members.Add([psnoteproperty]::new('Root', $(if ($Root) { $Root } else { $null }))) }
-            }
-            if ($TypeName -and $item.PSObject.TypeNames[0] -ne $TypeName) { $item.PSObject.TypeNames.Insert(0, $TypeName) }
-            ConvertTo-DdaCsvFriendly $item
-            $item
         }
     }
 }

@@ -20,8 +20,9 @@ function Assert-DdaRootArgument {
 
 function Resolve-DdaRoot {
     # -Root as a full provider path (the engine runs in another working directory), or $null.
-    [CmdletBinding()]
-    [OutputType([string])]
+    # The helpers in this file are simple functions (no [CmdletBinding()] or [Parameter()]): they run
+    # for every cmdlet call and pipeline object, and an advanced function's binding costs about ten
+    # times a simple one's (tests/bench/Cmdlet.ps1).
     param([System.Management.Automation.PSCmdlet] $Cmdlet, [string] $Root)
     if ([string]::IsNullOrWhiteSpace($Root)) { return $null }
     $Cmdlet.GetUnresolvedProviderPathFromPSPath($Root)
@@ -36,7 +37,6 @@ function Get-DdaIdentity {
         identity counts (Address, else LocationPath, else InstanceId): a DdaBridge.Device binds
         all three, and they name the same device. A plain string piped in is an address.
     #>
-    [CmdletBinding()]
     param(
         [string[]] $CommandLineKeys,
         [System.Collections.IDictionary] $Values,
@@ -53,7 +53,8 @@ function Get-DdaIdentity {
     }
     foreach ($key in $script:DdaIdentityKeys) {
         if ($key -in $CommandLineKeys) { continue }
-        $present = @($Values[$key] | Where-Object { -not [string]::IsNullOrWhiteSpace($_) })
+        $present = [System.Collections.Generic.List[object]]::new()
+        foreach ($value in @($Values[$key])) { if (-not [string]::IsNullOrWhiteSpace($value)) { $present.Add($value) } }
         if ($present.Count) {
             foreach ($value in $present) { $lookups.Add(@($key, ([string] $value).Trim())) }
             break
@@ -71,12 +72,17 @@ function ConvertTo-DdaRequestKey {
 function Add-DdaLookupArgument {
     # Adds (key, value) lookups from Get-DdaIdentity to an engine request as lists per argument:
     # address = [...], locationPath = [...], instanceId = [...]. -Unique names each device once (sums).
-    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Request, [object[]] $Lookups, [switch] $Unique)
-    foreach ($group in ($Lookups | Group-Object { $_[0] })) {
-        $values = @($group.Group | ForEach-Object { $_[1] })
-        if ($Unique) { $values = @($values | Select-Object -Unique) }
-        $Request[(ConvertTo-DdaRequestKey $group.Name)] = [string[]] $values
+    param([System.Collections.IDictionary] $Request, [object[]] $Lookups, [switch] $Unique)
+    $byKey = [ordered]@{}
+    foreach ($lookup in $Lookups) {
+        $key = [string] $lookup[0]
+        if (-not $byKey.Contains($key)) {
+            $byKey[$key] = [pscustomobject]@{ Values = [System.Collections.Generic.List[string]]::new(); Seen = [System.Collections.Generic.HashSet[string]]::new() }
+        }
+        $group = $byKey[$key]
+        if (-not $Unique -or $group.Seen.Add([string] $lookup[1])) { $group.Values.Add([string] $lookup[1]) }
     }
+    foreach ($key in $byKey.Keys) { $Request[(ConvertTo-DdaRequestKey $key)] = $byKey[$key].Values.ToArray() }
 }
 
 function Get-DdaCommandLineRoot {
@@ -91,8 +97,8 @@ function Get-DdaCommandLineRoot {
         with the error id parameter validation gives, before anything runs.
     #>
     param(
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [System.Collections.IDictionary] $BoundParameters
     )
     if (-not $BoundParameters.ContainsKey('Root')) { return $null }
     $value = [string] $BoundParameters['Root']
@@ -130,8 +136,8 @@ function Resolve-DdaInputRoot {
         Root property (CSV rows, hand-made objects) take the command line's -Root.
     #>
     param(
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [Parameter(Mandatory)] [object] $Selection,
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [object] $Selection,
         [AllowNull()] [AllowEmptyString()] [string] $Root,
         [AllowNull()] [object] $InputObject,
         [bool] $Piped
@@ -148,7 +154,8 @@ function Resolve-DdaInputRoot {
     if ([string]::IsNullOrWhiteSpace($own)) {
         # Only the module's own objects are known to come from this host; a blank Root elsewhere
         # (an empty CSV cell) says nothing.
-        $fromModule = @($InputObject.PSObject.TypeNames | Where-Object { $_ -like 'DdaBridge.*' }).Count -gt 0
+        $fromModule = $false
+        foreach ($typeName in $InputObject.PSObject.TypeNames) { if ($typeName -like 'DdaBridge.*') { $fromModule = $true; break } }
         if (-not $fromModule) { return $explicit }
         $ownText = 'this host'
     } else {
@@ -181,12 +188,12 @@ function New-DdaSelection {
         $PSBoundParameters holds the command line only). Checks -Root given on the command line.
     #>
     param(
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters,
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet
+        [System.Collections.IDictionary] $BoundParameters,
+        [System.Management.Automation.PSCmdlet] $Cmdlet
     )
     $commandLineRoot = Get-DdaCommandLineRoot -Cmdlet $Cmdlet -BoundParameters $BoundParameters
     [pscustomobject]@{
-        CommandLine        = @($BoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
+        CommandLine        = @(foreach ($key in $BoundParameters.Keys) { if ($key -in $script:DdaIdentityKeys) { $key } })
         HasCommandLineRoot = $BoundParameters.ContainsKey('Root')
         CommandLineRoot    = $(if ($commandLineRoot) { $commandLineRoot } else { '' })
         Lookups            = [System.Collections.Generic.List[object]]::new()
@@ -205,7 +212,7 @@ function New-DdaSelection {
 
 function Test-DdaEmptyPipeline {
     # True when the cmdlet was piped nothing at all (end block): it should then do nothing.
-    param([Parameter(Mandatory)] [object] $Selection)
+    param([object] $Selection)
     $Selection.ExpectingInput -and -not $Selection.SawInput
 }
 
@@ -221,10 +228,10 @@ function Add-DdaSelection {
         Skip piped objects without an identity quietly (default: a NoDeviceIdentity error).
     #>
     param(
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [Parameter(Mandatory)] [object] $Selection,
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $BoundParameters,
-        [Parameter(Mandatory)] [hashtable] $Values,
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [object] $Selection,
+        [System.Collections.IDictionary] $BoundParameters,
+        [hashtable] $Values,
         [AllowNull()] [object] $InputObject,
         [AllowNull()] [AllowEmptyString()] [string] $Root,
         [switch] $IgnoreUnidentified
@@ -258,7 +265,7 @@ function Get-DdaSelectionByRoot {
         The collected lookups per host image (ordered: resolved path, '' for this host -> list of
         lookups). Without any lookup: the command line's host with an empty list ("every device").
     #>
-    param([Parameter(Mandatory)] [object] $Selection)
+    param([object] $Selection)
     $byRoot = [ordered]@{}
     for ($i = 0; $i -lt $Selection.Lookups.Count; $i++) {
         $key = [string] $Selection.Roots[$i]

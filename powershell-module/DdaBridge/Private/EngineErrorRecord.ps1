@@ -113,20 +113,27 @@ function ConvertTo-DdaEngineErrorRecord {
     $record
 }
 
+# What the protocol helpers return instead of an envelope when the process or pipe failed. (A
+# returned value, not an exception: caught exceptions would still land in the caller's
+# -ErrorVariable.) A class, so that the request path tells it from an envelope with `-is`: reading
+# .PSObject of a fresh object costs PowerShell's member binder about 50 us, and that ran three
+# times per request.
+class DdaTransportFailure {
+    [string] $Message
+    [System.Exception] $Exception
+}
+
 function New-DdaTransportFailure {
-    # What the protocol helpers return instead of an envelope when the process or pipe failed.
-    # (A returned value, not an exception: caught exceptions would still land in the caller's
-    # -ErrorVariable.)
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Message, [System.Exception] $Exception)
-    [pscustomobject]@{ PSTypeName = 'DdaBridge.TransportFailure'; Message = $Message; Exception = $Exception }
+    param([string] $Message, [System.Exception] $Exception)
+    $failure = [DdaTransportFailure]::new()
+    $failure.Message = $Message
+    $failure.Exception = $Exception
+    $failure
 }
 
 function Test-DdaTransportFailure {
-    [CmdletBinding()]
-    [OutputType([bool])]
-    param([AllowNull()] $Answer)
-    $null -ne $Answer -and $Answer.PSObject.TypeNames -contains 'DdaBridge.TransportFailure'
+    param($Answer)
+    $Answer -is [DdaTransportFailure]
 }
 
 function Copy-DdaErrorRecord {

@@ -83,6 +83,34 @@ function Resolve-DdaEngineLaunch {
     }
 }
 
+# The last launch found, and the settings it was found from: Resolve-DdaEngineLaunch searches PATH
+# (Get-Command) and probes several files, tens of milliseconds per call, which every request paid.
+$script:DdaLaunchCache = $null
+
+function Get-DdaEngineLaunch {
+    # Resolve-DdaEngineLaunch's answer, reused while the environment variables it reads are unchanged
+    # and its java and jar still exist (checked with File.Exists: microseconds); else resolved afresh,
+    # so a changed DDABRIDGE_JAVA / DDABRIDGE_JAR / JAVA_HOME / PATH, or a deleted file, still gives
+    # JavaNotFound / EngineJarNotFound at once. Simple function: it runs once per request.
+    # (Read through .NET: $env: goes through the provider, about 50 us a variable.)
+    $key = [string]::Join([char] 0, [string[]] @(
+            [System.Environment]::GetEnvironmentVariable('DDABRIDGE_JAVA'), [System.Environment]::GetEnvironmentVariable('DDABRIDGE_JAR'),
+            [System.Environment]::GetEnvironmentVariable('JAVA_HOME'), [System.Environment]::GetEnvironmentVariable('PATH')))
+    $cached = $script:DdaLaunchCache
+    if ($cached -and [string]::Equals($cached.Key, $key, [System.StringComparison]::Ordinal) -and
+        [System.IO.File]::Exists($cached.Launch.Java) -and [System.IO.File]::Exists($cached.Launch.Jar)) {
+        return $cached.Launch
+    }
+    $script:DdaLaunchCache = $null
+    $launch = Resolve-DdaEngineLaunch
+    # Only absolute paths are cached: File.Exists resolves a relative one against the process's
+    # directory, not PowerShell's current location as Resolve-DdaEngineLaunch does.
+    if ([System.IO.Path]::IsPathRooted($launch.Java) -and [System.IO.Path]::IsPathRooted($launch.Jar)) {
+        $script:DdaLaunchCache = @{ Key = $key; Launch = $launch }
+    }
+    $launch
+}
+
 function Start-DdaEngineProcess {
     <#
     .SYNOPSIS
@@ -132,9 +160,8 @@ function Start-DdaEngineProcess {
 
 function Wait-DdaTask {
     # Waits for a task without throwing (a faulted task is reported through its state), polling
-    # so that Ctrl+C can stop the pipeline meanwhile.
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] [System.Threading.Tasks.Task] $Task)
+    # so that Ctrl+C can stop the pipeline meanwhile. Callers skip it for a task already completed.
+    param([System.Threading.Tasks.Task] $Task)
     $tasks = [System.Threading.Tasks.Task[]] @($Task)
     while ([System.Threading.Tasks.Task]::WaitAny($tasks, 200) -lt 0) { }
 }

@@ -43,7 +43,7 @@ function Invoke-DdaEngineOnce {
         $stderr.Dispose()
     }
     if ($errText) { Write-Verbose "DdaBridge engine stderr: $errText" }
-    if (-not (Test-DdaTransportFailure $answer)) { return $answer }
+    if ($answer -isnot [DdaTransportFailure]) { return $answer }
 
     # No envelope: the engine died (or broke the protocol) before answering. Its own error ids
     # are unknown here, so the module reports its own: EngineFailed / EngineProtocolError.

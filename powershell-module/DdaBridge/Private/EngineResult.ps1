@@ -19,14 +19,11 @@ $script:DdaKeyInitial = $null
 $script:DdaKeyInitialUpper = $null
 
 function ConvertFrom-DdaJson {
-    <#
-    .SYNOPSIS
-        Parses engine JSON, renaming every object key from camelCase to PascalCase on the way
-        (one regex pass over the text, far cheaper than rebuilding objects in script).
-        PowerShell property access is case-insensitive, so $envelope.ok still works.
-    #>
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Json)
+    # Parses engine JSON, renaming every object key from camelCase to PascalCase on the way (one
+    # regex pass over the text, far cheaper than rebuilding objects in script). PowerShell property
+    # access is case-insensitive, so $envelope.ok still works. A simple function (once per answer
+    # line; see Send-DdaEngineRequest).
+    param([string] $Json)
     if ($null -eq $script:DdaKeyInitialUpper) {
         $script:DdaKeyInitial = [regex]::new('(?<=[{,]\s*)"[a-z](?=[^"\\]*"\s*:)', 'Compiled, CultureInvariant')
         $match = [System.Linq.Expressions.Expression]::Parameter([System.Text.RegularExpressions.Match], 'match')
@@ -35,21 +32,29 @@ function ConvertFrom-DdaJson {
         $script:DdaKeyInitialUpper = [System.Linq.Expressions.Expression]::Lambda(
             [System.Text.RegularExpressions.MatchEvaluator], $upper, $match).Compile()
     }
-    ConvertFrom-Json -InputObject $script:DdaKeyInitial.Replace($Json, $script:DdaKeyInitialUpper) -ErrorAction Stop
+    $text = $script:DdaKeyInitial.Replace($Json, $script:DdaKeyInitialUpper)
+    if ($script:DdaJsonObject) {
+        # The method behind ConvertFrom-Json, without the cmdlet's invocation (about a millisecond).
+        $parseError = $null
+        $value = $script:DdaJsonObject::ConvertFromJson($text, [ref] $parseError)
+        if ($parseError) { throw $parseError }
+        return $value
+    }
+    ConvertFrom-Json -InputObject $text -ErrorAction Stop
+}
+
+# Microsoft.PowerShell.Commands.JsonObject, where it has ConvertFromJson(string, out ErrorRecord) (what
+# ConvertFrom-Json calls); else $null, and ConvertFrom-DdaJson runs the cmdlet.
+$script:DdaJsonObject = 'Microsoft.PowerShell.Commands.JsonObject' -as [type]
+if ($script:DdaJsonObject -and -not $script:DdaJsonObject.GetMethod('ConvertFromJson',
+        [type[]] @([string], [System.Management.Automation.ErrorRecord].MakeByRefType()))) {
+    $script:DdaJsonObject = $null
 }
 
 function Resolve-DdaEnvelope {
-    <#
-    .SYNOPSIS
-        An answer envelope's result (ok:true), or its error as an ErrorRecord written or thrown
-        through the calling cmdlet (ok:false; nothing is returned then).
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] $Envelope,
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [ValidateSet('Write', 'Throw')] [string] $ErrorMode = 'Write'
-    )
+    # An answer envelope's result (ok:true), or its error as an ErrorRecord written or thrown
+    # through the calling cmdlet (ok:false; nothing is returned then).
+    param($Envelope, [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $ErrorMode = 'Write')
     if ($null -ne $Envelope.schemaVersion -and $Envelope.schemaVersion -ne $script:DdaSchemaVersion) {
         Write-Verbose "DdaBridge: engine answered with schemaVersion $($Envelope.schemaVersion); this module expects $($script:DdaSchemaVersion)."
     }

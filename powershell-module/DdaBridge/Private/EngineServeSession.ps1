@@ -88,27 +88,17 @@ function Stop-DdaEngine {
 function Test-DdaCurrentServe {
     # True when $Serve is still the session's serve process (compared by PID: PSCustomObjects
     # do not compare by reference with -eq).
-    [CmdletBinding()]
-    [OutputType([bool])]
-    param([Parameter(Mandatory)] $Serve)
+    param($Serve)
     $current = $script:DdaServe
     [bool] ($current -and $current.Process.Id -eq $Serve.Process.Id)
 }
 
 function Invoke-DdaEngineServe {
-    <#
-    .SYNOPSIS
-        Sends one request to the serve process and returns the final envelope.
-    .DESCRIPTION
-        Returns a DdaBridge.TransportFailure object when the process is gone or the pipe broke
-        (the caller decides whether to restart); the process is then stopped.
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] $Serve,
-        [Parameter(Mandatory)] [string] $Command,
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $Arguments
-    )
+    # Sends one request to the serve process and returns the final envelope, or a
+    # DdaTransportFailure object when the process is gone or the pipe broke (the caller
+    # decides whether to restart); the process is then stopped. Simple function, like the other
+    # per-request helpers (see Send-DdaEngineRequest).
+    param($Serve, [string] $Command, [System.Collections.IDictionary] $Arguments)
     $id = $Serve.NextId
     $Serve.NextId++
     $completed = $false
@@ -116,7 +106,7 @@ function Invoke-DdaEngineServe {
     try {
         $answer = Send-DdaEngineRequest -Process $Serve.Process -Id $id -Command $Command -Arguments $Arguments
         if (-not $answer) { $answer = Read-DdaEngineAnswer -Process $Serve.Process -Id $id -Command $Command }
-        if (-not (Test-DdaTransportFailure $answer)) {
+        if ($answer -isnot [DdaTransportFailure]) {
             $completed = $true
             $Serve.Answered++
         }
@@ -125,7 +115,7 @@ function Invoke-DdaEngineServe {
         if (-not $completed) {
             # Broken, or interrupted (Ctrl+C): the stream may now hold a half-read answer, so the
             # process cannot be reused. The next call starts a fresh one.
-            if (Test-DdaTransportFailure $answer) {
+            if ($answer -is [DdaTransportFailure]) {
                 $log = Get-DdaLogTail -Path $Serve.LogPath
                 if ($log) { $answer.Message += [Environment]::NewLine + $log }
             }
@@ -135,19 +125,10 @@ function Invoke-DdaEngineServe {
 }
 
 function Invoke-DdaServeSession {
-    <#
-    .SYNOPSIS
-        Runs one request through the session's serve process: (re)starts it as needed and resends
-        once when it died mid-request (unless -NoRetry). Returns the envelope, else the last
-        DdaBridge.TransportFailure (or $null when serve mode is off for now).
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] $Launch,
-        [Parameter(Mandatory)] [string] $Command,
-        [Parameter(Mandatory)] [System.Collections.IDictionary] $Arguments,
-        [switch] $NoRetry
-    )
+    # Runs one request through the session's serve process: (re)starts it as needed and resends
+    # once when it died mid-request (unless -NoRetry). Returns the envelope, else the last
+    # DdaTransportFailure (or $null when serve mode is off for now). Simple function.
+    param($Launch, [string] $Command, [System.Collections.IDictionary] $Arguments, [switch] $NoRetry)
     if ($script:DdaServeUnavailable -and [datetime]::UtcNow -ge $script:DdaServeUnavailable) {
         $script:DdaServeUnavailable = $null
     }
@@ -173,7 +154,7 @@ function Invoke-DdaServeSession {
             }
         }
         $answer = Invoke-DdaEngineServe -Serve $serve -Command $Command -Arguments $Arguments
-        if (-not (Test-DdaTransportFailure $answer)) {
+        if ($answer -isnot [DdaTransportFailure]) {
             $script:DdaServeWorked = $true
             return $answer
         }

@@ -49,15 +49,16 @@ function Invoke-DdaEngine {
     }
 
     try {
-        $launch = Resolve-DdaEngineLaunch
+        $launch = Get-DdaEngineLaunch
     } catch {
         $Cmdlet.ThrowTerminatingError($_)
     }
 
     $envelope = $null
-    if (-not $OneShot -and $env:DDABRIDGE_ONESHOT -ne '1') {
+    # (.NET reads the variable in microseconds; $env: goes through the provider, about 50 us.)
+    if (-not $OneShot -and [System.Environment]::GetEnvironmentVariable('DDABRIDGE_ONESHOT') -ne '1') {
         $envelope = Invoke-DdaServeSession -Launch $launch -Command $Command -Arguments $requestArgs -NoRetry:$NoRetry
-        if (Test-DdaTransportFailure $envelope) {
+        if ($envelope -is [DdaTransportFailure]) {
             if ($NoRetry) {
                 # A state change may have run before the engine died: never run it a second time.
                 $Cmdlet.ThrowTerminatingError((New-DdaErrorRecord -ErrorId 'EngineFailed' -Category InvalidResult `

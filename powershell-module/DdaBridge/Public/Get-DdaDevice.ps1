@@ -115,7 +115,7 @@ function Get-DdaDevice {
     )
 
     begin {
-        $commandLine = @($PSBoundParameters.Keys | Where-Object { $_ -in $script:DdaIdentityKeys })
+        $commandLine = @(foreach ($key in $PSBoundParameters.Keys) { if ($key -in $script:DdaIdentityKeys) { $key } })
         $selection = New-DdaSelection -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     }
 
@@ -157,7 +157,9 @@ function Get-DdaDevice {
                 $request[(ConvertTo-DdaRequestKey $key)] = $value
             }
             $result = Invoke-DdaEngine -Command devices -Arguments $request -Cmdlet $PSCmdlet -ErrorMode Write
-            foreach ($device in (ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.Device -ComputerName $computerName -Root $rootPath)) {
+            $devices = ConvertTo-DdaObject -InputObject $result -TypeName $script:DdaTypeName.Device -ComputerName $computerName -Root $rootPath
+            if ($lookups.Count -eq 1) { $devices; continue }   # one answer has each device once
+            foreach ($device in $devices) {
                 # Several identities in one call may name the same device: output it once.
                 if ($device.Address -and -not $seen.Add([string] $device.Address)) { continue }
                 $device

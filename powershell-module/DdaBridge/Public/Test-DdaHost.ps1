@@ -90,7 +90,7 @@ function Test-DdaHost {
             $failed = @($hostInfo.Checks | Where-Object { $_.Status -eq 'fail' })
             $hostInfo | Add-Member -NotePropertyName IovSupport -NotePropertyValue ($failed.Count -eq 0) -Force
             # A list that Export-Csv writes joined (see DdaBridgeList).
-            $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([DdaBridgeList]::new([object[]] @($failed | ForEach-Object Message))) -Force
+            $hostInfo | Add-Member -NotePropertyName IovSupportReasons -NotePropertyValue ([DdaBridgeList]::Of(@($failed | ForEach-Object Message))) -Force
             if ($Quiet) { $hostInfo.IovSupport } else { $hostInfo }
         }
     }
