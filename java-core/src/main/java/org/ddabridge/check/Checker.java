@@ -86,7 +86,7 @@ public final class Checker {
     public static Result run(Input in, Target target, String platform) {
         // Decoding and judging are per-function and independent: spread them over the cores.
         List<DecodedFunction> decodedList =
-                IoPool.map(in.devices(), d -> Decoding.decode(d.address(), in.configs().get(d.address())));
+                IoPool.map(in.devices(), d -> Decoding.decodeForRules(d.address(), in.configs().get(d.address())));
         Map<String, DecodedFunction> decoded = new HashMap<>();
         for (int i = 0; i < decodedList.size(); i++) {
             decoded.put(in.devices().get(i).address(), decodedList.get(i));
@@ -129,11 +129,12 @@ public final class Checker {
     private static DeviceReport judgeOne(DeviceFacts f, Map<String, DeviceFacts> all, HostUse hostUse, Order order,
             Target target, List<Reason> blocking) {
         Map<Target, TargetVerdict> targets = new EnumMap<>(Target.class);
+        List<Reason> earlier = new ArrayList<>();
         for (Target t : Target.values()) {
             DeviceContext ctx = new DeviceContext(f, all, hostUse, t);
             List<Reason> reasons = new ArrayList<>();
             for (DeviceRule rule : RULES) {
-                List<Reason> got = rule.check(ctx);
+                List<Reason> got = shared(rule.check(ctx), earlier);
                 reasons.addAll(got);
                 if (t == Target.HYPERV && order == Order.STOP_AT_FIRST_ERROR
                         && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
@@ -141,6 +142,7 @@ public final class Checker {
                 }
             }
             targets.put(t, TargetVerdict.of(reasons));
+            earlier.addAll(reasons);
         }
         List<Reason> headline = new ArrayList<>(blocking);
         headline.addAll(targets.get(target).reasons());
@@ -149,6 +151,30 @@ public final class Checker {
         List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
         return new DeviceReport(f.device(), target, Verdict.of(headline), headline, targets, predicted,
                 IommuGroupRule.mustMoveWith(ctx), mmio, f.interrupts(), f.disabled());
+    }
+
+    /**
+     * {@code got} with each reason equal to one another target already gave replaced by that one: most rules
+     * word a reason the same for both targets, and a survey holds every device's reports until they are
+     * written (one instance instead of two; the JSON writer also writes a repeated instance from its first
+     * rendering).
+     */
+    private static List<Reason> shared(List<Reason> got, List<Reason> earlier) {
+        if (got.isEmpty() || earlier.isEmpty()) {
+            return got;
+        }
+        List<Reason> out = new ArrayList<>(got.size());
+        for (Reason r : got) {
+            Reason same = r;
+            for (Reason e : earlier) {
+                if (e.equals(r)) {
+                    same = e;
+                    break;
+                }
+            }
+            out.add(same);
+        }
+        return out;
     }
 
     /** Live groups from {@link PciDevice#iommuGroup()}: address -> sorted members. */
