@@ -95,7 +95,7 @@ public final class SurveyReport {
                     gson.toJson(r.target, Target.class, out);
                     out.name("devices");
                     out.beginArray();
-                    DeviceWriter.Renderings seen = devices.renderings();
+                    DeviceWriter.Renderings seen = devices.renderings(out);
                     for (DeviceReport d : r.reports) {
                         // Streamed field by field, nothing of a device kept but the renderings of what repeats.
                         devices.write(out, d, seen);
@@ -121,7 +121,7 @@ public final class SurveyReport {
      * {@code devices} prints a device), then the report's. Written straight to the stream: building a tree per
      * device and writing that cost as much as the rest of a warm survey.
      *
-     * <p>With the compact configuration (serve, and whatever else writes JSON Lines) what repeats is written from
+     * <p>With the compact configuration (serve, and whatever else writes JSON Lines) into text, what repeats is written from
      * its first rendering: a reason equal to one already written (most reasons are worded alike for many
      * devices, and the headline repeats the target's), and an IOMMU group's member list, which every member
      * carries. Indented output has no fixed rendering of a part (its indent depends on the depth) and is written
@@ -156,8 +156,12 @@ public final class SurveyReport {
             String lastGroupJson;
         }
 
-        Renderings renderings() {
-            return compact ? new Renderings() : null;
+        /**
+         * What writing into {@code out} may remember: null unless compact, and unless {@code out} writes text (a
+         * tree writer, as {@code toJsonTree} uses, takes no raw JSON).
+         */
+        Renderings renderings(JsonWriter out) {
+            return compact && out.getClass() == JsonWriter.class ? new Renderings() : null;
         }
 
         void write(JsonWriter out, DeviceReport r, Renderings seen) throws IOException {

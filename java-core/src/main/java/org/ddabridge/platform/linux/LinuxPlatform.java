@@ -76,12 +76,39 @@ public final class LinuxPlatform implements PlatformBackend {
         PciIds ids = PciIds.find(root.isLive() ? List.of(Path.of("/")) : List.of(root.path(), Path.of("/")), needs);
         List<PciDevice> devices = new ArrayList<>(raws.size());
         Map<String, byte[]> configs = new HashMap<>(raws.size() * 2);
+        Map<ConfigKey, byte[]> distinct = new HashMap<>();
         for (RawPciFunction raw : raws) {
             devices.add(toDevice(raw, ids));
-            configs.put(raw.address().toString(), raw.config());
+            configs.put(raw.address().toString(), distinct.computeIfAbsent(new ConfigKey(raw.config()), k -> k.bytes));
         }
         HostFacts host = LinuxHostFacts.read(root);
         return new HostSnapshot(host, List.copyOf(devices), configs);
+    }
+
+    /**
+     * A config space by content. Functions of one kind (the ports of a switch, the functions of a
+     * multi-function card, the virtual functions of one physical function) often read byte for byte the same
+     * 4 KiB; the snapshot keeps one array per distinct content, which no reader can tell from one array each
+     * (nothing writes into them), instead of 4 KiB for every one of tens of thousands of functions.
+     */
+    private static final class ConfigKey {
+        final byte[] bytes;
+        private final int hash;
+
+        ConfigKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = java.util.Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ConfigKey k && k.hash == hash && java.util.Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** Maps one raw function to the model (pure; unit-tested). */
