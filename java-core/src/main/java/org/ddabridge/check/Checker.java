@@ -122,8 +122,54 @@ public final class Checker {
             all.put(f.address(), f);
         }
         List<Reason> blocking = HostReadiness.blocking(checks, target, platform);
-        List<DeviceReport> reports = IoPool.map(facts, f -> judgeOne(f, all, hostUse, order, target, blocking));
-        return new Result(List.copyOf(checks), List.copyOf(reports), target);
+        return new Result(List.copyOf(checks),
+                new Reports(List.copyOf(facts), f -> judgeOne(f, all, hostUse, order, target, blocking)), target);
+    }
+
+    /**
+     * Every function's report, judged when read, a chunk at a time (in parallel), and not kept beyond the
+     * chunk being read: a survey's reports are read once or twice in order (the summary, then the JSON as it
+     * streams out), and holding all of them was most of a large survey's memory (6 KB a function, 400 MB at
+     * 65,536; see tests/bench). Judging is pure, so a report read twice is the same report. Unmodifiable.
+     */
+    public static final class Reports extends java.util.AbstractList<DeviceReport> implements java.util.RandomAccess {
+        /** Functions judged together (one hand-out to the pool, and what is held while they are read). */
+        static final int CHUNK = 512;
+
+        private final List<DeviceFacts> facts;
+        private final java.util.function.Function<DeviceFacts, DeviceReport> judge;
+        /** The chunk last judged. */
+        private volatile Chunk last;
+
+        private record Chunk(int start, List<DeviceReport> reports) {
+        }
+
+        Reports(List<DeviceFacts> facts, java.util.function.Function<DeviceFacts, DeviceReport> judge) {
+            this.facts = facts;
+            this.judge = judge;
+        }
+
+        /** The function of report {@code i}, without judging it. */
+        public PciDevice device(int i) {
+            return facts.get(i).device();
+        }
+
+        @Override
+        public DeviceReport get(int i) {
+            java.util.Objects.checkIndex(i, facts.size());
+            Chunk c = last;
+            if (c == null || i < c.start() || i >= c.start() + c.reports().size()) {
+                int start = i - i % CHUNK;
+                c = new Chunk(start, IoPool.map(facts.subList(start, Math.min(facts.size(), start + CHUNK)), judge));
+                last = c;
+            }
+            return c.reports().get(i - c.start());
+        }
+
+        @Override
+        public int size() {
+            return facts.size();
+        }
     }
 
     private static DeviceReport judgeOne(DeviceFacts f, Map<String, DeviceFacts> all, HostUse hostUse, Order order,

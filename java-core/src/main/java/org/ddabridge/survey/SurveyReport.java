@@ -16,6 +16,7 @@ import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 
+import org.ddabridge.check.Checker;
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.HostCheck;
 import org.ddabridge.check.MmioRequirement;
@@ -66,7 +67,8 @@ public final class SurveyReport {
         this.hostUse = hostUse;
         this.hostFacts = hostFacts;
         this.checks = List.copyOf(checks);
-        this.reports = List.copyOf(reports);
+        // The checker's reports stay as they are (judged when read, never all held); any other list is copied.
+        this.reports = reports instanceof Checker.Reports ? reports : List.copyOf(reports);
         this.summary = summary;
     }
 
@@ -310,6 +312,15 @@ public final class SurveyReport {
 
     /** The report of one function, or null when it was not reported. */
     public DeviceReport report(String address) {
+        if (reports instanceof Checker.Reports lazy) {
+            // Found by its device, so only its own chunk is judged.
+            for (int i = 0; i < lazy.size(); i++) {
+                if (lazy.device(i).address().equals(address)) {
+                    return lazy.get(i);
+                }
+            }
+            return null;
+        }
         for (DeviceReport r : reports) {
             if (r.device().address().equals(address)) {
                 return r;
