@@ -66,7 +66,14 @@ public final class LinuxPlatform implements PlatformBackend {
     public HostSnapshot snapshot() {
         List<PciAddress> addresses = SysfsPci.listAddresses(root);
         // sysfs reads block on the kernel (or the disk for images): read functions in parallel.
-        List<RawPciFunction> raws = IoPool.map(addresses, a -> SysfsPci.query(root, a));
+        // Each config space is shared with the functions read before it that hold the same bytes as soon as it
+        // is read (ConfigKey), so the read never holds 4 KiB for each of tens of thousands of functions.
+        Map<ConfigKey, byte[]> distinct = new java.util.concurrent.ConcurrentHashMap<>();
+        List<RawPciFunction> raws = IoPool.map(addresses, a -> {
+            RawPciFunction raw = SysfsPci.query(root, a);
+            byte[] shared = distinct.computeIfAbsent(new ConfigKey(raw.config()), k -> k.bytes);
+            return shared == raw.config() ? raw : raw.withConfig(shared);
+        });
         PciIds.Needs needs = PciIds.Needs.some();
         for (RawPciFunction raw : raws) {
             String cls = raw.classCode().length() == 6 ? raw.classCode() : "000000";
@@ -76,10 +83,9 @@ public final class LinuxPlatform implements PlatformBackend {
         PciIds ids = PciIds.find(root.isLive() ? List.of(Path.of("/")) : List.of(root.path(), Path.of("/")), needs);
         List<PciDevice> devices = new ArrayList<>(raws.size());
         Map<String, byte[]> configs = new HashMap<>(raws.size() * 2);
-        Map<ConfigKey, byte[]> distinct = new HashMap<>();
         for (RawPciFunction raw : raws) {
             devices.add(toDevice(raw, ids));
-            configs.put(raw.address().toString(), distinct.computeIfAbsent(new ConfigKey(raw.config()), k -> k.bytes));
+            configs.put(raw.address().toString(), raw.config());
         }
         HostFacts host = LinuxHostFacts.read(root);
         return new HostSnapshot(host, List.copyOf(devices), configs);
