@@ -14,7 +14,10 @@ cd "$REPO_ROOT"
 . tests/lib/tools.sh
 
 # PowerShell cmdlet round trips (warm through serve, cold first call) next to a one-shot engine call.
-if pwsh=$(find_pwsh) && [ -f dist/DdaBridge/DdaBridge.psd1 ]; then
+# BENCH_CMDLETS=0 skips them (e.g. while iterating on the engine alone).
+if [ "${BENCH_CMDLETS:-1}" = 0 ]; then
+  echo "cmdlet benchmark skipped: BENCH_CMDLETS=0"
+elif pwsh=$(find_pwsh) && [ -f dist/DdaBridge/DdaBridge.psd1 ]; then
   "$pwsh" -NoProfile -NonInteractive -File tests/bench/Cmdlet.ps1 || echo "cmdlet benchmark failed (figures only)"
 else
   echo "cmdlet benchmark skipped: no pwsh or no dist/DdaBridge"

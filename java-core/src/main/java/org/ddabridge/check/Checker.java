@@ -86,7 +86,7 @@ public final class Checker {
     public static Result run(Input in, Target target, String platform) {
         // Decoding and judging are per-function and independent: spread them over the cores.
         List<DecodedFunction> decodedList =
-                IoPool.map(in.devices(), d -> Decoding.decode(d.address(), in.configs().get(d.address())));
+                IoPool.map(in.devices(), d -> Decoding.decodeForRules(d.address(), in.configs().get(d.address())));
         Map<String, DecodedFunction> decoded = new HashMap<>();
         for (int i = 0; i < decodedList.size(); i++) {
             decoded.put(in.devices().get(i).address(), decodedList.get(i));
@@ -122,18 +122,65 @@ public final class Checker {
             all.put(f.address(), f);
         }
         List<Reason> blocking = HostReadiness.blocking(checks, target, platform);
-        List<DeviceReport> reports = IoPool.map(facts, f -> judgeOne(f, all, hostUse, order, target, blocking));
-        return new Result(List.copyOf(checks), List.copyOf(reports), target);
+        return new Result(List.copyOf(checks),
+                new Reports(List.copyOf(facts), f -> judgeOne(f, all, hostUse, order, target, blocking)), target);
+    }
+
+    /**
+     * Every function's report, judged when read, a chunk at a time (in parallel), and not kept beyond the
+     * chunk being read: a survey's reports are read once or twice in order (the summary, then the JSON as it
+     * streams out), and holding all of them was most of a large survey's memory (6 KB a function, 400 MB at
+     * 65,536; see tests/bench). Judging is pure, so a report read twice is the same report. Unmodifiable.
+     */
+    public static final class Reports extends java.util.AbstractList<DeviceReport> implements java.util.RandomAccess {
+        /** Functions judged together (one hand-out to the pool, and what is held while they are read). */
+        static final int CHUNK = 512;
+
+        private final List<DeviceFacts> facts;
+        private final java.util.function.Function<DeviceFacts, DeviceReport> judge;
+        /** The chunk last judged. */
+        private volatile Chunk last;
+
+        private record Chunk(int start, List<DeviceReport> reports) {
+        }
+
+        Reports(List<DeviceFacts> facts, java.util.function.Function<DeviceFacts, DeviceReport> judge) {
+            this.facts = facts;
+            this.judge = judge;
+        }
+
+        /** The function of report {@code i}, without judging it. */
+        public PciDevice device(int i) {
+            return facts.get(i).device();
+        }
+
+        @Override
+        public DeviceReport get(int i) {
+            java.util.Objects.checkIndex(i, facts.size());
+            Chunk c = last;
+            if (c == null || i < c.start() || i >= c.start() + c.reports().size()) {
+                int start = i - i % CHUNK;
+                c = new Chunk(start, IoPool.map(facts.subList(start, Math.min(facts.size(), start + CHUNK)), judge));
+                last = c;
+            }
+            return c.reports().get(i - c.start());
+        }
+
+        @Override
+        public int size() {
+            return facts.size();
+        }
     }
 
     private static DeviceReport judgeOne(DeviceFacts f, Map<String, DeviceFacts> all, HostUse hostUse, Order order,
             Target target, List<Reason> blocking) {
         Map<Target, TargetVerdict> targets = new EnumMap<>(Target.class);
+        List<Reason> earlier = new ArrayList<>();
         for (Target t : Target.values()) {
             DeviceContext ctx = new DeviceContext(f, all, hostUse, t);
             List<Reason> reasons = new ArrayList<>();
             for (DeviceRule rule : RULES) {
-                List<Reason> got = rule.check(ctx);
+                List<Reason> got = shared(rule.check(ctx), earlier);
                 reasons.addAll(got);
                 if (t == Target.HYPERV && order == Order.STOP_AT_FIRST_ERROR
                         && got.stream().anyMatch(r -> r.severity() == Severity.ERROR)) {
@@ -141,6 +188,7 @@ public final class Checker {
                 }
             }
             targets.put(t, TargetVerdict.of(reasons));
+            earlier.addAll(reasons);
         }
         List<Reason> headline = new ArrayList<>(blocking);
         headline.addAll(targets.get(target).reasons());
@@ -149,6 +197,30 @@ public final class Checker {
         List<String> predicted = f.group() == null ? List.of() : f.group().predicted();
         return new DeviceReport(f.device(), target, Verdict.of(headline), headline, targets, predicted,
                 IommuGroupRule.mustMoveWith(ctx), mmio, f.interrupts(), f.disabled());
+    }
+
+    /**
+     * {@code got} with each reason equal to one another target already gave replaced by that one: most rules
+     * word a reason the same for both targets, and a survey holds every device's reports until they are
+     * written (one instance instead of two; the JSON writer also writes a repeated instance from its first
+     * rendering).
+     */
+    private static List<Reason> shared(List<Reason> got, List<Reason> earlier) {
+        if (got.isEmpty() || earlier.isEmpty()) {
+            return got;
+        }
+        List<Reason> out = new ArrayList<>(got.size());
+        for (Reason r : got) {
+            Reason same = r;
+            for (Reason e : earlier) {
+                if (e.equals(r)) {
+                    same = e;
+                    break;
+                }
+            }
+            out.add(same);
+        }
+        return out;
     }
 
     /** Live groups from {@link PciDevice#iommuGroup()}: address -> sorted members. */

@@ -97,14 +97,43 @@ final class IommuGroupRule implements DeviceRule {
 
     /** The other non-bridge members of the effective group, sorted; empty when groups are unknown. */
     static List<String> mustMoveWith(DeviceContext ctx) {
+        List<String> group = ctx.effectiveGroup();
         List<String> out = new ArrayList<>();
-        for (String a : ctx.effectiveGroup()) {
+        int self = -1;
+        for (int i = 0; i < group.size(); i++) {
+            String a = group.get(i);
             DeviceFacts m = ctx.facts(a);
-            if (!a.equals(ctx.address()) && (m == null || !m.type().bridge())) {
+            if (a.equals(ctx.address())) {
+                self = i;
+            } else if (m == null || !m.type().bridge()) {
                 out.add(a);
             }
         }
-        return out;
+        // Every member of a large group carries this list until the survey is written: when it is the group
+        // without the device itself (no bridge in it), a view of the group's one shared list instead of a copy.
+        return self >= 0 && out.size() == group.size() - 1 ? new AllBut(group, self) : out;
+    }
+
+    /** {@code list} without the element at {@code skip} (an unmodifiable view). */
+    static final class AllBut extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final List<String> list;
+        private final int skip;
+
+        AllBut(List<String> list, int skip) {
+            this.list = list;
+            this.skip = skip;
+        }
+
+        @Override
+        public String get(int i) {
+            java.util.Objects.checkIndex(i, size());
+            return list.get(i < skip ? i : i + 1);
+        }
+
+        @Override
+        public int size() {
+            return list.size() - 1;
+        }
     }
 
     private static String describe(DeviceContext ctx, String a, String cls) {

@@ -23,6 +23,7 @@ import org.ddabridge.model.PciDevice;
 import org.ddabridge.pci.DecodedFunction;
 import org.ddabridge.pci.PciClass;
 import org.ddabridge.pci.Summaries;
+import org.ddabridge.util.IoPool;
 /**
  * Builds {@link DeviceFacts} from what Linux (or an lspci dump) offers: the decoded configuration space of
  * every function, the PCI tree, the kernel's ACS reasoning ({@link Isolation}), live and predicted IOMMU
@@ -62,11 +63,8 @@ final class LinuxFacts {
     }
 
     List<DeviceFacts> all() {
-        List<DeviceFacts> out = new ArrayList<>();
-        for (Node n : topology.nodes()) {
-            out.add(of(n));
-        }
-        return out;
+        // Each function's facts read only the finished topology: spread over the cores like decoding and judging.
+        return new ArrayList<>(IoPool.map(topology.nodes(), this::of));
     }
 
     DeviceFacts of(Node n) {

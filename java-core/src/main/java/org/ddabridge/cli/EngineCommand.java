@@ -38,7 +38,9 @@ abstract class EngineCommand implements Callable<Integer> {
         try {
             Object result = new Engine().execute(command(), args(), progress);
             if (json()) {
-                out.println(org.ddabridge.util.Json.pretty().toJson(Envelope.ok(null, result)));
+                // Streamed: a large survey's JSON is never held whole as one String.
+                org.ddabridge.util.Json.stream(org.ddabridge.util.Json.pretty(), Envelope.ok(null, result), out);
+                out.println();
             } else {
                 Output.human(command(), result, out, term);
             }

@@ -68,8 +68,9 @@ final class ServeCommand implements Callable<Integer> {
             } else {
                 answer = handleSafely(line.toString(), engine, out);
             }
-            // Streamed into the writer: a large survey is written once, not built as a String first.
-            Json.compact().toJson(answer, out);
+            // Streamed into the writer: a large survey is written once, not built as a String first; through a
+            // plain character buffer, so Gson's many small writes do not each take the PrintWriter's locks.
+            Json.stream(Json.compact(), answer, out);
             out.println();
             out.flush();
         }

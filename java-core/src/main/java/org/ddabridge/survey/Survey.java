@@ -82,18 +82,26 @@ public final class Survey {
 
     private static SurveyReport report(HostSnapshot snap, Checker.Result r, HostUse use,
             UnaryOperator<List<PciDevice>> select) {
+        // The checker's reports are judged as they are read (Checker.Reports): pick by device, read only what
+        // is shown, and keep the whole list (not a copy) when everything is.
+        List<DeviceReport> reports = r.devices();
         List<PciDevice> all = new ArrayList<>();
-        for (DeviceReport d : r.devices()) {
-            all.add(d.device());
+        for (int i = 0; i < reports.size(); i++) {
+            all.add(reports instanceof Checker.Reports lazy ? lazy.device(i) : reports.get(i).device());
         }
         Set<String> keep = new HashSet<>();
         for (PciDevice d : select.apply(all)) {
             keep.add(d.address());
         }
-        List<DeviceReport> shown = new ArrayList<>();
-        for (DeviceReport d : r.devices()) {
-            if (keep.contains(d.device().address())) {
-                shown.add(d);
+        List<DeviceReport> shown;
+        if (keep.size() == all.size() && all.stream().allMatch(d -> keep.contains(d.address()))) {
+            shown = reports;
+        } else {
+            shown = new ArrayList<>();
+            for (int i = 0; i < reports.size(); i++) {
+                if (keep.contains(all.get(i).address())) {
+                    shown.add(reports.get(i));
+                }
             }
         }
         Checker.Result selected = new Checker.Result(r.checks(), shown, r.target());

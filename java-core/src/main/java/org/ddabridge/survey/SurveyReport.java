@@ -1,7 +1,9 @@
 package org.ddabridge.survey;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,13 +16,17 @@ import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 
+import org.ddabridge.check.Checker;
 import org.ddabridge.check.DeviceReport;
 import org.ddabridge.check.HostCheck;
+import org.ddabridge.check.MmioRequirement;
+import org.ddabridge.check.Reason;
 import org.ddabridge.check.Target;
 import org.ddabridge.check.TargetVerdict;
 import org.ddabridge.model.Finding;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostUse;
+import org.ddabridge.model.PciDevice;
 import org.ddabridge.util.Json;
 /**
  * The {@code survey} result. Serialises (through the shared Gson) as
@@ -61,7 +67,8 @@ public final class SurveyReport {
         this.hostUse = hostUse;
         this.hostFacts = hostFacts;
         this.checks = List.copyOf(checks);
-        this.reports = List.copyOf(reports);
+        // The checker's reports stay as they are (judged when read, never all held); any other list is copied.
+        this.reports = reports instanceof Checker.Reports ? reports : List.copyOf(reports);
         this.summary = summary;
     }
 
@@ -73,6 +80,7 @@ public final class SurveyReport {
             if (type.getRawType() != SurveyReport.class) {
                 return null;
             }
+            DeviceWriter devices = new DeviceWriter(gson);
             return (TypeAdapter<T>) new TypeAdapter<SurveyReport>() {
                 @Override
                 public void write(JsonWriter out, SurveyReport r) throws IOException {
@@ -89,10 +97,10 @@ public final class SurveyReport {
                     gson.toJson(r.target, Target.class, out);
                     out.name("devices");
                     out.beginArray();
+                    DeviceWriter.Renderings seen = devices.renderings(out);
                     for (DeviceReport d : r.reports) {
-                        // One small tree per device (its record's fields flat, then the report's), written
-                        // and dropped before the next.
-                        gson.toJson(deviceJson(gson, d), out);
+                        // Streamed field by field, nothing of a device kept but the renderings of what repeats.
+                        devices.write(out, d, seen);
                     }
                     out.endArray();
                     out.name("summary");
@@ -110,24 +118,179 @@ public final class SurveyReport {
         }
     }
 
-    /** A device's fields, flat, followed by the report's. */
-    private static JsonObject deviceJson(Gson gson, DeviceReport r) {
-        JsonObject o = gson.toJsonTree(r.device()).getAsJsonObject();
-        o.addProperty("verdict", r.verdict().name());
-        o.add("reasons", gson.toJsonTree(r.reasons()));
-        JsonObject targets = new JsonObject();
-        for (Target t : Target.values()) {
-            TargetVerdict v = r.target(t);
-            JsonObject tv = new JsonObject();
-            tv.addProperty("verdict", v.verdict().name());
-            tv.add("reasons", gson.toJsonTree(v.reasons()));
-            targets.add(t.id(), tv);
+    /**
+     * One device's JSON: its record's fields flat (through Gson's own adapters for each field, so exactly as
+     * {@code devices} prints a device), then the report's. Written straight to the stream: building a tree per
+     * device and writing that cost as much as the rest of a warm survey.
+     *
+     * <p>With the compact configuration (serve, and whatever else writes JSON Lines) into text, what repeats is written from
+     * its first rendering: a reason equal to one already written (most reasons are worded alike for many
+     * devices, and the headline repeats the target's), and an IOMMU group's member list, which every member
+     * carries. Indented output has no fixed rendering of a part (its indent depends on the depth) and is written
+     * plainly.
+     */
+    static final class DeviceWriter {
+        /** A bound on the reasons remembered at once (the cache starts over when full). */
+        private static final int MAX_REMEMBERED = 4096;
+        private static final RecordComponent[] FIELDS = PciDevice.class.getRecordComponents();
+
+        private final Gson gson;
+        private final boolean compact;
+        private final TypeAdapter<?>[] fieldAdapters;
+        private final TypeAdapter<Reason> reason;
+        private final TypeAdapter<MmioRequirement> mmio;
+
+        DeviceWriter(Gson gson) {
+            this.gson = gson;
+            this.compact = gson == Json.compact();
+            this.fieldAdapters = new TypeAdapter<?>[FIELDS.length];
+            for (int i = 0; i < FIELDS.length; i++) {
+                fieldAdapters[i] = gson.getAdapter(TypeToken.get(FIELDS[i].getGenericType()));
+            }
+            this.reason = gson.getAdapter(Reason.class);
+            this.mmio = gson.getAdapter(MmioRequirement.class);
         }
-        o.add("targets", targets);
-        o.add("predictedIommuGroup", gson.toJsonTree(r.predictedIommuGroup()));
-        o.add("mustMoveWith", gson.toJsonTree(r.mustMoveWith()));
-        o.add("mmio", r.mmio() == null ? com.google.gson.JsonNull.INSTANCE : gson.toJsonTree(r.mmio()));
-        return o;
+
+        /** What one document's writing remembers (null for indented output). */
+        static final class Renderings {
+            final Map<Reason, String> reasons = new HashMap<>();
+            List<String> lastGroup;
+            String lastGroupJson;
+        }
+
+        /**
+         * What writing into {@code out} may remember: null unless compact, and unless {@code out} writes text (a
+         * tree writer, as {@code toJsonTree} uses, takes no raw JSON).
+         */
+        Renderings renderings(JsonWriter out) {
+            return compact && out.getClass() == JsonWriter.class ? new Renderings() : null;
+        }
+
+        void write(JsonWriter out, DeviceReport r, Renderings seen) throws IOException {
+            out.beginObject();
+            PciDevice d = r.device();
+            for (int i = 0; i < FIELDS.length; i++) {
+                out.name(FIELDS[i].getName());
+                writeField(out, fieldAdapters[i], value(FIELDS[i], d));
+            }
+            out.name("verdict").value(r.verdict().name());
+            out.name("reasons");
+            reasons(out, r.reasons(), seen);
+            out.name("targets");
+            out.beginObject();
+            for (Target t : Target.values()) {
+                TargetVerdict v = r.target(t);
+                out.name(t.id());
+                out.beginObject();
+                out.name("verdict").value(v.verdict().name());
+                out.name("reasons");
+                reasons(out, v.reasons(), seen);
+                out.endObject();
+            }
+            out.endObject();
+            out.name("predictedIommuGroup");
+            List<String> group = r.predictedIommuGroup();
+            if (seen != null && group != null && group == seen.lastGroup) {
+                out.jsonValue(seen.lastGroupJson);
+            } else {
+                String raw = seen == null ? null : plainArray(group);
+                if (raw != null) {
+                    seen.lastGroup = group;
+                    seen.lastGroupJson = raw;
+                    out.jsonValue(raw);
+                } else {
+                    strings(out, group);
+                }
+            }
+            out.name("mustMoveWith");
+            String mates = seen == null ? null : plainArray(r.mustMoveWith());
+            if (mates != null) {
+                out.jsonValue(mates);
+            } else {
+                strings(out, r.mustMoveWith());
+            }
+            out.name("mmio");
+            if (r.mmio() == null) {
+                out.nullValue();
+            } else {
+                mmio.write(out, r.mmio());
+            }
+            out.endObject();
+        }
+
+        private void reasons(JsonWriter out, List<Reason> list, Renderings seen) throws IOException {
+            out.beginArray();
+            for (Reason x : list) {
+                if (seen == null) {
+                    reason.write(out, x);
+                    continue;
+                }
+                String raw = seen.reasons.get(x);
+                if (raw == null) {
+                    raw = gson.toJson(x, Reason.class);
+                    if (seen.reasons.size() >= MAX_REMEMBERED) {
+                        seen.reasons.clear();
+                    }
+                    seen.reasons.put(x, raw);
+                }
+                out.jsonValue(raw);
+            }
+            out.endArray();
+        }
+
+        private static void strings(JsonWriter out, List<String> list) throws IOException {
+            if (list == null) {
+                out.nullValue();
+                return;
+            }
+            out.beginArray();
+            for (String s : list) {
+                out.value(s);
+            }
+            out.endArray();
+        }
+
+        /**
+         * The compact JSON array of {@code list} when no element needs escaping (addresses never do), else null
+         * (then Gson writes it, escapes and all).
+         */
+        static String plainArray(List<String> list) {
+            if (list == null) {
+                return null;
+            }
+            StringBuilder b = new StringBuilder(2 + list.size() * 15);
+            b.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                String s = list.get(i);
+                if (s == null) {
+                    return null;
+                }
+                for (int k = 0; k < s.length(); k++) {
+                    char c = s.charAt(k);
+                    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+                        return null;
+                    }
+                }
+                if (i > 0) {
+                    b.append(',');
+                }
+                b.append('"').append(s).append('"');
+            }
+            return b.append(']').toString();
+        }
+
+        @SuppressWarnings("unchecked")
+        private static void writeField(JsonWriter out, TypeAdapter<?> adapter, Object value) throws IOException {
+            ((TypeAdapter<Object>) adapter).write(out, value);
+        }
+
+        private static Object value(RecordComponent c, PciDevice d) {
+            try {
+                return c.getAccessor().invoke(d);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of a device", e);
+            }
+        }
     }
 
     public HostFacts hostFacts() {
@@ -149,6 +312,15 @@ public final class SurveyReport {
 
     /** The report of one function, or null when it was not reported. */
     public DeviceReport report(String address) {
+        if (reports instanceof Checker.Reports lazy) {
+            // Found by its device, so only its own chunk is judged.
+            for (int i = 0; i < lazy.size(); i++) {
+                if (lazy.device(i).address().equals(address)) {
+                    return lazy.get(i);
+                }
+            }
+            return null;
+        }
         for (DeviceReport r : reports) {
             if (r.device().address().equals(address)) {
                 return r;

@@ -110,6 +110,8 @@ public final class Containment {
             todo.addLast(new String[] {c, null, null});
         }
         List<String> done = new ArrayList<>(start);
+        // The real path of done, kept in step with it (rebuilding it per component cost more than the lstat).
+        Path cur = at(realRoot, done);
         BasicFileAttributes lastAttributes = null;
         int links = 0;
         while (!todo.isEmpty()) {
@@ -127,9 +129,10 @@ public final class Containment {
                                     + "' leads out of the image");
                 }
                 done.remove(done.size() - 1);
+                cur = cur.getParent();
                 continue;
             }
-            Path p = at(realRoot, done).resolve(c);
+            Path p = cur.resolve(c);
             BasicFileAttributes a;
             try {
                 a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -139,6 +142,7 @@ public final class Containment {
                 }
                 Files.createDirectory(p);
                 done.add(c);
+                cur = p;
                 continue;
             }
             boolean last = todo.isEmpty();
@@ -161,6 +165,7 @@ public final class Containment {
                     List<String> parent = new ArrayList<>(done);
                     resolveLink(realRoot, aliases, parent, c, target, relative);
                     done.add(c);
+                    cur = p;
                     lastAttributes = a;
                     continue;
                 }
@@ -172,6 +177,7 @@ public final class Containment {
                         throw escape(done, c, target);
                     }
                     done.clear();
+                    cur = realRoot;
                     spliced.addAll(inside);
                 } else {
                     spliced.addAll(split(target));
@@ -188,9 +194,10 @@ public final class Containment {
                 return missing(realRoot, done, c, todo);
             }
             done.add(c);
+            cur = p;
             lastAttributes = a;
         }
-        return new Resolved(at(realRoot, done), lastAttributes);
+        return new Resolved(cur, lastAttributes);
     }
 
     /** Checks that following link {@code name} (in {@code dir}) with target {@code target} stays inside. */

@@ -32,6 +32,9 @@ public final class HostRoot {
     /** Every image root made in this process, by real path and by the spelling it was made with. */
     private static final Map<Path, HostRoot> IMAGES = new ConcurrentHashMap<>();
 
+    /** Up to this many image roots, {@link #owning} compares prefixes instead of looking up each parent. */
+    private static final int FEW_IMAGES = 16;
+
     /** More resolved directories than this and the cache starts over (a bound, not a tuning knob). */
     private static final int MAX_CACHED_DIRS = 200_000;
 
@@ -45,7 +48,11 @@ public final class HostRoot {
      * A directory image is opened anew by each request (and the newest instance serves {@link SysFiles}), so
      * the cache lives for one request; an unpacked archive is private and never changes.
      */
-    private final Map<String, Path> dirs = new ConcurrentHashMap<>();
+    private final Map<String, Dir> dirs = new ConcurrentHashMap<>();
+
+    /** A resolved directory with its image-relative components (what a walk below it starts from). */
+    private record Dir(Path path, List<String> components) {
+    }
 
     private HostRoot(Path root, Path given, boolean live) {
         this.root = root;
@@ -86,6 +93,20 @@ public final class HostRoot {
     static HostRoot owning(Path file) {
         if (IMAGES.isEmpty() || !file.isAbsolute()) {
             return null;
+        }
+        if (IMAGES.size() <= FEW_IMAGES) {
+            // A few roots (a serve session's): compare prefixes, cheaper than a lookup per parent directory of
+            // every file read. The longest matching root is the nearest, as the walk up below finds it.
+            HostRoot nearest = null;
+            int depth = -1;
+            for (Map.Entry<Path, HostRoot> e : IMAGES.entrySet()) {
+                Path k = e.getKey();
+                if (k.getNameCount() > depth && file.startsWith(k)) {
+                    nearest = e.getValue();
+                    depth = k.getNameCount();
+                }
+            }
+            return nearest;
         }
         for (Path p = file; p != null && p.getNameCount() > 0; p = p.getParent()) {
             HostRoot r = IMAGES.get(p);
@@ -151,17 +172,17 @@ public final class HostRoot {
     private Containment.Resolved walk(String relative, boolean followFinal) {
         try {
             if (followFinal) {
-                Path dir = dirs.get(relative);
+                Dir dir = dirs.get(relative);
                 if (dir != null) {
-                    return new Containment.Resolved(dir, null);
+                    return new Containment.Resolved(dir.path(), null);
                 }
             }
             int slash = relative.lastIndexOf('/');
-            Path parent = slash <= 0 ? root : directory(relative.substring(0, slash));
+            List<String> parent = slash <= 0 ? List.of() : directory(relative.substring(0, slash));
             Containment.Resolved r = parent == null
                     // Missing (or not a directory): nothing below it exists; resolve the whole path plainly.
                     ? Containment.resolveWithAttributes(root, aliases, List.of(), relative, followFinal)
-                    : Containment.resolveWithAttributes(root, aliases, below(parent),
+                    : Containment.resolveWithAttributes(root, aliases, parent,
                             slash <= 0 ? relative : relative.substring(slash + 1), followFinal);
             if (followFinal && r.attributes() != null && r.attributes().isDirectory()) {
                 remember(relative, r.path());
@@ -173,35 +194,39 @@ public final class HostRoot {
         }
     }
 
-    /** The resolved real directory {@code relative} names (cached), or null when missing or not a directory. */
-    private Path directory(String relative) throws Containment.EscapeException {
-        Path dir = dirs.get(relative);
+    /**
+     * The image-relative components of the resolved real directory {@code relative} names (cached), or null
+     * when missing or not a directory.
+     */
+    private List<String> directory(String relative) throws Containment.EscapeException {
+        Dir dir = dirs.get(relative);
         if (dir != null) {
-            return dir;
+            return dir.components();
         }
         int slash = relative.lastIndexOf('/');
-        Path parent = slash <= 0 ? root : directory(relative.substring(0, slash));
+        List<String> parent = slash <= 0 ? List.of() : directory(relative.substring(0, slash));
         if (parent == null) {
             return null;
         }
-        Containment.Resolved r = Containment.resolveWithAttributes(root, aliases, below(parent),
+        Containment.Resolved r = Containment.resolveWithAttributes(root, aliases, parent,
                 slash <= 0 ? relative : relative.substring(slash + 1), true);
         if (r.attributes() == null || !r.attributes().isDirectory()) {
             return null;
         }
-        remember(relative, r.path());
-        return r.path();
+        return remember(relative, r.path()).components();
     }
 
     private List<String> below(Path realDir) {
         return Containment.split(root.relativize(realDir).toString());
     }
 
-    private void remember(String relative, Path dir) {
+    private Dir remember(String relative, Path dir) {
         if (dirs.size() >= MAX_CACHED_DIRS) {
             dirs.clear();
         }
-        dirs.put(relative, dir);
+        Dir d = new Dir(dir, List.copyOf(below(dir)));
+        dirs.put(relative, d);
+        return d;
     }
 
 

@@ -20,6 +20,8 @@ public final class IoPool {
         t.setDaemon(true);
         return t;
     });
+    /** True on a pool thread while it runs a task. */
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
     /** Below this many items a single thread is faster than handing work out. */
     private static final int PARALLEL_THRESHOLD = 64;
 
@@ -29,7 +31,8 @@ public final class IoPool {
     /** {@code fn} applied to every item, results in input order. */
     public static <T, R> List<R> map(List<T> items, Function<T, R> fn) {
         int n = items.size();
-        if (n < PARALLEL_THRESHOLD) {
+        // Inside the pool already (a task that maps in turn): run here, never wait on the pool from within it.
+        if (n < PARALLEL_THRESHOLD || INSIDE.get()) {
             List<R> out = new ArrayList<>(n);
             for (T t : items) {
                 out.add(fn.apply(t));
@@ -43,11 +46,16 @@ public final class IoPool {
         List<Future<?>> futures = new ArrayList<>(THREADS);
         for (int w = 0; w < THREADS; w++) {
             futures.add(POOL.submit(() -> {
-                int start;
-                while ((start = next.getAndAdd(chunk)) < n) {
-                    for (int i = start; i < Math.min(n, start + chunk); i++) {
-                        results[i] = fn.apply(items.get(i));
+                INSIDE.set(true);
+                try {
+                    int start;
+                    while ((start = next.getAndAdd(chunk)) < n) {
+                        for (int i = start; i < Math.min(n, start + chunk); i++) {
+                            results[i] = fn.apply(items.get(i));
+                        }
                     }
+                } finally {
+                    INSIDE.set(false);
                 }
             }));
         }

@@ -17,6 +17,21 @@ public final class Json {
         return COMPACT;
     }
 
+    /**
+     * Writes {@code value} as JSON into {@code out} as it goes (never held whole as a String), through a
+     * {@link ChunkWriter} so Gson's many small writes do not each take the PrintWriter's locks.
+     */
+    public static void stream(Gson gson, Object value, java.io.PrintWriter out) {
+        ChunkWriter chunks = new ChunkWriter(out, 1 << 13);
+        gson.toJson(value, chunks);
+        try {
+            chunks.flush();
+        } catch (java.io.IOException e) {
+            // A PrintWriter below never throws (it records errors); any other writer's failure is reported.
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Indented JSON for humans reading {@code --json} output. */
     public static Gson pretty() {
         return PRETTY;

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.util.HostRoot;
+import org.ddabridge.util.IoPool;
 import org.ddabridge.util.SysFiles;
 
 /**
@@ -69,13 +70,18 @@ public final class HostUseReader {
         Map<String, List<String>> heldBy = new TreeMap<>();
         Map<String, Set<String>> nodes = new HashMap<>();
         Set<String> known = new HashSet<>();
-        for (PciDevice d : devices) {
+        // Two listings per function (most absent): in parallel, like the functions' own reads.
+        Path devicesDir = root.pciDevices();
+        List<List<String>> nvme = IoPool.map(devices, d -> SysFiles.listNames(devicesDir.resolve(d.address()).resolve("nvme")));
+        List<List<String>> net = IoPool.map(devices, d -> SysFiles.listNames(devicesDir.resolve(d.address()).resolve("net")));
+        for (int i = 0; i < devices.size(); i++) {
+            PciDevice d = devices.get(i);
             known.add(d.address());
             if (d.bootVga()) {
                 bootVga.add(d.address());
             }
             Set<String> n = nodes.computeIfAbsent(d.address(), k -> new LinkedHashSet<>());
-            for (String c : SysFiles.listNames(root.pciDevices().resolve(d.address()).resolve("nvme"))) {
+            for (String c : nvme.get(i)) {
                 n.add("/dev/" + c);
             }
             if (d.iommuGroup() != null) {
@@ -123,9 +129,10 @@ public final class HostUseReader {
         }
         Map<String, List<String>> openBy = openUsers(nodes);
         Map<String, List<String>> routes = new TreeMap<>();
-        for (PciDevice d : devices) {
+        for (int i = 0; i < devices.size(); i++) {
+            PciDevice d = devices.get(i);
             Set<String> via = new LinkedHashSet<>();
-            for (String iface : SysFiles.listNames(root.pciDevices().resolve(d.address()).resolve("net"))) {
+            for (String iface : net.get(i)) {
                 via.addAll(defaultRoutesVia(iface));
             }
             if (!via.isEmpty()) {

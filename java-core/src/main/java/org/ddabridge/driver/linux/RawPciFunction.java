@@ -28,4 +28,11 @@ public record RawPciFunction(
         String physicalFunction,
         String irq,
         List<String> msiIrqs) {
+
+    /** This function with {@code other} as its config space (the same bytes held once: see LinuxPlatform). */
+    public RawPciFunction withConfig(byte[] other) {
+        return new RawPciFunction(address, linkTarget, other, vendorId, deviceId, subsystemVendorId, subsystemId,
+                classCode, revision, resourceLines, driver, iommuGroup, numaNode, resetMethod, bootVga, driverOverride,
+                physicalFunction, irq, msiIrqs);
+    }
 }

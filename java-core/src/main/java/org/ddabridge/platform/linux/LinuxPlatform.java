@@ -66,7 +66,14 @@ public final class LinuxPlatform implements PlatformBackend {
     public HostSnapshot snapshot() {
         List<PciAddress> addresses = SysfsPci.listAddresses(root);
         // sysfs reads block on the kernel (or the disk for images): read functions in parallel.
-        List<RawPciFunction> raws = IoPool.map(addresses, a -> SysfsPci.query(root, a));
+        // Each config space is shared with the functions read before it that hold the same bytes as soon as it
+        // is read (ConfigKey), so the read never holds 4 KiB for each of tens of thousands of functions.
+        Map<ConfigKey, byte[]> distinct = new java.util.concurrent.ConcurrentHashMap<>();
+        List<RawPciFunction> raws = IoPool.map(addresses, a -> {
+            RawPciFunction raw = SysfsPci.query(root, a);
+            byte[] shared = distinct.computeIfAbsent(new ConfigKey(raw.config()), k -> k.bytes);
+            return shared == raw.config() ? raw : raw.withConfig(shared);
+        });
         PciIds.Needs needs = PciIds.Needs.some();
         for (RawPciFunction raw : raws) {
             String cls = raw.classCode().length() == 6 ? raw.classCode() : "000000";
@@ -82,6 +89,32 @@ public final class LinuxPlatform implements PlatformBackend {
         }
         HostFacts host = LinuxHostFacts.read(root);
         return new HostSnapshot(host, List.copyOf(devices), configs);
+    }
+
+    /**
+     * A config space by content. Functions of one kind (the ports of a switch, the functions of a
+     * multi-function card, the virtual functions of one physical function) often read byte for byte the same
+     * 4 KiB; the snapshot keeps one array per distinct content, which no reader can tell from one array each
+     * (nothing writes into them), instead of 4 KiB for every one of tens of thousands of functions.
+     */
+    private static final class ConfigKey {
+        final byte[] bytes;
+        private final int hash;
+
+        ConfigKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = java.util.Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ConfigKey k && k.hash == hash && java.util.Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** Maps one raw function to the model (pure; unit-tested). */

@@ -63,4 +63,27 @@ class LinuxPlatformTest {
         assertEquals("010802", vf.classCode());
         assertEquals("0000:01:00.0", vf.physicalFunction());
     }
+
+    @Test
+    void functionsWithTheSameConfigSpaceShareOneArrayAndOthersKeepTheirOwn(@TempDir Path dir) {
+        FakeSysfs fs = new FakeSysfs(dir);
+        byte[] a = new byte[4096];
+        a[0] = (byte) 0x86;
+        a[1] = (byte) 0x80;
+        a[0x0b] = 2;
+        a[0xfff] = 7;
+        byte[] b = a.clone();
+        b[0xfff] = 8; // differs in the last byte only
+        fs.device("0000:00:01.0", null, a);
+        fs.device("0000:00:02.0", null, a.clone());
+        fs.device("0000:00:03.0", null, b);
+        fs.device("0000:00:04.0", null, java.util.Arrays.copyOf(a, 256)); // same start, shorter
+        Map<String, byte[]> c = new LinuxPlatform(fs.hostRoot()).snapshot().configSpaces();
+        assertTrue(java.util.Arrays.equals(a, c.get("0000:00:01.0")));
+        assertTrue(c.get("0000:00:01.0") == c.get("0000:00:02.0"), "one array for one content");
+        assertTrue(java.util.Arrays.equals(b, c.get("0000:00:03.0")));
+        assertEquals(256, c.get("0000:00:04.0").length);
+        assertEquals(0, c.get("0000:00:04.0")[0xff]);
+        assertEquals((byte) 0x86, c.get("0000:00:04.0")[0]);
+    }
 }

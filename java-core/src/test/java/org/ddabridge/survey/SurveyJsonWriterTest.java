@@ -1,0 +1,104 @@
+package org.ddabridge.survey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.Test;
+
+import org.ddabridge.check.DeviceReport;
+import org.ddabridge.check.Target;
+import org.ddabridge.check.TargetVerdict;
+import org.ddabridge.platform.Platforms;
+import org.ddabridge.util.Json;
+
+/**
+ * The survey's streamed JSON ({@link SurveyReport}'s writer: field by field, repeated parts from their first
+ * rendering) against the document Gson builds generically from the same report (each device's record as a
+ * tree, the report's parts added beside it), byte for byte, compact and indented, on the fixture hosts.
+ */
+class SurveyJsonWriterTest {
+    private static final Path FIXTURES = Path.of(System.getProperty("ddabridge.repo", ".."), "tests/fixtures");
+
+    static List<String> roots() {
+        return List.of(FIXTURES.resolve("hosts/qemu-reference.tar.gz").toString(),
+                FIXTURES.resolve("hosts/qemu-noacs.tar.gz").toString(),
+                FIXTURES.resolve("hosts/qemu-amd.tar.gz").toString(),
+                FIXTURES.resolve("windows/workstation-pch-gpu.windows.json").toString(),
+                FIXTURES.resolve("windows/usb-rmrr.windows.json").toString());
+    }
+
+    /** The survey document built as one tree through Gson's reflection: the oracle. */
+    private static JsonObject tree(Gson gson, SurveyReport r) {
+        JsonObject o = new JsonObject();
+        JsonObject host = gson.toJsonTree(r.hostFacts()).getAsJsonObject();
+        host.add("checks", gson.toJsonTree(r.checks()));
+        o.add("host", host);
+        o.add("target", gson.toJsonTree(r.target()));
+        JsonArray devices = new JsonArray();
+        for (DeviceReport d : r.reports()) {
+            JsonObject x = gson.toJsonTree(d.device()).getAsJsonObject();
+            x.addProperty("verdict", d.verdict().name());
+            x.add("reasons", gson.toJsonTree(d.reasons()));
+            JsonObject targets = new JsonObject();
+            for (Target t : Target.values()) {
+                TargetVerdict v = d.target(t);
+                JsonObject tv = new JsonObject();
+                tv.addProperty("verdict", v.verdict().name());
+                tv.add("reasons", gson.toJsonTree(v.reasons()));
+                targets.add(t.id(), tv);
+            }
+            x.add("targets", targets);
+            x.add("predictedIommuGroup", gson.toJsonTree(d.predictedIommuGroup()));
+            x.add("mustMoveWith", gson.toJsonTree(d.mustMoveWith()));
+            x.add("mmio", d.mmio() == null ? JsonNull.INSTANCE : gson.toJsonTree(d.mmio()));
+            devices.add(x);
+        }
+        o.add("devices", devices);
+        o.add("summary", gson.toJsonTree(r.summary()));
+        o.add("findings", gson.toJsonTree(r.findings()));
+        return o;
+    }
+
+    @Test
+    void streamedSurveyIsTheGenericDocumentByteForByte() {
+        int devices = 0;
+        int mates = 0;
+        for (String root : roots()) {
+            assertTrue(Files.exists(Path.of(root)), "fixture missing: " + root);
+            SurveyReport r = Survey.ofHost(Platforms.forRoot(root), l -> l);
+            for (Gson gson : List.of(Json.compact(), Json.pretty())) {
+                assertEquals(gson.toJson(tree(gson, r)), gson.toJson(r), root);
+            }
+            // Into a tree too (toJson() of the report, what text output and tests read).
+            assertEquals(tree(Json.compact(), r), r.toJson(), root);
+            devices += r.reports().size();
+            mates += (int) r.reports().stream().filter(d -> !d.mustMoveWith().isEmpty()).count();
+        }
+        // The fixtures exercise what the writer treats specially: many devices, and group mates.
+        assertTrue(devices > 50 && mates > 0, devices + " devices, " + mates + " with group mates");
+    }
+
+    @Test
+    void aStringThatNeedsEscapingIsNeverWrittenRaw() {
+        assertEquals("[\"0000:00:01.0\",\"a b\"]", SurveyReport.DeviceWriter.plainArray(List.of("0000:00:01.0", "a b")));
+        assertEquals("[]", SurveyReport.DeviceWriter.plainArray(List.of()));
+        for (String bad : List.of("a\"b", "a\\b", "a\nb", "\u2028", "é")) {
+            assertNull(SurveyReport.DeviceWriter.plainArray(List.of("x", bad)), bad);
+        }
+        // Gson's own rendering of those, which the writer falls back to, parses back to the same strings.
+        JsonElement back = JsonParser.parseString(Json.compact().toJson(List.of("a\"b", "\u2028")));
+        assertEquals("a\"b", back.getAsJsonArray().get(0).getAsString());
+    }
+}
