@@ -61,7 +61,10 @@ function Resolve-DdaEngineLaunch {
     # tiered compiler stays on: the serve process lives for the session, and C2 makes a warm survey of a
     # large host about a third faster than C1 alone (tests/bench).
     $jvmArgs = [System.Collections.Generic.List[string]]::new()
-    $jvmArgs.AddRange([string[]] @('-XX:+UseSerialGC', '-Xshare:auto'))
+    # The heap flags are the launcher's for serve (build.sh): a small young generation and a heap that
+    # shrinks back, so a survey of a large host leaves no gigabytes of garbage resident (tests/bench).
+    $jvmArgs.AddRange([string[]] @('-XX:+UseSerialGC', '-Xmn32m', '-Xms64m', '-XX:MinHeapFreeRatio=20',
+            '-XX:MaxHeapFreeRatio=40', '-Xshare:auto'))
     $jsa = Join-Path $jarDir 'ddabridge.jsa'
     if (Test-Path -LiteralPath $jsa -PathType Leaf) { $jvmArgs.Add("-XX:SharedArchiveFile=$jsa") }
     # stdout carries JSON only: send the JVM's own log lines (e.g. a CDS archive warning, which
