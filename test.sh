@@ -115,8 +115,8 @@ fi
 # What failed, at the end where a truncated CI log still shows it: the e2e results and the time of each boot.
 if [ -s "$E2E_LOG" ]; then
   echo
-  echo "QEMU e2e: $(tail -n 1 "$E2E_LOG")"
-  grep -E '^   [a-z-]+ +[0-9.]+s ' "$E2E_LOG" | sed 's/  guest:.*//' | sed 's/^ */  /' | paste -sd ';' | sed 's/;/; /g'
+  echo "QEMU e2e: $(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$E2E_LOG" | tail -n 1)"
+  grep -E '^   [a-z0-9#-]+ +[0-9.]+s ' "$E2E_LOG" | sed 's/  guest:.*//' | sed 's/^ */  /' | paste -sd ';' | sed 's/;/; /g'
   grep -E '^FAIL ' "$E2E_LOG" | cut -c1-240 | sed 's/^/  /'
 fi
 echo
