@@ -154,6 +154,11 @@ public final class Checker {
             return facts.get(i).device();
         }
 
+        /** The function of {@code reports}' report {@code i}: from its facts when judged lazily (not judging it). */
+        public static PciDevice deviceOf(List<DeviceReport> reports, int i) {
+            return reports instanceof Reports lazy ? lazy.device(i) : reports.get(i).device();
+        }
+
         @Override
         public DeviceReport get(int i) {
             java.util.Objects.checkIndex(i, facts.size());

@@ -87,7 +87,7 @@ public final class Survey {
         List<DeviceReport> reports = r.devices();
         List<PciDevice> all = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
-            all.add(reports instanceof Checker.Reports lazy ? lazy.device(i) : reports.get(i).device());
+            all.add(Checker.Reports.deviceOf(reports, i));
         }
         Set<String> keep = new HashSet<>();
         for (PciDevice d : select.apply(all)) {

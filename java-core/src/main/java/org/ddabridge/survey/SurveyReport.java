@@ -190,25 +190,21 @@ public final class SurveyReport {
             out.endObject();
             out.name("predictedIommuGroup");
             List<String> group = r.predictedIommuGroup();
-            if (seen != null && group != null && group == seen.lastGroup) {
-                out.jsonValue(seen.lastGroupJson);
-            } else {
-                String raw = seen == null ? null : plainArray(group);
-                if (raw != null) {
-                    seen.lastGroup = group;
-                    seen.lastGroupJson = raw;
-                    out.jsonValue(raw);
+            String groupJson = null;
+            if (seen != null) {
+                if (group != null && group == seen.lastGroup) {
+                    groupJson = seen.lastGroupJson;
                 } else {
-                    strings(out, group);
+                    groupJson = plainArray(group);
+                    if (groupJson != null) {
+                        seen.lastGroup = group;
+                        seen.lastGroupJson = groupJson;
+                    }
                 }
             }
+            strings(out, group, groupJson);
             out.name("mustMoveWith");
-            String mates = seen == null ? null : plainArray(r.mustMoveWith());
-            if (mates != null) {
-                out.jsonValue(mates);
-            } else {
-                strings(out, r.mustMoveWith());
-            }
+            strings(out, r.mustMoveWith(), seen == null ? null : plainArray(r.mustMoveWith()));
             out.name("mmio");
             if (r.mmio() == null) {
                 out.nullValue();
@@ -238,7 +234,12 @@ public final class SurveyReport {
             out.endArray();
         }
 
-        private static void strings(JsonWriter out, List<String> list) throws IOException {
+        /** {@code list} as a JSON array of strings: its ready rendering {@code raw} when there is one. */
+        private static void strings(JsonWriter out, List<String> list, String raw) throws IOException {
+            if (raw != null) {
+                out.jsonValue(raw);
+                return;
+            }
             if (list == null) {
                 out.nullValue();
                 return;
@@ -312,18 +313,10 @@ public final class SurveyReport {
 
     /** The report of one function, or null when it was not reported. */
     public DeviceReport report(String address) {
-        if (reports instanceof Checker.Reports lazy) {
-            // Found by its device, so only its own chunk is judged.
-            for (int i = 0; i < lazy.size(); i++) {
-                if (lazy.device(i).address().equals(address)) {
-                    return lazy.get(i);
-                }
-            }
-            return null;
-        }
-        for (DeviceReport r : reports) {
-            if (r.device().address().equals(address)) {
-                return r;
+        // Found by its device, so a lazily judged list judges only that report's chunk.
+        for (int i = 0; i < reports.size(); i++) {
+            if (Checker.Reports.deviceOf(reports, i).address().equals(address)) {
+                return reports.get(i);
             }
         }
         return null;

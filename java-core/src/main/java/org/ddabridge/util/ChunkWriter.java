@@ -30,13 +30,9 @@ public final class ChunkWriter extends Writer {
 
     @Override
     public void write(char[] c, int off, int len) throws IOException {
-        if (len >= buf.length) {
-            drain();
+        if (!makeRoom(len)) {
             out.write(c, off, len);
             return;
-        }
-        if (len > buf.length - n) {
-            drain();
         }
         System.arraycopy(c, off, buf, n, len);
         n += len;
@@ -44,16 +40,27 @@ public final class ChunkWriter extends Writer {
 
     @Override
     public void write(String s, int off, int len) throws IOException {
-        if (len >= buf.length) {
-            drain();
+        if (!makeRoom(len)) {
             out.write(s, off, len);
             return;
+        }
+        s.getChars(off, off + len, buf, n);
+        n += len;
+    }
+
+    /**
+     * Room for {@code len} more characters in the buffer, draining it first when they do not fit; false when
+     * they would not fit even in an empty buffer (then, drained, they go straight to the writer below).
+     */
+    private boolean makeRoom(int len) throws IOException {
+        if (len >= buf.length) {
+            drain();
+            return false;
         }
         if (len > buf.length - n) {
             drain();
         }
-        s.getChars(off, off + len, buf, n);
-        n += len;
+        return true;
     }
 
     @Override
