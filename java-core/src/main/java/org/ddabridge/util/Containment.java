@@ -36,9 +36,21 @@ public final class Containment {
 
     /**
      * A resolved path and, when the walk looked at it, the {@code lstat} attributes of its last component
-     * (null when unknown: missing, or the walk ended on "." or "..").
+     * (null when unknown: missing, or the walk ended on "." or ".."). {@code missing}: the walk found that
+     * the path names nothing (a component absent, or not a directory where one was needed), so a reader
+     * need not ask the file system again (in Java each failed lookup is an exception, the dominant cost of
+     * reading large images whose optional attributes are mostly absent).
      */
-    public record Resolved(Path path, BasicFileAttributes attributes) {
+    public record Resolved(Path path, BasicFileAttributes attributes, boolean missing) {
+        /** A path the walk looked at and found (or left unexamined: the live machine). */
+        public static Resolved found(Path path, BasicFileAttributes attributes) {
+            return new Resolved(path, attributes, false);
+        }
+
+        /** A path that names nothing. */
+        public static Resolved absent(Path path) {
+            return new Resolved(path, null, true);
+        }
     }
 
     /** A path that would leave its image. */
@@ -197,7 +209,7 @@ public final class Containment {
             cur = p;
             lastAttributes = a;
         }
-        return new Resolved(cur, lastAttributes);
+        return Resolved.found(cur, lastAttributes);
     }
 
     /** Checks that following link {@code name} (in {@code dir}) with target {@code target} stays inside. */
@@ -268,7 +280,7 @@ public final class Containment {
                 p = p.resolve(r[0]);
             }
         }
-        return new Resolved(p, null);
+        return Resolved.absent(p);
     }
 
     private static Path at(Path realRoot, List<String> components) {

@@ -2,7 +2,9 @@ package org.ddabridge.util;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +53,7 @@ public final class HostRoot {
     private final Map<String, Dir> dirs = new ConcurrentHashMap<>();
 
     /** A resolved directory with its image-relative components (what a walk below it starts from). */
-    private record Dir(Path path, List<String> components) {
+    private record Dir(Path path, List<String> components, BasicFileAttributes attributes) {
     }
 
     private HostRoot(Path root, Path given, boolean live) {
@@ -160,7 +162,7 @@ public final class HostRoot {
     Containment.Resolved contain(Path file, boolean followFinal) {
         Path base = file.startsWith(root) ? root : file.startsWith(given) ? given : null;
         if (live || base == null) {
-            return new Containment.Resolved(file, null);
+            return Containment.Resolved.found(file, null);
         }
         return walk(base.relativize(file).toString(), followFinal);
     }
@@ -171,60 +173,140 @@ public final class HostRoot {
 
     private Containment.Resolved walk(String relative, boolean followFinal) {
         try {
-            if (followFinal) {
-                Dir dir = dirs.get(relative);
-                if (dir != null) {
-                    return new Containment.Resolved(dir.path(), null);
-                }
-            }
-            int slash = relative.lastIndexOf('/');
-            List<String> parent = slash <= 0 ? List.of() : directory(relative.substring(0, slash));
-            Containment.Resolved r = parent == null
-                    // Missing (or not a directory): nothing below it exists; resolve the whole path plainly.
-                    ? Containment.resolveWithAttributes(root, aliases, List.of(), relative, followFinal)
-                    : Containment.resolveWithAttributes(root, aliases, parent,
-                            slash <= 0 ? relative : relative.substring(slash + 1), followFinal);
-            if (followFinal && r.attributes() != null && r.attributes().isDirectory()) {
-                remember(relative, r.path());
-            }
-            return r;
+            return walk(relative, followFinal, 0);
         } catch (Containment.EscapeException e) {
             throw new EngineException(ErrorId.HostImageInvalid,
                     "The host image " + root + " is unsafe: " + e.getMessage() + ".", e.where());
         }
     }
 
-    /**
-     * The image-relative components of the resolved real directory {@code relative} names (cached), or null
-     * when missing or not a directory.
-     */
-    private List<String> directory(String relative) throws Containment.EscapeException {
-        Dir dir = dirs.get(relative);
-        if (dir != null) {
-            return dir.components();
+    /** {@link #walk(String, boolean)} after {@code links} symlinks already followed on the way here. */
+    private Containment.Resolved walk(String relative, boolean followFinal, int links)
+            throws Containment.EscapeException {
+        if (followFinal) {
+            Dir dir = dirs.get(relative);
+            if (dir != null) {
+                return Containment.Resolved.found(dir.path(), dir.attributes());
+            }
         }
         int slash = relative.lastIndexOf('/');
-        List<String> parent = slash <= 0 ? List.of() : directory(relative.substring(0, slash));
+        Dir parent = slash < 0 ? TOP : slash == 0 ? null : directory(relative.substring(0, slash), links);
         if (parent == null) {
+            // Missing (or not a directory): nothing below it exists; resolve the whole path plainly.
+            return Containment.resolveWithAttributes(root, aliases, List.of(), relative, followFinal);
+        }
+        String name = slash <= 0 ? relative : relative.substring(slash + 1);
+        Containment.Resolved r = last(parent, relative, name, followFinal, links);
+        if (followFinal && r.attributes() != null && r.attributes().isDirectory()) {
+            remember(relative, r.path(), r.attributes());
+        }
+        return r;
+    }
+
+    /** The image root as a resolved directory (what a walk of a one-component path starts from). */
+    private static final Dir TOP = new Dir(null, List.of(), null);
+
+    /**
+     * The last component {@code name} of {@code relative}, in the resolved directory {@code parent}. The common
+     * cases are answered here with one {@code lstat}: a plain file or directory, a missing entry, and (when
+     * followed) a link whose relative target stays inside by its leading {@code ..} alone, as sysfs's
+     * {@code bus/pci/devices/X -> ../../../devices/...} links do: its target is spelled out from the parent's
+     * real components (exact, since they hold no links) and walked like any path, so the directories it
+     * passes through come from the cache. Anything else ("." or "..", an absolute target, a target that
+     * climbs above the root or mixes ".." into names, too many links) is left to {@link Containment}, which
+     * words the refusals.
+     */
+    private Containment.Resolved last(Dir parent, String relative, String name, boolean followFinal, int links)
+            throws Containment.EscapeException {
+        if (name.equals(".") || name.equals("..") || name.isEmpty() || name.indexOf('\\') >= 0) {
+            return Containment.resolveWithAttributes(root, aliases, parent.components(), name, followFinal);
+        }
+        Path p = (parent.path() == null ? root : parent.path()).resolve(name);
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | SecurityException e) {
+            return Containment.Resolved.absent(p);
+        }
+        if (!a.isSymbolicLink()) {
+            return Containment.Resolved.found(p, a);
+        }
+        if (followFinal && links < Containment.MAX_LINKS) {
+            String spelled;
+            try {
+                spelled = spellOut(parent.components(), Files.readSymbolicLink(p).toString());
+            } catch (IOException | SecurityException | UnsupportedOperationException e) {
+                return Containment.Resolved.absent(p);
+            }
+            if (spelled != null) {
+                return walk(spelled, true, links + 1);
+            }
+        }
+        return Containment.resolveWithAttributes(root, aliases, parent.components(), name, followFinal);
+    }
+
+    /**
+     * The image-relative path a relative link {@code target} in the real directory {@code dir} names, when
+     * its only {@code ..} lead it and stay inside; null otherwise (left to {@link Containment}).
+     */
+    static String spellOut(List<String> dir, String target) {
+        if (target.isEmpty() || target.startsWith("/")) {
             return null;
         }
-        Containment.Resolved r = Containment.resolveWithAttributes(root, aliases, parent,
-                slash <= 0 ? relative : relative.substring(slash + 1), true);
+        int keep = dir.size();
+        StringBuilder rest = new StringBuilder();
+        boolean named = false;
+        for (String c : target.split("/")) {
+            if (c.isEmpty()) {
+                continue;
+            }
+            if (c.equals("..") || c.equals(".")) {
+                if (named) {
+                    return null;
+                }
+                if (c.equals("..") && --keep < 0) {
+                    return null;
+                }
+                continue;
+            }
+            named = true;
+            rest.append('/').append(c);
+        }
+        if (!named) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < keep; i++) {
+            out.append(dir.get(i)).append('/');
+        }
+        return out.append(rest, 1, rest.length()).toString();
+    }
+
+    /**
+     * The resolved real directory {@code relative} names (cached), or null when missing or not a directory.
+     */
+    private Dir directory(String relative, int links) throws Containment.EscapeException {
+        Dir dir = dirs.get(relative);
+        if (dir != null) {
+            return dir;
+        }
+        Containment.Resolved r = walk(relative, true, links);
         if (r.attributes() == null || !r.attributes().isDirectory()) {
             return null;
         }
-        return remember(relative, r.path()).components();
+        dir = dirs.get(relative);
+        return dir != null ? dir : remember(relative, r.path(), r.attributes());
     }
 
     private List<String> below(Path realDir) {
         return Containment.split(root.relativize(realDir).toString());
     }
 
-    private Dir remember(String relative, Path dir) {
+    private Dir remember(String relative, Path dir, BasicFileAttributes attributes) {
         if (dirs.size() >= MAX_CACHED_DIRS) {
             dirs.clear();
         }
-        Dir d = new Dir(dir, List.copyOf(below(dir)));
+        Dir d = new Dir(dir, List.copyOf(below(dir)), attributes);
         dirs.put(relative, d);
         return d;
     }

@@ -83,8 +83,11 @@ public final class SysFiles {
             // Reading a link does not follow it: only its directory needs to be inside the image.
             Path name = link.getFileName();
             Path dir = link.getParent();
-            Path p = dir == null || name == null ? link : contain(dir, true).resolve(name.toString());
-            return Files.readSymbolicLink(p).toString();
+            if (dir == null || name == null) {
+                return Files.readSymbolicLink(link).toString();
+            }
+            Containment.Resolved d = contain(dir, true);
+            return d.missing() ? "" : Files.readSymbolicLink(d.path().resolve(name.toString())).toString();
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return "";
         }
@@ -92,9 +95,12 @@ public final class SysFiles {
 
     /** The entry names of a directory, sorted; empty when it is absent or unreadable. */
     public static List<String> listNames(Path dir) {
-        Path d = contain(dir, true);
+        Containment.Resolved d = contain(dir, true);
+        if (d.missing()) {
+            return List.of();
+        }
         List<String> out = new java.util.ArrayList<>();
-        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(d.path())) {
             for (Path p : ds) {
                 out.add(p.getFileName().toString());
             }
@@ -106,18 +112,20 @@ public final class SysFiles {
     }
 
     public static boolean exists(Path file) {
-        return Files.exists(contain(file, false), LinkOption.NOFOLLOW_LINKS);
+        Containment.Resolved r = contain(file, false);
+        return !r.missing() && (r.attributes() != null || Files.exists(r.path(), LinkOption.NOFOLLOW_LINKS));
     }
 
     /** {@code file} resolved inside the host image it lies under (unchanged on the live machine). */
-    private static Path contain(Path file, boolean followFinal) {
+    private static Containment.Resolved contain(Path file, boolean followFinal) {
         HostRoot owner = HostRoot.owning(file);
-        return owner == null ? file : owner.contain(file, followFinal).path();
+        return owner == null ? Containment.Resolved.found(file, null) : owner.contain(file, followFinal);
     }
 
     private static byte[] read(Path file, int max, boolean truncate) {
         try {
-            return read(file, max, truncate, true);
+            byte[] data = read(file, max, truncate, true);
+            return data == null ? new byte[0] : data;
         } catch (IOException | SecurityException e) {
             return new byte[0];
         }
@@ -128,12 +136,20 @@ public final class SysFiles {
      * unreadable or non-regular file is an {@link IOException}. The same caps and containment apply.
      */
     public static byte[] readOrThrow(Path file) throws IOException {
-        return read(file, MAX_FILE_BYTES, false, false);
+        byte[] data = read(file, MAX_FILE_BYTES, false, false);
+        if (data == null) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        return data;
     }
 
+    /** The file's bytes; null when the walk inside an image already found that it does not exist. */
     private static byte[] read(Path file, int max, boolean truncate, boolean softOther) throws IOException {
         HostRoot owner = HostRoot.owning(file);
         Containment.Resolved resolved = owner == null ? null : owner.contain(file, true);
+        if (resolved != null && resolved.missing()) {
+            return null;
+        }
         Path p = owner == null ? file : resolved.path();
         // In an image the resolved path has no links left (the walk's own lstat says what it is); do not follow
         // one that appeared since.
