@@ -134,7 +134,7 @@ public final class Checker {
      */
     public static final class Reports extends java.util.AbstractList<DeviceReport> implements java.util.RandomAccess {
         /** Functions judged together (one hand-out to the pool, and what is held while they are read). */
-        static final int CHUNK = 512;
+        public static final int CHUNK = 512;
 
         private final List<DeviceFacts> facts;
         private final java.util.function.Function<DeviceFacts, DeviceReport> judge;

@@ -38,7 +38,7 @@ public final class ConfigDecoder {
      * Never throws for malformed input.
      */
     public static DecodedFunction decode(String address, byte[] config) {
-        ConfigSpace cs = new ConfigSpace(config);
+        ConfigSpace cs = ConfigSpace.reading(config); // nothing decoded keeps it
         List<String> findings = new ArrayList<>();
         if (cs.length() < ConfigSpace.HEADER_SIZE) {
             findings.add(String.format("config space truncated: %d bytes, the header needs %d",

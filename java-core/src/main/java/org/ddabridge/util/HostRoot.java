@@ -160,11 +160,12 @@ public final class HostRoot {
      * not under the root are returned as they are.
      */
     Containment.Resolved contain(Path file, boolean followFinal) {
-        Path base = file.startsWith(root) ? root : file.startsWith(given) ? given : null;
-        if (live || base == null) {
+        Path base = live ? null : file.startsWith(root) ? root : file.startsWith(given) ? given : null;
+        if (base == null) {
             return Containment.Resolved.found(file, null);
         }
-        return walk(base.relativize(file).toString(), followFinal);
+        // By text: Path.relativize built a name array per call, the largest allocation of a large survey.
+        return walk(relativeText(base, file), followFinal);
     }
 
     private Path inside(String relative, boolean followFinal) {
@@ -299,7 +300,14 @@ public final class HostRoot {
     }
 
     private List<String> below(Path realDir) {
-        return Containment.split(root.relativize(realDir).toString());
+        return Containment.split(relativeText(root, realDir));
+    }
+
+    /** {@code file}'s path below {@code base} as text ({@code file} was built below it): no name arrays. */
+    private static String relativeText(Path base, Path file) {
+        String text = file.toString();
+        int from = base.toString().length();
+        return text.length() > from ? text.substring(from + (text.charAt(from) == '/' ? 1 : 0)) : "";
     }
 
     private Dir remember(String relative, Path dir, BasicFileAttributes attributes) {

@@ -90,6 +90,32 @@ class SurveyJsonWriterTest {
         assertTrue(devices > 50 && mates > 0, devices + " devices, " + mates + " with group mates");
     }
 
+    /**
+     * A host large enough for the compact writer's parallel rendering (devices rendered a block at a time on
+     * the pool, then written in order) against the same oracle: every device in its place, group mates and
+     * repeated reasons included.
+     */
+    @Test
+    void parallelRenderedSurveyIsTheGenericDocumentByteForByte(@org.junit.jupiter.api.io.TempDir Path dir) {
+        org.ddabridge.testing.FakeSysfs fs = new org.ddabridge.testing.FakeSysfs(dir);
+        int n = 0;
+        for (int bus = 1; bus <= 12; bus++) {
+            for (int fn = 0; fn < 32 && n < SurveyReport.PARALLEL_RENDERING + 200; fn++, n++) {
+                String address = String.format("0000:%02x:%02x.%d", bus, fn / 8, fn % 8);
+                // Pairs share a group (mates), every third has a driver, BARs of a few sizes.
+                fs.function(address).ids(0x8086, 0x1500 + bus).classCode(fn % 5 == 0 ? 0x010802 : 0x020000)
+                        .group(n / 2).driver(fn % 3 == 0 ? "igb" : null)
+                        .resource(String.format("0x%x 0x%x 0x40200", 0xf0000000L + n * 0x100000L,
+                                0xf0000000L + n * 0x100000L + (0x1000L << (fn % 6)) - 1))
+                        .add();
+            }
+        }
+        SurveyReport r = Survey.ofHost(Platforms.forRoot(dir.toString()), l -> l);
+        assertTrue(r.reports().size() >= SurveyReport.PARALLEL_RENDERING, r.reports().size() + " devices");
+        assertEquals(Json.compact().toJson(tree(Json.compact(), r)), Json.compact().toJson(r));
+        assertEquals(Json.pretty().toJson(tree(Json.pretty(), r)), Json.pretty().toJson(r));
+    }
+
     @Test
     void aStringThatNeedsEscapingIsNeverWrittenRaw() {
         assertEquals("[\"0000:00:01.0\",\"a b\"]", SurveyReport.DeviceWriter.plainArray(List.of("0000:00:01.0", "a b")));

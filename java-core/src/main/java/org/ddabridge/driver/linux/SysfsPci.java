@@ -128,8 +128,8 @@ public final class SysfsPci {
     public static List<Bar> parseResource(List<String> lines) {
         List<Bar> bars = new ArrayList<>();
         for (int i = 0; i < Math.min(6, lines.size()); i++) {
-            String[] f = lines.get(i).trim().split("\\s+");
-            if (f.length < 3) {
+            String[] f = fields(lines.get(i), 3);
+            if (f == null) {
                 continue;
             }
             long start = Hex.parse(f[0], 0);
@@ -146,6 +146,31 @@ public final class SysfsPci {
                     (flags & IORESOURCE_MEM_64) != 0, (flags & IORESOURCE_PREFETCH) != 0));
         }
         return bars;
+    }
+
+    /**
+     * The first {@code n} whitespace-separated fields of {@code line}, or null when it has fewer (without a
+     * regular expression per line: {@code split("\\s+")} compiled one for every line of every function).
+     */
+    static String[] fields(String line, int n) {
+        String[] out = new String[n];
+        int k = 0;
+        int i = 0;
+        int len = line.length();
+        while (k < n) {
+            while (i < len && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i == len) {
+                return null;
+            }
+            int start = i;
+            while (i < len && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            out[k++] = line.substring(start, i);
+        }
+        return out;
     }
 
     /** Parses the {@code irq} file: the kernel's IRQ (INTx line, or the first MSI vector); null when absent or 0. */

@@ -81,11 +81,11 @@ public final class LinuxPlatform implements PlatformBackend {
                     Integer.parseInt(cls.substring(0, 2), 16), Integer.parseInt(cls.substring(2, 4), 16));
         }
         PciIds ids = PciIds.find(root.isLive() ? List.of(Path.of("/")) : List.of(root.path(), Path.of("/")), needs);
-        List<PciDevice> devices = new ArrayList<>(raws.size());
+        // Parsing is pure and per function (the names table is only read): on the pool too.
+        List<PciDevice> devices = IoPool.map(raws, raw -> toDevice(raw, ids));
         Map<String, byte[]> configs = new HashMap<>(raws.size() * 2);
-        for (RawPciFunction raw : raws) {
-            devices.add(toDevice(raw, ids));
-            configs.put(raw.address().toString(), raw.config());
+        for (int i = 0; i < raws.size(); i++) {
+            configs.put(devices.get(i).address(), raws.get(i).config());
         }
         HostFacts host = LinuxHostFacts.read(root);
         return new HostSnapshot(host, List.copyOf(devices), configs);
