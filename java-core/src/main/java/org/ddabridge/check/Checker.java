@@ -61,12 +61,18 @@ public final class Checker {
     public record Result(List<HostCheck> checks, List<DeviceReport> devices, Target target) {
         /** Count per headline verdict, every verdict listed. */
         public Map<String, Integer> summary() {
+            Map<String, Integer> m = emptySummary();
+            for (DeviceReport r : devices) {
+                m.merge(r.verdict().name(), 1, Integer::sum);
+            }
+            return m;
+        }
+
+        /** A summary of no devices: every verdict, in order, at 0 (to count into, {@code merge(name, 1, sum)}). */
+        public static Map<String, Integer> emptySummary() {
             Map<String, Integer> m = new LinkedHashMap<>();
             for (Verdict v : Verdict.values()) {
                 m.put(v.name(), 0);
-            }
-            for (DeviceReport r : devices) {
-                m.merge(r.verdict().name(), 1, Integer::sum);
             }
             return m;
         }

@@ -104,7 +104,7 @@ public final class Survey {
                 }
             }
         }
-        Checker.Result selected = new Checker.Result(r.checks(), shown, r.target());
-        return new SurveyReport(snap.host(), r.checks(), shown, selected.summary(), use, r.target(), snap.findings());
+        // The summary is counted when asked, or by the JSON writer as it writes (judging each device once).
+        return new SurveyReport(snap.host(), r.checks(), shown, null, use, r.target(), snap.findings());
     }
 }

@@ -45,7 +45,8 @@ public final class SurveyReport {
     private static final Type FINDINGS = new TypeToken<List<Finding>>() { }.getType();
 
     private final Target target;
-    private final Map<String, Integer> summary;
+    /** Null until counted: the JSON writer counts while it writes the devices (see {@link #summary()}). */
+    private volatile Map<String, Integer> summary;
     private final List<Finding> findings;
     private final HostFacts hostFacts;
     private final List<HostCheck> checks;
@@ -58,6 +59,9 @@ public final class SurveyReport {
     }
 
     /**
+     * @param summary  the count per headline verdict, or null to count it from {@code reports} when asked (or
+     *                 while the JSON writer writes them: the checker judges its reports as they are read, and
+     *                 counting first judged every device twice)
      * @param target   the target of the headline verdicts (and of the summary)
      * @param findings what the read of the host stepped over (damaged dump functions)
      */
@@ -106,16 +110,21 @@ public final class SurveyReport {
                     out.name("devices");
                     out.beginArray();
                     DeviceWriter.Renderings seen = devices.renderings(out);
+                    Map<String, Integer> counted = Checker.Result.emptySummary();
                     if (seen != null && r.reports.size() >= PARALLEL_RENDERING) {
-                        devices.writeRendered(out, r.reports);
+                        devices.writeRendered(out, r.reports, counted);
                     } else {
                         for (DeviceReport d : r.reports) {
                             // Streamed field by field, nothing of a device kept but the renderings of what repeats.
                             devices.write(out, d, seen);
+                            counted.merge(d.verdict().name(), 1, Integer::sum);
                         }
                     }
                     out.endArray();
                     out.name("summary");
+                    if (r.summary == null) {
+                        r.summary = counted; // the same reports, judged once: what summary() would count
+                    }
                     gson.toJson(r.summary, SUMMARY, out);
                     out.name("findings");
                     gson.toJson(r.findings, FINDINGS, out);
@@ -195,7 +204,8 @@ public final class SurveyReport {
          * of the checker's chunk at a time (so a lazily judged list judges each chunk once, in parallel, before
          * its devices are rendered); each pool thread remembers its own renderings for this document.
          */
-        void writeRendered(JsonWriter out, List<DeviceReport> reports) throws IOException {
+        void writeRendered(JsonWriter out, List<DeviceReport> reports, Map<String, Integer> counted)
+                throws IOException {
             Map<Thread, Renderings> perThread = new java.util.concurrent.ConcurrentHashMap<>();
             Map<Reason, String> reasonTexts = new java.util.concurrent.ConcurrentHashMap<>();
             int n = reports.size();
@@ -209,6 +219,9 @@ public final class SurveyReport {
                         perThread.computeIfAbsent(Thread.currentThread(), t -> new Renderings(reasonTexts))));
                 for (String device : rendered) {
                     out.jsonValue(device);
+                }
+                for (int i : block) {
+                    counted.merge(reports.get(i).verdict().name(), 1, Integer::sum); // the chunk just judged
                 }
             }
         }
@@ -403,7 +416,12 @@ public final class SurveyReport {
     }
 
     public Map<String, Integer> summary() {
-        return summary;
+        Map<String, Integer> m = summary;
+        if (m == null) {
+            m = new Checker.Result(checks, reports, target).summary();
+            summary = m;
+        }
+        return m;
     }
 
     /** The JSON form (what the envelope carries). */

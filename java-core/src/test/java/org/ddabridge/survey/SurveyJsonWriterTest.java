@@ -112,8 +112,35 @@ class SurveyJsonWriterTest {
         }
         SurveyReport r = Survey.ofHost(Platforms.forRoot(dir.toString()), l -> l);
         assertTrue(r.reports().size() >= SurveyReport.PARALLEL_RENDERING, r.reports().size() + " devices");
-        assertEquals(Json.compact().toJson(tree(Json.compact(), r)), Json.compact().toJson(r));
+        // Written first, the summary is the writer's own count of the verdicts it wrote (no second judging).
+        String written = Json.compact().toJson(r);
+        assertSummaryCountsTheDevices(written);
+        assertEquals(Json.compact().toJson(tree(Json.compact(), r)), written);
         assertEquals(Json.pretty().toJson(tree(Json.pretty(), r)), Json.pretty().toJson(r));
+    }
+
+    /** The document's summary holds every verdict, and each count is that of the devices written with it. */
+    static void assertSummaryCountsTheDevices(String json) {
+        JsonObject doc = JsonParser.parseString(json).getAsJsonObject();
+        java.util.Map<String, Integer> counted = new java.util.LinkedHashMap<>();
+        for (org.ddabridge.check.Verdict v : org.ddabridge.check.Verdict.values()) {
+            counted.put(v.name(), 0);
+        }
+        for (JsonElement d : doc.getAsJsonArray("devices")) {
+            counted.merge(d.getAsJsonObject().get("verdict").getAsString(), 1, Integer::sum);
+        }
+        JsonObject summary = doc.getAsJsonObject("summary");
+        assertEquals(counted.keySet(), summary.keySet());
+        counted.forEach((k, n) -> assertEquals(n.intValue(), summary.get(k).getAsInt(), k));
+    }
+
+    @Test
+    void aSurveyWrittenBeforeItsSummaryWasAskedForCountsWhatItWrote() {
+        for (String root : roots()) {
+            for (com.google.gson.Gson gson : List.of(Json.compact(), Json.pretty())) {
+                assertSummaryCountsTheDevices(gson.toJson(Survey.ofHost(Platforms.forRoot(root), l -> l)));
+            }
+        }
     }
 
     @Test
