@@ -80,6 +80,8 @@ public final class SyntheticHost {
         Files.createSymbolicLink(d.resolve("driver"), Path.of("../".repeat(depth) + "bus/pci/drivers/" + driver));
         Path g = sys.resolve("kernel/iommu_groups/" + group + "/devices");
         Files.createDirectories(g);
+        // Every kernel since 5.11 gives each group its default domain type (DMA, DMA-FQ, identity).
+        write(g.getParent(), "type", "DMA");
         Files.createSymbolicLink(d.resolve("iommu_group"), Path.of("../".repeat(depth) + "kernel/iommu_groups/" + group));
         Files.createSymbolicLink(g.resolve(addr), Path.of("../../../../" + dir));
         Files.createSymbolicLink(sys.resolve("bus/pci/devices/" + addr), Path.of("../../../" + dir));

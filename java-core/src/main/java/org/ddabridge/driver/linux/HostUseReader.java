@@ -70,10 +70,12 @@ public final class HostUseReader {
         Map<String, List<String>> heldBy = new TreeMap<>();
         Map<String, Set<String>> nodes = new HashMap<>();
         Set<String> known = new HashSet<>();
-        // Two listings per function (most absent): in parallel, like the functions' own reads.
+        // Each function's directory listed once, its nvme/ and net/ only when there (most functions have neither,
+        // and a lookup of an absent name costs Java an exception): in parallel, like the functions' own reads.
         Path devicesDir = root.pciDevices();
-        List<List<String>> nvme = IoPool.map(devices, d -> SysFiles.listNames(devicesDir.resolve(d.address()).resolve("nvme")));
-        List<List<String>> net = IoPool.map(devices, d -> SysFiles.listNames(devicesDir.resolve(d.address()).resolve("net")));
+        List<Children> children = IoPool.map(devices, d -> Children.of(devicesDir.resolve(d.address())));
+        List<List<String>> nvme = children.stream().map(Children::nvme).toList();
+        List<List<String>> net = children.stream().map(Children::net).toList();
         for (int i = 0; i < devices.size(); i++) {
             PciDevice d = devices.get(i);
             known.add(d.address());
@@ -160,6 +162,15 @@ public final class HostUseReader {
         })));
         return new HostUse(Set.copyOf(bootVga), copy(mounted), Set.copyOf(rootDisk), copy(heldBy), copy(openBy),
                 copy(routes), true);
+    }
+
+    /** A function's NVMe controllers ({@code nvme/}) and network interfaces ({@code net/}). */
+    private record Children(List<String> nvme, List<String> net) {
+        static Children of(Path dir) {
+            List<String> names = SysFiles.listNames(dir);
+            return new Children(names.contains("nvme") ? SysFiles.listNames(dir.resolve("nvme")) : List.of(),
+                    names.contains("net") ? SysFiles.listNames(dir.resolve("net")) : List.of());
+        }
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> m) {

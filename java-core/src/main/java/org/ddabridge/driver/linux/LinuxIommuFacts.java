@@ -23,10 +23,13 @@ public final class LinuxIommuFacts {
         byte[] dmar = AcpiDmar.query(root);
         DmarTable table = AcpiDmar.parse(dmar);
         IvrsTable ivrs = AcpiIvrs.parse(AcpiIvrs.query(root));
-        List<String> groups = SysFiles.listNames(root.sys("kernel/iommu_groups"));
+        Path groupsDir = root.sys("kernel/iommu_groups");
+        List<String> groups = SysFiles.listNames(groupsDir);
         TreeSet<String> types = new TreeSet<>();
-        // One small read per group (thousands on a large host): in parallel, like the functions' own reads.
-        for (String t : IoPool.map(groups, g -> SysFiles.readString(root.sys("kernel/iommu_groups/" + g + "/type")))) {
+        // One small read per group (thousands on a large host): in parallel, like the functions' own reads. The
+        // path is built below the resolved directory (SysFiles keeps it inside the image): root.sys() per group
+        // resolved each path once for itself and again for the read.
+        for (String t : IoPool.map(groups, g -> SysFiles.readString(groupsDir.resolve(g).resolve("type")))) {
             if (!t.isEmpty()) {
                 types.add(t);
             }
