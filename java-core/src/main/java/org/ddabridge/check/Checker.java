@@ -90,12 +90,23 @@ public final class Checker {
      * @param platform {@code linux} or {@code dump} (whether the headline's target runs here)
      */
     public static Result run(Input in, Target target, String platform) {
-        // Decoding and judging are per-function and independent: spread them over the cores.
-        List<DecodedFunction> decodedList =
-                IoPool.map(in.devices(), d -> Decoding.decodeForRules(d.address(), in.configs().get(d.address())));
+        // Decoding and judging are per-function and independent: spread them over the cores. Each distinct
+        // config space is decoded once (the snapshot holds one array per distinct content, so identity finds
+        // them): hosts with many functions have many alike (virtual functions, a card's ports).
+        Map<byte[], String> firstWith = new java.util.IdentityHashMap<>();
+        for (PciDevice d : in.devices()) {
+            firstWith.putIfAbsent(in.configs().get(d.address()), d.address());
+        }
+        List<Map.Entry<byte[], String>> distinct = new ArrayList<>(firstWith.entrySet());
+        List<DecodedFunction> decodedDistinct =
+                IoPool.map(distinct, e -> Decoding.decodeForRules(e.getValue(), e.getKey()));
+        Map<byte[], DecodedFunction> byConfig = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            byConfig.put(distinct.get(i).getKey(), decodedDistinct.get(i));
+        }
         Map<String, DecodedFunction> decoded = new HashMap<>();
-        for (int i = 0; i < decodedList.size(); i++) {
-            decoded.put(in.devices().get(i).address(), decodedList.get(i));
+        for (PciDevice d : in.devices()) {
+            decoded.put(d.address(), byConfig.get(in.configs().get(d.address())).at(d.address()));
         }
         PciTopology topo = PciTopology.of(in.devices(), decoded, in.parents());
         boolean assumeEnables = !in.iommu().iommuActive();

@@ -37,4 +37,14 @@ public record DecodedFunction(
         boolean ari,
         boolean ats,
         List<String> findings) {
+    /**
+     * The same decoding for the function at {@code other}: what decodes a config space is its bytes alone, so
+     * functions that read byte for byte alike (a card's ports, a physical function's virtual functions) share
+     * one decoding.
+     */
+    public DecodedFunction at(String other) {
+        return other.equals(address) ? this : new DecodedFunction(other, vendorId, deviceId, classCode, headerType,
+                multiFunction, configSize, interruptPin, capabilities, extendedCapabilities, pcie, msi, msix, pm, acs,
+                sriov, bridge, ari, ats, findings);
+    }
 }

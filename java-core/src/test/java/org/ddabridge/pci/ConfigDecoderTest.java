@@ -39,6 +39,25 @@ class ConfigDecoderTest {
         assertTrue(f.findings().isEmpty(), f.findings().toString());
     }
 
+    /**
+     * The checker decodes each distinct config space once and hands the decoding to every function that reads
+     * the same bytes ({@link DecodedFunction#at}): that is only right while nothing but the address field
+     * depends on where the function sits, truncated and malformed spaces (findings) included.
+     */
+    @Test
+    void aDecodingMovedToAnotherFunctionIsThatFunctionsDecoding() {
+        List<byte[]> spaces = List.of(
+                ConfigSpaceBuilder.endpoint(0x8086, 0x10c9).classCode(0x020000).msi().msix(10).pcie(0, true).build(),
+                ConfigSpaceBuilder.bridge(0x8086, 0x3a40, 0x00, 0x02, 0x05).pcie(4, false).build(),
+                java.util.Arrays.copyOf(ConfigSpaceBuilder.endpoint(0x1af4, 0x1041).build(), 40), // truncated
+                new byte[0]);
+        for (byte[] config : spaces) {
+            DecodedFunction there = ConfigDecoder.decode("0000:3a:00.1", config);
+            assertEquals(there, ConfigDecoder.decode(ADDR, config).at("0000:3a:00.1"));
+            assertEquals("0000:3a:00.1", there.address());
+        }
+    }
+
     @Test
     void bridgeBusNumbers() {
         DecodedFunction f = decode(ConfigSpaceBuilder.bridge(0x8086, 0x3a40, 0x00, 0x02, 0x05));
