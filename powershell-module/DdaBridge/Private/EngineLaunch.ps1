@@ -57,14 +57,17 @@ function Resolve-DdaEngineLaunch {
     $jar = [System.IO.Path]::GetFullPath($jar)
     $jarDir = [System.IO.Path]::GetDirectoryName($jar)
 
-    # Serial GC and class-data sharing for a quick start (the AppCDS archive is optional). The full
-    # tiered compiler stays on: the serve process lives for the session, and C2 makes a warm survey of a
-    # large host about a third faster than C1 alone (tests/bench).
+    # Serial GC and class-data sharing for a quick start (the AppCDS archive is optional).
+    # C1 only, compiling early (thresholds at a tenth): a cmdlet session sends tens of requests, not
+    # thousands, and under the full tiered compiler they ran in profiled code while C2 compiled beside
+    # them; with C1 alone a small host's requests were twice as fast over a session's first 15-45 calls
+    # (tests/bench/Cmdlet.ps1). The price is a slower warm survey of a very large host (C2's code is
+    # faster there); the launcher's `serve` (build.sh), which the large-host benchmark runs, keeps C2.
     $jvmArgs = [System.Collections.Generic.List[string]]::new()
     # The heap flags are the launcher's for serve (build.sh): a small young generation and a heap that
     # shrinks back, so a survey of a large host leaves no gigabytes of garbage resident (tests/bench).
-    $jvmArgs.AddRange([string[]] @('-XX:+UseSerialGC', '-Xmn32m', '-Xms64m', '-XX:MinHeapFreeRatio=20',
-            '-XX:MaxHeapFreeRatio=40', '-Xshare:auto'))
+    $jvmArgs.AddRange([string[]] @('-XX:TieredStopAtLevel=1', '-XX:CompileThresholdScaling=0.1',
+            '-XX:+UseSerialGC', '-Xmn32m', '-Xms64m', '-XX:MinHeapFreeRatio=20', '-XX:MaxHeapFreeRatio=40', '-Xshare:auto'))
     $jsa = Join-Path $jarDir 'ddabridge.jsa'
     if (Test-Path -LiteralPath $jsa -PathType Leaf) { $jvmArgs.Add("-XX:SharedArchiveFile=$jsa") }
     # stdout carries JSON only: send the JVM's own log lines (e.g. a CDS archive warning, which

@@ -70,6 +70,14 @@ public final class HostImages {
         return UNPACKED.computeIfAbsent(key, k -> unpack(path, spec));
     }
 
+    /**
+     * True when {@code root} is an archive this process unpacked: a private directory that nothing writes to
+     * after the unpack (dismount, mount and repair refuse archives), so its files never change.
+     */
+    public static boolean isUnpackedArchive(HostRoot root) {
+        return UNPACKED.containsValue(root);
+    }
+
     private static HostRoot unpack(Path archive, String spec) {
         Path dir;
         try {

@@ -45,5 +45,29 @@ public record DmarTable(boolean present, int hostAddressWidth, int flags, List<D
             }
             return sb.toString();
         }
+
+        /** By value, the path's pairs included (a record compares arrays by identity): equal tables are equal. */
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof DeviceScope d) || d.type != type || d.enumerationId != enumerationId
+                    || d.startBus != startBus || d.path.size() != path.size()) {
+                return false;
+            }
+            for (int i = 0; i < path.size(); i++) {
+                if (!java.util.Arrays.equals(path.get(i), d.path.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = java.util.Objects.hash(type, enumerationId, startBus);
+            for (int[] p : path) {
+                h = 31 * h + java.util.Arrays.hashCode(p);
+            }
+            return h;
+        }
     }
 }

@@ -42,7 +42,9 @@ public final class Platforms {
         if (isWindowsFixture(root)) {
             return new WindowsPlatform(JsonDeviceSource.open(Path.of(root)));
         }
-        return forImage(HostImages.open(root));
+        HostRoot image = HostImages.open(root);
+        // An unpacked archive never changes: read it once per process (a directory image is read afresh).
+        return HostImages.isUnpackedArchive(image) ? LinuxPlatform.unchanging(image) : forImage(image);
     }
 
     /** True when {@code root} names a Windows fixture file. */

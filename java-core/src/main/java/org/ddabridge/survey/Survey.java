@@ -62,7 +62,7 @@ public final class Survey {
                         parents.put(d.address(), d.parent());
                     }
                 }
-                Checker.Result r = Checker.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents,
+                Checker.Result r = Checked.run(new Checker.Input(snap.devices(), snap.configSpaces(), parents,
                         f.iommu(), f.hostUse(), f.dmar(), f.ivrs()), headline, snap.host().platform());
                 List<HostCheck> checks = new ArrayList<>(r.checks());
                 checks.add(f.bootOverrides() == null ? BootPersistenceCheck.unknown()
@@ -78,6 +78,63 @@ public final class Survey {
                 return report(w.snapshot(), r, HostUse.unknown(), select);
             }
         });
+    }
+
+    /**
+     * The checker's last result, reused while its input is equal in value: every fact was read afresh, and the
+     * checker is a pure function of them, so equal facts give the same verdicts (a serve session asks about
+     * the same small host again and again; deciding equality costs far less than decoding, grouping and
+     * judging). Kept only for small hosts, so a large host's facts are not held between requests.
+     */
+    static final class Checked {
+        static final int MAX_FUNCTIONS = 2048;
+        private static Checked last;
+
+        private final Checker.Input input;
+        private final Target target;
+        private final String platform;
+        private final Checker.Result result;
+
+        private Checked(Checker.Input input, Target target, String platform, Checker.Result result) {
+            this.input = input;
+            this.target = target;
+            this.platform = platform;
+            this.result = result;
+        }
+
+        static Checker.Result run(Checker.Input in, Target target, String platform) {
+            Checked c;
+            synchronized (Checked.class) {
+                c = last;
+            }
+            if (c != null && c.target == target && java.util.Objects.equals(c.platform, platform) && sameInput(c.input, in)) {
+                return c.result;
+            }
+            Checker.Result r = Checker.run(in, target, platform);
+            if (in.devices().size() <= MAX_FUNCTIONS) {
+                synchronized (Checked.class) {
+                    last = new Checked(in, target, platform, r);
+                }
+            }
+            return r;
+        }
+
+        /** Equal in value: records compare their fields; config spaces by content. */
+        static boolean sameInput(Checker.Input a, Checker.Input b) {
+            if (!a.devices().equals(b.devices()) || !a.parents().equals(b.parents())
+                    || !java.util.Objects.equals(a.iommu(), b.iommu()) || !java.util.Objects.equals(a.hostUse(), b.hostUse())
+                    || !java.util.Objects.equals(a.dmar(), b.dmar()) || !java.util.Objects.equals(a.ivrs(), b.ivrs())
+                    || a.configs().size() != b.configs().size()) {
+                return false;
+            }
+            for (Map.Entry<String, byte[]> e : a.configs().entrySet()) {
+                byte[] other = b.configs().get(e.getKey());
+                if (other != e.getValue() && !java.util.Arrays.equals(other, e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static SurveyReport report(HostSnapshot snap, Checker.Result r, HostUse use,

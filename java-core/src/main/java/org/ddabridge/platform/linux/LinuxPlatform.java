@@ -27,12 +27,76 @@ import org.ddabridge.driver.linux.LinuxIommuFacts;
 import org.ddabridge.util.Hex;
 import org.ddabridge.util.HostRoot;
 import org.ddabridge.util.IoPool;
-/** Linux: PCI functions from sysfs, names from pci.ids, host facts from sysfs/procfs. */
+/**
+ * Linux: PCI functions from sysfs, names from pci.ids, host facts from sysfs/procfs.
+ *
+ * <p>A live host and a directory image are read afresh by every request (verdicts reflect the host now). An
+ * unpacked archive ({@link #unchanging}) is a private copy nothing writes to, so what was read from it is read
+ * once per process and kept ({@link Reads}); pci.ids names are still looked up per request (the database may
+ * be the system's, which can change).
+ */
 public final class LinuxPlatform implements PlatformBackend {
+    /** What was read from each unchanging root; bounded (one entry per archive a session reads). */
+    private static final Map<HostRoot, Reads> UNCHANGING = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_UNCHANGING = 16;
+
     private final HostRoot root;
+    /** Non-null for an unchanging root: its reads, filled on first use. */
+    private final Reads reads;
 
     public LinuxPlatform(HostRoot root) {
+        this(root, null);
+    }
+
+    private LinuxPlatform(HostRoot root, Reads reads) {
         this.root = root;
+        this.reads = reads;
+    }
+
+    /**
+     * A backend for a root whose files never change (an archive unpacked by this process into its own private
+     * directory): its functions and host facts are read on the first request and reused by later ones.
+     */
+    public static LinuxPlatform unchanging(HostRoot root) {
+        Reads r = UNCHANGING.get(root);
+        if (r == null) {
+            if (UNCHANGING.size() >= MAX_UNCHANGING) {
+                UNCHANGING.clear();
+            }
+            r = UNCHANGING.computeIfAbsent(root, k -> new Reads());
+        }
+        return new LinuxPlatform(root, r);
+    }
+
+    /**
+     * The reads of an unchanging root, each taken once: the raw functions (before pci.ids naming), the host
+     * facts, and the facts the survey adds (IOMMU evidence, host use, DMAR, IVRS, boot overrides).
+     */
+    private static final class Reads {
+        private List<RawPciFunction> raws;
+        private HostFacts host;
+        private PciHostFacts facts;
+
+        synchronized List<RawPciFunction> raws(java.util.function.Supplier<List<RawPciFunction>> read) {
+            if (raws == null) {
+                raws = read.get();
+            }
+            return raws;
+        }
+
+        synchronized HostFacts host(java.util.function.Supplier<HostFacts> read) {
+            if (host == null) {
+                host = read.get();
+            }
+            return host;
+        }
+
+        synchronized PciHostFacts facts(java.util.function.Supplier<PciHostFacts> read) {
+            if (facts == null) {
+                facts = read.get();
+            }
+            return facts;
+        }
     }
 
     @Override
@@ -50,9 +114,19 @@ public final class LinuxPlatform implements PlatformBackend {
      */
     @Override
     public <R> R facts(HostSnapshot snapshot, HostFactsVisitor<R> visitor) {
-        return visitor.pciHost(new PciHostFacts(snapshot, LinuxIommuFacts.read(root),
+        if (reads == null) {
+            return visitor.pciHost(readFacts(snapshot));
+        }
+        // Host use is read for the snapshot's functions, which for an unchanging root are always the same.
+        PciHostFacts f = reads.facts(() -> readFacts(snapshot));
+        return visitor.pciHost(new PciHostFacts(snapshot, f.iommu(), f.hostUse(), f.dmar(), f.ivrs(),
+                f.bootOverrides()));
+    }
+
+    private PciHostFacts readFacts(HostSnapshot snapshot) {
+        return new PciHostFacts(snapshot, LinuxIommuFacts.read(root),
                 HostUseReader.read(root, snapshot.devices()), AcpiDmar.parse(AcpiDmar.query(root)),
-                AcpiIvrs.parse(AcpiIvrs.query(root)), bootOverrides(root)));
+                AcpiIvrs.parse(AcpiIvrs.query(root)), bootOverrides(root));
     }
 
     /** DdaBridge's persisted assignments, then driverctl's saved overrides. */
@@ -64,16 +138,28 @@ public final class LinuxPlatform implements PlatformBackend {
 
     @Override
     public HostSnapshot snapshot() {
+        if (reads == null) {
+            return snapshot(readFunctions(), LinuxHostFacts.read(root));
+        }
+        return snapshot(reads.raws(this::readFunctions), reads.host(() -> LinuxHostFacts.read(root)));
+    }
+
+    /** Every function's raw attributes, read now. */
+    private List<RawPciFunction> readFunctions() {
         List<PciAddress> addresses = SysfsPci.listAddresses(root);
         // sysfs reads block on the kernel (or the disk for images): read functions in parallel.
         // Each config space is shared with the functions read before it that hold the same bytes as soon as it
         // is read (ConfigKey), so the read never holds 4 KiB for each of tens of thousands of functions.
         Map<ConfigKey, byte[]> distinct = new java.util.concurrent.ConcurrentHashMap<>();
-        List<RawPciFunction> raws = IoPool.map(addresses, a -> {
+        return IoPool.map(addresses, a -> {
             RawPciFunction raw = SysfsPci.query(root, a);
             byte[] shared = distinct.computeIfAbsent(new ConfigKey(raw.config()), k -> k.bytes);
             return shared == raw.config() ? raw : raw.withConfig(shared);
         });
+    }
+
+    /** Names for {@code raws} (pci.ids, looked up now) and their model, with the host facts. */
+    private HostSnapshot snapshot(List<RawPciFunction> raws, HostFacts host) {
         PciIds.Needs needs = PciIds.Needs.some();
         for (RawPciFunction raw : raws) {
             String cls = raw.classCode().length() == 6 ? raw.classCode() : "000000";
@@ -87,7 +173,6 @@ public final class LinuxPlatform implements PlatformBackend {
         for (int i = 0; i < raws.size(); i++) {
             configs.put(devices.get(i).address(), raws.get(i).config());
         }
-        HostFacts host = LinuxHostFacts.read(root);
         return new HostSnapshot(host, List.copyOf(devices), configs);
     }
 
