@@ -60,6 +60,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams (tests capture them). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // survey, devices and version with plain arguments run without picocli's model (see OneShot).
+        Integer plain = OneShot.run(args, out, err);
+        if (plain != null) {
+            return plain;
+        }
         skipUnusedConverters();
         CommandLine cl = commandLineFor(args);
         cl.setOut(out);
