@@ -100,16 +100,22 @@ LAUNCHER
 build_cds_archive() {
   local jar=${1:-dist/ddabridge.jar} stamp=${2:-dist/ddabridge.jsa.sha}
   local jsa=${jar%.jar}.jsa
-  local sum; sum="$(sha256sum "$jar" | cut -d' ' -f1) $(stat -c %Y "$jar")"
+  # The stamp names the jar's path too: archives made before it was absolute are made again.
+  local sum; sum="$(sha256sum "$jar" | cut -d' ' -f1) $(stat -c %Y "$jar") $(readlink -f "$jar")"
   if [ -f "$jsa" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return 0; fi
   log "building the class-data sharing archive for $jar"
   rm -f "$jsa"
+  # The archive records the class path as given: the jar's absolute path, as the launcher (and the module)
+  # name it. A relative one made the archive unusable from any other working directory (silently: the
+  # launcher turns CDS warnings off).
+  local abs_jar abs_jsa; abs_jar=$(readlink -f "$jar"); abs_jsa=$(readlink -f "$jsa")
+  # Trained on the commands people start cold (survey, devices, version, help, errors; org.ddabridge.cli.CdsTraining),
+  # all in this one run, on a fixture image and this machine (reads only).
   local fixture=tests/fixtures/hosts/qemu-reference.tar.gz
-  local args=(survey --json); [ -f "$fixture" ] && args+=(--root "$fixture")
   java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$jsa" \
-    -jar "$jar" "${args[@]}" >/dev/null 2>&1 || true
-  if [ -f "$jsa" ] && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
-      -XX:SharedArchiveFile="$jsa" -jar "$jar" version --json >/dev/null 2>&1; then
+    -cp "$abs_jar" org.ddabridge.cli.CdsTraining "$(readlink -f "$fixture")" >/dev/null 2>&1 || true
+  if [ -f "$jsa" ] && (cd / && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:on \
+      -XX:SharedArchiveFile="$abs_jsa" -jar "$abs_jar" version --json >/dev/null 2>&1); then
     echo "$sum" > "$stamp"
   else
     log "class-data sharing archive unusable here; $jar runs without it"

@@ -1,6 +1,7 @@
 package org.ddabridge.check;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Why a device got its verdict.
@@ -31,5 +32,17 @@ public record Reason(String code, Severity severity, String message, List<Eviden
 
     public static Reason info(String code, String message, List<Evidence> evidence) {
         return new Reason(code, Severity.INFO, message, evidence, null);
+    }
+
+    /**
+     * Written out: a record's generated equals links through method handles on first use, spinning some twenty
+     * classes in a cold start that no class-data sharing archive keeps (the generated hashCode, consistent with
+     * this, is left as it is).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Reason r && Objects.equals(code, r.code) && severity == r.severity
+                && Objects.equals(message, r.message) && Objects.equals(evidence, r.evidence)
+                && Objects.equals(remediation, r.remediation) && Objects.equals(nextCommand, r.nextCommand);
     }
 }

@@ -31,8 +31,11 @@ abstract class EngineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        return execute(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs the command with its options set (by picocli, or by {@link OneShot}); the exit code. */
+    Integer execute(java.io.PrintWriter out, java.io.PrintWriter err) {
         Term term = term();
         Progress progress = json() || term.quiet() ? Progress.NONE : Output.stderrProgress(err);
         try {

@@ -18,12 +18,15 @@ public final class Main implements Runnable {
      * then build every subcommand's model by reflection at each start (a quarter of a second here, ten
      * seconds under TCG), while a one-shot run needs only the one it was asked for.
      */
-    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(DevicesCommand.class,
+    static java.util.List<Class<?>> subcommands() {
+        // A method, not a constant: a one-shot run then loads only the subcommand class it runs.
+        return java.util.List.of(DevicesCommand.class,
             SurveyCommand.class, DecodeCommand.class, CaptureCommand.class, ReportCommand.class,
             DismountCommand.class, MountCommand.class, PoolCommand.class, RepairCommand.class, DisableCommand.class,
             DisableCommand.Enable.class, GroupsCommand.class, MmioCommand.class, ServeCommand.class,
             VmAddCommand.class, VmRemoveCommand.class, VmListCommand.class, VmSetCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,6 +60,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams (tests capture them). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // survey, devices and version with plain arguments run without picocli's model (see OneShot).
+        Integer plain = OneShot.run(args, out, err);
+        if (plain != null) {
+            return plain;
+        }
+        skipUnusedConverters();
         CommandLine cl = commandLineFor(args);
         cl.setOut(out);
         cl.setErr(err);
@@ -67,7 +76,7 @@ public final class Main implements Runnable {
     /** The whole command line, every subcommand registered (help, completion, the man page). */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        for (Class<?> sub : SUBCOMMANDS) {
+        for (Class<?> sub : subcommands()) {
             cl.addSubcommand(sub);
         }
         return cl;
@@ -79,17 +88,54 @@ public final class Main implements Runnable {
      * completion and "did you mean" see them all).
      */
     static CommandLine commandLineFor(String[] args) {
-        if (args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")) {
-            for (Class<?> sub : SUBCOMMANDS) {
-                Command command = sub.getAnnotation(Command.class);
-                if (sub != picocli.AutoComplete.GenerateCompletion.class && command.name().equals(args[0]) || java.util.Arrays.asList(command.aliases()).contains(args[0])) {
-                    CommandLine cl = new CommandLine(new Main());
-                    cl.addSubcommand(sub);
-                    return cl;
-                }
-            }
+        Class<?> sub = args.length > 0 ? subcommandNamed(args[0]) : null;
+        if (sub == null) {
+            return commandLine();
         }
-        return commandLine();
+        CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(sub);
+        return cl;
+    }
+
+    /**
+     * The subcommand class a one-shot run names (null for {@code help}, {@code generate-completion} and anything
+     * else). A table, not a look at each class's {@code @Command}: reading the annotations of every subcommand
+     * loaded them all and cost a cold start some milliseconds; CliParityTest holds it to the annotations.
+     */
+    static Class<?> subcommandNamed(String name) {
+        return switch (name) {
+            case "devices" -> DevicesCommand.class;
+            case "survey" -> SurveyCommand.class;
+            case "decode" -> DecodeCommand.class;
+            case "capture" -> CaptureCommand.class;
+            case "report" -> ReportCommand.class;
+            case "dismount" -> DismountCommand.class;
+            case "mount" -> MountCommand.class;
+            case "pool" -> PoolCommand.class;
+            case "repair" -> RepairCommand.class;
+            case "disable" -> DisableCommand.class;
+            case "enable" -> DisableCommand.Enable.class;
+            case "groups" -> GroupsCommand.class;
+            case "mmio" -> MmioCommand.class;
+            case "serve" -> ServeCommand.class;
+            case "vm-add" -> VmAddCommand.class;
+            case "vm-remove" -> VmRemoveCommand.class;
+            case "vm-list" -> VmListCommand.class;
+            case "vm-set" -> VmSetCommand.class;
+            case "version" -> VersionCommand.class;
+            default -> null;
+        };
+    }
+
+    /**
+     * picocli registers a converter for every java.time and java.sql type it can find, loading (and
+     * initialising: java.time's date formatters) some ninety classes at each start; no option here has such a
+     * type. Its own switch for that is a system property; one set by the user is left alone.
+     */
+    static void skipUnusedConverters() {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.time\\..*,java\\.sql\\..*");
+        }
     }
 
     /** Version from the jar manifest. */

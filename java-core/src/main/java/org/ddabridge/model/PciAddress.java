@@ -71,6 +71,17 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         return Hex.append(sb, function, 2, true).toString();
     }
 
+    /**
+     * Written out: a record's generated equals links through method handles on first use, spinning some twenty
+     * classes in a cold start that no class-data sharing archive keeps (the generated hashCode, consistent with
+     * this, is left as it is).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PciAddress a && domain == a.domain && bus == a.bus && device == a.device
+                && function == a.function;
+    }
+
     @Override
     public int compareTo(PciAddress o) {
         int c = Integer.compare(domain, o.domain);

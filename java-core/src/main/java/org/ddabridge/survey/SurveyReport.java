@@ -29,6 +29,7 @@ import org.ddabridge.model.HostUse;
 import org.ddabridge.model.PciDevice;
 import org.ddabridge.util.IoPool;
 import org.ddabridge.util.Json;
+import org.ddabridge.util.RecordAdapterFactory;
 /**
  * The {@code survey} result. Serialises (through the shared Gson) as
  * {@code {"host":{…facts…, "checks":[…]}, "target":"vfio", "devices":[{…device fields…, "verdict", "reasons",
@@ -154,6 +155,8 @@ public final class SurveyReport {
         /** A bound on the reasons remembered at once (the cache starts over when full). */
         private static final int MAX_REMEMBERED = 4096;
         private static final RecordComponent[] FIELDS = PciDevice.class.getRecordComponents();
+        /** The components' fields, read directly (an accessor called by reflection spins a class per accessor). */
+        private static final java.lang.reflect.Field[] VALUES = RecordAdapterFactory.componentFields(PciDevice.class);
 
         private final Gson gson;
         private final boolean compact;
@@ -254,7 +257,7 @@ public final class SurveyReport {
             PciDevice d = r.device();
             for (int i = 0; i < FIELDS.length; i++) {
                 out.name(FIELDS[i].getName());
-                writeField(out, fieldAdapters[i], value(FIELDS[i], d));
+                writeField(out, fieldAdapters[i], RecordAdapterFactory.valueOf(VALUES[i], d));
             }
             out.name("verdict").value(r.verdict().name());
             out.name("reasons");
@@ -366,14 +369,6 @@ public final class SurveyReport {
         @SuppressWarnings("unchecked")
         private static void writeField(JsonWriter out, TypeAdapter<?> adapter, Object value) throws IOException {
             ((TypeAdapter<Object>) adapter).write(out, value);
-        }
-
-        private static Object value(RecordComponent c, PciDevice d) {
-            try {
-                return c.getAccessor().invoke(d);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + c.getName() + " of a device", e);
-            }
         }
     }
 

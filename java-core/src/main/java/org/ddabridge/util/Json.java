@@ -5,9 +5,11 @@ import com.google.gson.GsonBuilder;
 
 /** The one Gson configuration every JSON document of the engine goes through. */
 public final class Json {
-    private static final Gson COMPACT = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
-    private static final Gson PRETTY =
-            new GsonBuilder().serializeNulls().disableHtmlEscaping().setPrettyPrinting().create();
+    // Records are written from their fields (RecordAdapterFactory: no generated accessor classes at start-up).
+    private static final Gson COMPACT = new GsonBuilder().serializeNulls().disableHtmlEscaping()
+            .registerTypeAdapterFactory(new RecordAdapterFactory()).create();
+    private static final Gson PRETTY = new GsonBuilder().serializeNulls().disableHtmlEscaping().setPrettyPrinting()
+            .registerTypeAdapterFactory(new RecordAdapterFactory()).create();
 
     private Json() {
     }

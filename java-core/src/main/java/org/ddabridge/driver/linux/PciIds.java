@@ -43,6 +43,13 @@ public final class PciIds {
 
     /** What identifies one version of a database file (see the class comment). */
     private record Identity(Path real, Object fileKey, long size, FileTime modified) {
+        /** Written out: the generated equals spins method-handle classes on first use (a cold start pays them). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity i && java.util.Objects.equals(real, i.real)
+                    && java.util.Objects.equals(fileKey, i.fileKey) && size == i.size
+                    && java.util.Objects.equals(modified, i.modified);
+        }
     }
 
     private record Seen(Identity identity, PciIds all) {
