@@ -27,7 +27,6 @@ import org.ddabridge.model.Finding;
 import org.ddabridge.model.HostFacts;
 import org.ddabridge.model.HostUse;
 import org.ddabridge.model.PciDevice;
-import org.ddabridge.util.IoPool;
 import org.ddabridge.util.Json;
 import org.ddabridge.util.RecordAdapterFactory;
 /**
@@ -79,13 +78,6 @@ public final class SurveyReport {
     }
 
     /** Writes {@code {"host", "target", "devices", "summary", "findings"}} in that order, a device at a time. */
-    /**
-     * From this many devices on, compact JSON is rendered a block at a time on the I/O pool's threads (each
-     * device into its own text, as {@link DeviceWriter#write} would stream it) and written in order: the
-     * rendering is most of a large survey's writing time, and one thread did it all while the others idled.
-     */
-    static final int PARALLEL_RENDERING = 256;
-
     static final class Adapter implements TypeAdapterFactory {
         @Override
         @SuppressWarnings("unchecked")
@@ -112,14 +104,10 @@ public final class SurveyReport {
                     out.beginArray();
                     DeviceWriter.Renderings seen = devices.renderings(out);
                     Map<String, Integer> counted = Checker.Result.emptySummary();
-                    if (seen != null && r.reports.size() >= PARALLEL_RENDERING) {
-                        devices.writeRendered(out, r.reports, counted);
-                    } else {
-                        for (DeviceReport d : r.reports) {
-                            // Streamed field by field, nothing of a device kept but the renderings of what repeats.
-                            devices.write(out, d, seen);
-                            counted.merge(d.verdict().name(), 1, Integer::sum);
-                        }
+                    for (DeviceReport d : r.reports) {
+                        // Streamed field by field, nothing of a device kept but the renderings of what repeats.
+                        devices.write(out, d, seen);
+                        counted.merge(d.verdict().name(), 1, Integer::sum);
                     }
                     out.endArray();
                     out.name("summary");
@@ -177,21 +165,11 @@ public final class SurveyReport {
 
         /** What one document's writing remembers (null for indented output). */
         static final class Renderings {
-            final Map<Reason, String> reasons;
+            final Map<Reason, String> reasons = new HashMap<>();
             List<String> lastGroup;
             String lastGroupJson;
-            /** Reused text buffers (one thread uses one Renderings): a reason's, a whole device's. */
+            /** The reused text buffer a reason is rendered into before it is remembered. */
             final java.io.StringWriter reasonText = new java.io.StringWriter(1024);
-            final java.io.StringWriter deviceText = new java.io.StringWriter(16384);
-
-            Renderings() {
-                this(new HashMap<>());
-            }
-
-            /** Renderings of reasons shared with other threads writing the same document. */
-            Renderings(Map<Reason, String> reasons) {
-                this.reasons = reasons;
-            }
         }
 
         /**
@@ -202,53 +180,12 @@ public final class SurveyReport {
             return compact && out.getClass() == JsonWriter.class ? new Renderings() : null;
         }
 
-        /**
-         * Writes every report of {@code reports} into the array {@code out} is in, rendered in parallel a block
-         * of the checker's chunk at a time (so a lazily judged list judges each chunk once, in parallel, before
-         * its devices are rendered); each pool thread remembers its own renderings for this document.
-         */
-        void writeRendered(JsonWriter out, List<DeviceReport> reports, Map<String, Integer> counted)
-                throws IOException {
-            Map<Thread, Renderings> perThread = new java.util.concurrent.ConcurrentHashMap<>();
-            Map<Reason, String> reasonTexts = new java.util.concurrent.ConcurrentHashMap<>();
-            int n = reports.size();
-            for (int start = 0; start < n; start += Checker.Reports.CHUNK) {
-                reports.get(start); // judges the chunk (all of it, on the pool) before its devices are rendered
-                List<Integer> block = new java.util.ArrayList<>();
-                for (int i = start; i < Math.min(n, start + Checker.Reports.CHUNK); i++) {
-                    block.add(i);
-                }
-                List<String> rendered = IoPool.map(block, i -> render(reports.get(i),
-                        perThread.computeIfAbsent(Thread.currentThread(), t -> new Renderings(reasonTexts))));
-                for (String device : rendered) {
-                    out.jsonValue(device);
-                }
-                for (int i : block) {
-                    counted.merge(reports.get(i).verdict().name(), 1, Integer::sum); // the chunk just judged
-                }
-            }
-        }
-
         /** One reason's compact JSON text, as the streaming writer writes it (sized for a reason at once). */
         private String render(Reason x, java.io.StringWriter text) throws IOException {
             text.getBuffer().setLength(0);
             JsonWriter w = gson.newJsonWriter(text);
             reason.write(w, x);
             w.flush();
-            return text.toString();
-        }
-
-        /** One device's compact JSON text, exactly as {@link #write} streams it. */
-        private String render(DeviceReport r, Renderings seen) {
-            java.io.StringWriter text = seen.deviceText;
-            text.getBuffer().setLength(0);
-            try {
-                JsonWriter w = gson.newJsonWriter(text);
-                write(w, r, seen);
-                w.flush();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
-            }
             return text.toString();
         }
 

@@ -91,16 +91,15 @@ class SurveyJsonWriterTest {
     }
 
     /**
-     * A host large enough for the compact writer's parallel rendering (devices rendered a block at a time on
-     * the pool, then written in order) against the same oracle: every device in its place, group mates and
-     * repeated reasons included.
+     * A host of more devices than one of the checker's chunks (judged a chunk at a time as they are written)
+     * against the same oracle: every device in its place, group mates and repeated reasons included.
      */
     @Test
-    void parallelRenderedSurveyIsTheGenericDocumentByteForByte(@org.junit.jupiter.api.io.TempDir Path dir) {
+    void aSurveyOfSeveralChunksIsTheGenericDocumentByteForByte(@org.junit.jupiter.api.io.TempDir Path dir) {
         org.ddabridge.testing.FakeSysfs fs = new org.ddabridge.testing.FakeSysfs(dir);
         int n = 0;
-        for (int bus = 1; bus <= 12; bus++) {
-            for (int fn = 0; fn < 32 && n < SurveyReport.PARALLEL_RENDERING + 200; fn++, n++) {
+        for (int bus = 1; bus <= 24; bus++) {
+            for (int fn = 0; fn < 32 && n < org.ddabridge.check.Checker.Reports.CHUNK + 200; fn++, n++) {
                 String address = String.format("0000:%02x:%02x.%d", bus, fn / 8, fn % 8);
                 // Pairs share a group (mates), every third has a driver, BARs of a few sizes.
                 fs.function(address).ids(0x8086, 0x1500 + bus).classCode(fn % 5 == 0 ? 0x010802 : 0x020000)
@@ -111,7 +110,7 @@ class SurveyJsonWriterTest {
             }
         }
         SurveyReport r = Survey.ofHost(Platforms.forRoot(dir.toString()), l -> l);
-        assertTrue(r.reports().size() >= SurveyReport.PARALLEL_RENDERING, r.reports().size() + " devices");
+        assertTrue(r.reports().size() > org.ddabridge.check.Checker.Reports.CHUNK, r.reports().size() + " devices");
         // Written first, the summary is the writer's own count of the verdicts it wrote (no second judging).
         String written = Json.compact().toJson(r);
         assertSummaryCountsTheDevices(written);
