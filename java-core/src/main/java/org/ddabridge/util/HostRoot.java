@@ -53,8 +53,61 @@ public final class HostRoot {
     private final Map<String, Dir> dirs = new ConcurrentHashMap<>();
 
     /** A resolved directory with its image-relative components (what a walk below it starts from). */
-    private record Dir(Path path, List<String> components, BasicFileAttributes attributes) {
+    private record Dir(Path path, List<String> components) {
     }
+
+    /**
+     * What a cached directory's walk answers for its last component: only "a directory" is ever asked of it,
+     * and one shared answer keeps the cache small (one per directory of a 65,536-function image was 13 MB).
+     */
+    private static final BasicFileAttributes A_DIRECTORY = new BasicFileAttributes() {
+        private final java.nio.file.attribute.FileTime epoch = java.nio.file.attribute.FileTime.fromMillis(0);
+
+        @Override
+        public java.nio.file.attribute.FileTime lastModifiedTime() {
+            return epoch;
+        }
+
+        @Override
+        public java.nio.file.attribute.FileTime lastAccessTime() {
+            return epoch;
+        }
+
+        @Override
+        public java.nio.file.attribute.FileTime creationTime() {
+            return epoch;
+        }
+
+        @Override
+        public boolean isRegularFile() {
+            return false;
+        }
+
+        @Override
+        public boolean isDirectory() {
+            return true;
+        }
+
+        @Override
+        public boolean isSymbolicLink() {
+            return false;
+        }
+
+        @Override
+        public boolean isOther() {
+            return false;
+        }
+
+        @Override
+        public long size() {
+            return 0;
+        }
+
+        @Override
+        public Object fileKey() {
+            return null;
+        }
+    };
 
     private HostRoot(Path root, Path given, boolean live) {
         this.root = root;
@@ -187,7 +240,7 @@ public final class HostRoot {
         if (followFinal) {
             Dir dir = dirs.get(relative);
             if (dir != null) {
-                return Containment.Resolved.found(dir.path(), dir.attributes());
+                return Containment.Resolved.found(dir.path(), A_DIRECTORY);
             }
         }
         int slash = relative.lastIndexOf('/');
@@ -199,13 +252,13 @@ public final class HostRoot {
         String name = slash <= 0 ? relative : relative.substring(slash + 1);
         Containment.Resolved r = last(parent, relative, name, followFinal, links);
         if (followFinal && r.attributes() != null && r.attributes().isDirectory()) {
-            remember(relative, r.path(), r.attributes());
+            remember(relative, r.path());
         }
         return r;
     }
 
     /** The image root as a resolved directory (what a walk of a one-component path starts from). */
-    private static final Dir TOP = new Dir(null, List.of(), null);
+    private static final Dir TOP = new Dir(null, List.of());
 
     /**
      * The last component {@code name} of {@code relative}, in the resolved directory {@code parent}. The common
@@ -296,7 +349,7 @@ public final class HostRoot {
             return null;
         }
         dir = dirs.get(relative);
-        return dir != null ? dir : remember(relative, r.path(), r.attributes());
+        return dir != null ? dir : remember(relative, r.path());
     }
 
     private List<String> below(Path realDir) {
@@ -310,11 +363,11 @@ public final class HostRoot {
         return text.length() > from ? text.substring(from + (text.charAt(from) == '/' ? 1 : 0)) : "";
     }
 
-    private Dir remember(String relative, Path dir, BasicFileAttributes attributes) {
+    private Dir remember(String relative, Path dir) {
         if (dirs.size() >= MAX_CACHED_DIRS) {
             dirs.clear();
         }
-        Dir d = new Dir(dir, List.copyOf(below(dir)), attributes);
+        Dir d = new Dir(dir, List.copyOf(below(dir)));
         dirs.put(relative, d);
         return d;
     }
